@@ -1,0 +1,11 @@
+/**
+ * Browser stand-in for `node:assert` / `node:assert/strict`: the npm `assert` package (a port of
+ * Node's module), in strict mode so `equal`/`deepEqual` behave as node:assert/strict does.
+ */
+// @ts-expect-error -- the npm 'assert' port has no bundled types; the trailing slash skips Node's builtin.
+import assertPort from 'assert/';
+
+const strict = (assertPort as { strict: typeof import('node:assert/strict').default }).strict;
+export default strict;
+export const { ok, equal, notEqual, deepEqual, notDeepEqual, throws, rejects, match, fail, doesNotThrow } = strict;
+export { strict };
