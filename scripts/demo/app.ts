@@ -1,3 +1,4 @@
-// The placeholder demo's script: shows which kernel backend this browser gets.
-const status = document.getElementById('kernel');
-if (status) status.textContent = 'The kernel is not wired into the demo yet.';
+// The placeholder demo's script (until the component lands): shows that the page's script runs.
+const line = document.getElementById('kernel');
+if (line) line.textContent = 'The kernel is not wired into the demo yet.';
+export {};

@@ -5,7 +5,9 @@
 // @ts-expect-error -- the npm 'assert' port has no bundled types; the trailing slash skips Node's builtin.
 import assertPort from 'assert/';
 
-const strict = (assertPort as { strict: typeof import('node:assert/strict').default }).strict;
+import type nodeAssert from 'node:assert';
+
+const strict = (assertPort as { strict: typeof nodeAssert.strict }).strict;
 export default strict;
 export const { ok, equal, notEqual, deepEqual, notDeepEqual, throws, rejects, match, fail, doesNotThrow } = strict;
 export { strict };

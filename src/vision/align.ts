@@ -1,0 +1,215 @@
+/**
+ * Face alignment: a similarity transform (rotation, uniform scale, translation) from 68 landmarks onto
+ * dlib's mean-face template, and bilinear sampling of the 150×150 chip the recognition network was
+ * trained on (dlib's `get_face_chip_details(shape, 150, 0.25)` convention).
+ */
+import { InvalidInputError } from '../errors.ts';
+import type { Point, RgbImage } from './image.ts';
+import { assertRgbImage } from './image.ts';
+
+/** Side of the chip the recognition model expects, in pixels. */
+export const CHIP_SIZE = 150;
+/** Padding around the template, as a fraction of the template's size (dlib's recognition example uses 0.25). */
+export const CHIP_PADDING = 0.25;
+
+/**
+ * dlib's mean face for landmarks 17–67 (unit square), indexed by landmark − 17. These are the template
+ * coordinates dlib publishes in `get_face_chip_details`; data, not code.
+ */
+const MEAN_FACE_X = [
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127,
+  0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825,
+  0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985,
+  0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379,
+  0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+] as const;
+const MEAN_FACE_Y = [
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454,
+  0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758,
+  0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233,
+  0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805,
+  0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
+] as const;
+
+/**
+ * Landmarks the fit uses: nose, eyes, outer lips and upper inner lip (27–54, 60–64). Eyebrows and the lower
+ * lip move with expression, so dlib leaves them out; so do we.
+ */
+export const ALIGNMENT_LANDMARKS: readonly number[] = Array.from({ length: 51 }, (_, i) => i + 17).filter(
+  (i) => !(i <= 26 || (i >= 55 && i <= 59) || i >= 65),
+);
+
+/**
+ * A similarity transform `p' = [a −b; b a]·p + [tx, ty]`: rotation by atan2(b, a), scale hypot(a, b).
+ */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+/** Applies a similarity transform to a point. */
+export function applySimilarity(t: Similarity, p: Point): Point {
+  return { x: t.a * p.x - t.b * p.y + t.tx, y: t.b * p.x + t.a * p.y + t.ty };
+}
+
+/** The inverse of a similarity transform. @throws InvalidInputError when its scale is 0. */
+export function invertSimilarity(t: Similarity): Similarity {
+  const det = t.a * t.a + t.b * t.b;
+  if (!(det > 0)) throw new InvalidInputError('cannot invert a similarity transform with zero scale');
+  const a = t.a / det;
+  const b = -t.b / det;
+  return { a, b, tx: -(a * t.tx - b * t.ty), ty: -(b * t.tx + a * t.ty) };
+}
+
+/**
+ * Least-squares similarity transform taking `from[i]` to `to[i]` (Umeyama's closed form without reflection).
+ * @throws InvalidInputError for fewer than 2 pairs, different lengths, or coincident `from` points.
+ */
+export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
+  if (from.length !== to.length || from.length < 2) {
+    throw new InvalidInputError(`fitSimilarity needs ≥ 2 point pairs of equal count; got ${from.length} and ${to.length}`);
+  }
+  const n = from.length;
+  let fx = 0, fy = 0, gx = 0, gy = 0;
+  for (let i = 0; i < n; i++) {
+    fx += from[i]!.x; fy += from[i]!.y; gx += to[i]!.x; gy += to[i]!.y;
+  }
+  fx /= n; fy /= n; gx /= n; gy /= n;
+  // For centred points, the best [a −b; b a] minimises Σ|R p − q|²: a = Σ(p·q)/Σ|p|², b = Σ(p×q)/Σ|p|².
+  let dot = 0, cross = 0, norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]!.x - fx, py = from[i]!.y - fy;
+    const qx = to[i]!.x - gx, qy = to[i]!.y - gy;
+    dot += px * qx + py * qy;
+    cross += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  if (!(norm > 0)) throw new InvalidInputError('fitSimilarity: the source points all coincide');
+  const a = dot / norm;
+  const b = cross / norm;
+  return { a, b, tx: gx - (a * fx - b * fy), ty: gy - (b * fx + a * fy) };
+}
+
+/** Landmarks as points, from a flat [x0, y0, x1, y1, …] array or a point list; checks there are 68. */
+export function landmarkPoints(landmarks: ArrayLike<number> | readonly Point[]): Point[] {
+  const points: Point[] = [];
+  if (landmarks.length > 0 && typeof (landmarks as ArrayLike<unknown>)[0] === 'object') {
+    for (const p of landmarks as readonly Point[]) points.push({ x: p.x, y: p.y });
+  } else {
+    const flat = landmarks as ArrayLike<number>;
+    for (let i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i]!, y: flat[i + 1]! });
+  }
+  if (points.length !== 68) throw new InvalidInputError(`alignment needs 68 landmarks; got ${points.length}`);
+  for (const p of points) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) throw new InvalidInputError('landmarks contain NaN or Infinity');
+  }
+  return points;
+}
+
+/** Where landmark `i` (17–67) of dlib's mean face lands in a chip of `size` px with `padding`. */
+export function templatePoint(i: number, size = CHIP_SIZE, padding = CHIP_PADDING): Point {
+  const x = MEAN_FACE_X[i - 17];
+  const y = MEAN_FACE_Y[i - 17];
+  if (x === undefined || y === undefined) throw new InvalidInputError(`dlib's template covers landmarks 17–67; got ${i}`);
+  return { x: ((padding + x) / (2 * padding + 1)) * size, y: ((padding + y) / (2 * padding + 1)) * size };
+}
+
+/**
+ * The transform from chip pixels to image pixels that puts 68 landmarks onto dlib's template.
+ * @param landmarks 68 points in image pixels (flat x,y pairs or points).
+ */
+export function chipTransform(
+  landmarks: ArrayLike<number> | readonly Point[],
+  size = CHIP_SIZE,
+  padding = CHIP_PADDING,
+): Similarity {
+  const points = landmarkPoints(landmarks);
+  const from = ALIGNMENT_LANDMARKS.map((i) => templatePoint(i, size, padding));
+  const to = ALIGNMENT_LANDMARKS.map((i) => points[i]!);
+  return fitSimilarity(from, to);
+}
+
+/**
+ * Samples a `size`×`size` chip whose pixel (u, v) comes from image point `chipToImage(u, v)`. Bilinear
+ * interpolation; when the chip shrinks the face by more than 1.5×, each chip pixel averages an s×s grid of
+ * bilinear samples (s = ceil(scale)) so small chips of large faces are not aliased. Points outside the
+ * image read as black, as in dlib.
+ */
+export function extractChip(image: RgbImage, chipToImage: Similarity, size = CHIP_SIZE): RgbImage {
+  assertRgbImage(image);
+  if (!Number.isInteger(size) || size < 1) throw new InvalidInputError(`chip size must be a positive integer; got ${size}`);
+  const { width, height, data } = image;
+  const out = new Uint8Array(size * size * 3);
+  const scale = Math.hypot(chipToImage.a, chipToImage.b);
+  const taps = scale > 1.5 ? Math.ceil(scale) : 1;
+  const acc = [0, 0, 0];
+  for (let v = 0; v < size; v++) {
+    for (let u = 0; u < size; u++) {
+      acc[0] = acc[1] = acc[2] = 0;
+      for (let sy = 0; sy < taps; sy++) {
+        for (let sx = 0; sx < taps; sx++) {
+          const cu = u + (sx + 0.5) / taps - 0.5;
+          const cv = v + (sy + 0.5) / taps - 0.5;
+          const x = chipToImage.a * cu - chipToImage.b * cv + chipToImage.tx;
+          const y = chipToImage.b * cu + chipToImage.a * cv + chipToImage.ty;
+          sampleBilinear(data, width, height, x, y, acc);
+        }
+      }
+      const o = (v * size + u) * 3;
+      const n = taps * taps;
+      out[o] = Math.round(acc[0]! / n);
+      out[o + 1] = Math.round(acc[1]! / n);
+      out[o + 2] = Math.round(acc[2]! / n);
+    }
+  }
+  return { width: size, height: size, data: out };
+}
+
+/** Adds the bilinear sample at (x, y) (pixel centres at integers) to acc[0..2]; outside reads as 0. */
+function sampleBilinear(
+  data: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  acc: number[],
+): void {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  for (let dy = 0; dy <= 1; dy++) {
+    const yy = y0 + dy;
+    const wy = dy ? fy : 1 - fy;
+    if (yy < 0 || yy >= height || wy === 0) continue;
+    for (let dx = 0; dx <= 1; dx++) {
+      const xx = x0 + dx;
+      const w = wy * (dx ? fx : 1 - fx);
+      if (xx < 0 || xx >= width || w === 0) continue;
+      const i = (yy * width + xx) * 3;
+      acc[0]! += w * data[i]!;
+      acc[1]! += w * data[i + 1]!;
+      acc[2]! += w * data[i + 2]!;
+    }
+  }
+}
+
+/** An aligned face: the chip and the transform that made it. */
+export interface AlignedFace {
+  chip: RgbImage;
+  /** Chip pixels → image pixels. */
+  chipToImage: Similarity;
+}
+
+/** Aligns one face: fits the template to its 68 landmarks and samples the chip. */
+export function alignFace(
+  image: RgbImage,
+  landmarks: ArrayLike<number> | readonly Point[],
+  size = CHIP_SIZE,
+  padding = CHIP_PADDING,
+): AlignedFace {
+  const chipToImage = chipTransform(landmarks, size, padding);
+  return { chip: extractChip(image, chipToImage, size), chipToImage };
+}
