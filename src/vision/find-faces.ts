@@ -1,0 +1,145 @@
+/**
+ * Finding faces in every framing: uncropped photos with small faces, aligned 250×250 LFW images, and tight
+ * 200×200 crops whose face fills the frame (photo-tuned detectors miss most of those at their usual
+ * threshold). The strategy, in order, stopping at the first step that finds a face:
+ *   1. detect at the normal threshold                      → foundBy 'detected'
+ *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'
+ *   3. lower the threshold in steps, padded and unpadded   → 'lower-threshold'
+ *   4. take the whole image as the face                     → 'whole-image'
+ * Every face records how it was found, so analyses can report coverage honestly.
+ */
+import { NoFaceError, throwIfAborted } from '../errors.ts';
+import type { Box, RgbImage } from './image.ts';
+
+/** How a face was found (see the module comment). */
+export const FoundBy = {
+  Detected: 'detected',
+  Padded: 'padded',
+  LowerThreshold: 'lower-threshold',
+  WholeImage: 'whole-image',
+} as const;
+/** One of {@link FoundBy}'s values. */
+export type FoundBy = (typeof FoundBy)[keyof typeof FoundBy];
+
+/** A detector's output: a box in the pixels of the image it was given, and a confidence in [0, 1]. */
+export interface Detection {
+  box: Box;
+  score: number;
+}
+
+/** Any face detector: all faces scoring at least `minConfidence`. */
+export type Detector = (image: RgbImage, options: { minConfidence: number; signal?: AbortSignal }) => Promise<Detection[]>;
+
+/** A face found by {@link findFaces}. */
+export interface FoundFace extends Detection {
+  foundBy: FoundBy;
+}
+
+/** Options for {@link findFaces}; the defaults are the pipeline's. */
+export interface FindFacesOptions {
+  /** The detector's normal threshold. Default 0.5. */
+  minConfidence?: number;
+  /** Lower thresholds tried in order when nothing is found. Default [0.3, 0.15]. */
+  lowerThresholds?: readonly number[];
+  /** Padding added on each side, as a fraction of the image's longer side. Default 0.5. 0 disables step 2. */
+  padding?: number;
+  /** Take the whole image as the face when all else fails. Default true; false throws NoFaceError instead. */
+  wholeImageFallback?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Default pipeline settings for {@link findFaces}. */
+export const FIND_FACES_DEFAULTS = {
+  minConfidence: 0.5,
+  lowerThresholds: [0.3, 0.15],
+  padding: 0.5,
+  wholeImageFallback: true,
+} as const;
+
+/**
+ * Finds every face in `image` with `detect`, falling back as the module comment describes.
+ * @throws NoFaceError when nothing is found and `wholeImageFallback` is false.
+ */
+export async function findFaces(image: RgbImage, detect: Detector, options: FindFacesOptions = {}): Promise<FoundFace[]> {
+  const minConfidence = options.minConfidence ?? FIND_FACES_DEFAULTS.minConfidence;
+  const lower = options.lowerThresholds ?? FIND_FACES_DEFAULTS.lowerThresholds;
+  const padding = options.padding ?? FIND_FACES_DEFAULTS.padding;
+  const signal = options.signal;
+  const tag = (found: Detection[], foundBy: FoundBy): FoundFace[] => found.map((d) => ({ ...d, foundBy }));
+
+  throwIfAborted(signal);
+  const direct = await detect(image, { minConfidence, signal });
+  if (direct.length) return tag(direct, FoundBy.Detected);
+
+  const padded = padding > 0 ? padImage(image, padding) : undefined;
+  const detectPadded = async (threshold: number) => {
+    if (!padded) return [];
+    throwIfAborted(signal);
+    return unpad(await detect(padded.image, { minConfidence: threshold, signal }), padded.offset, image);
+  };
+  const viaPadding = await detectPadded(minConfidence);
+  if (viaPadding.length) return tag(viaPadding, FoundBy.Padded);
+
+  for (const threshold of lower) {
+    if (threshold >= minConfidence) continue;
+    throwIfAborted(signal);
+    const found = await detect(image, { minConfidence: threshold, signal });
+    const best = found.length ? found : await detectPadded(threshold);
+    if (best.length) return tag(best, FoundBy.LowerThreshold);
+  }
+
+  if (options.wholeImageFallback ?? FIND_FACES_DEFAULTS.wholeImageFallback) {
+    return [{ box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0, foundBy: FoundBy.WholeImage }];
+  }
+  throw new NoFaceError(`no face found (threshold ${minConfidence}, then ${lower.join(', ')}, with and without padding)`);
+}
+
+/** The face with the largest box area, or undefined for none. */
+export function largestFace<T extends { box: Box }>(faces: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const face of faces) if (!best || face.box.width * face.box.height > best.box.width * best.box.height) best = face;
+  return best;
+}
+
+/**
+ * Puts the image in the middle of a larger canvas filled with its mean colour (a neutral surround, unlike
+ * black, which detectors read as an edge). `fraction` of the longer side is added on every side.
+ */
+export function padImage(image: RgbImage, fraction: number): { image: RgbImage; offset: { x: number; y: number } } {
+  const pad = Math.round(Math.max(image.width, image.height) * fraction);
+  const width = image.width + 2 * pad;
+  const height = image.height + 2 * pad;
+  const mean = [0, 0, 0];
+  const n = image.width * image.height;
+  for (let i = 0; i < image.data.length; i += 3) {
+    mean[0]! += image.data[i]!;
+    mean[1]! += image.data[i + 1]!;
+    mean[2]! += image.data[i + 2]!;
+  }
+  const fill = mean.map((s) => Math.round(s / n));
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i += 3) {
+    data[i] = fill[0]!;
+    data[i + 1] = fill[1]!;
+    data[i + 2] = fill[2]!;
+  }
+  const rowBytes = image.width * 3;
+  for (let y = 0; y < image.height; y++) {
+    data.set(image.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((y + pad) * width + pad) * 3);
+  }
+  return { image: { width, height, data }, offset: { x: pad, y: pad } };
+}
+
+/** Maps detections on a padded canvas back to the original image; drops those centred in the padding. */
+function unpad(found: Detection[], offset: { x: number; y: number }, image: RgbImage): Detection[] {
+  const out: Detection[] = [];
+  for (const d of found) {
+    const x = d.box.x - offset.x;
+    const y = d.box.y - offset.y;
+    const cx = x + d.box.width / 2;
+    const cy = y + d.box.height / 2;
+    if (cx < 0 || cy < 0 || cx > image.width || cy > image.height) continue;
+    out.push({ box: { x, y, width: d.box.width, height: d.box.height }, score: d.score });
+  }
+  return out;
+}
