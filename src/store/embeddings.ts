@@ -1,0 +1,205 @@
+/**
+ * Embedding chunks: many vectors per IndexedDB record (one Float32Array, count × dimension,
+ * row-major, plus their face ids), because one record per vector is ~10× slower to write and read.
+ * Writes top up the model's last partial chunk, so repeated small batches still end up in full chunks.
+ * Reads page through chunks in key order ([modelId, seq]) with short read-only transactions, so a
+ * consumer may take as long as it likes between chunks and memory stays at a few chunks.
+ */
+import { unwrap } from 'idb';
+import { InvalidInputError, throwIfAborted } from '../errors.ts';
+import type { FaceDb, WriteTx } from './schema.ts';
+import { toStorageError } from './store-errors.ts';
+import type { EmbeddingChunk, ModelRecord } from './types.ts';
+
+/** Default (and maximum useful) vectors per stored chunk. */
+export const DEFAULT_CHUNK_SIZE = 1000;
+
+/** Chunks fetched per read transaction while streaming. */
+const READ_PAGE_CHUNKS = 8;
+
+/** Rows handed out while streaming: `count × dimension` floats, row i belonging to `faceIds[i]`. */
+export interface EmbeddingRows {
+  modelId: string;
+  dimension: number;
+  count: number;
+  faceIds: string[];
+  /** `count × dimension`, row-major. May be a view into a larger buffer: copy it before transferring it. */
+  vectors: Float32Array;
+}
+
+/**
+ * Appends `faceIds.length` vectors for `modelId` inside `tx` (which must include 'embeddings' and 'models').
+ * Writes are queued without awaiting each one; their failure aborts `tx`, which the caller awaits.
+ * @param onRecord called after each chunk is queued (for progress; it may throw to abort the batch).
+ * @throws InvalidInputError (details.reason 'wrong-dimension') when the model already has another dimension.
+ */
+export async function appendEmbeddings(
+  tx: WriteTx,
+  modelId: string,
+  dimension: number,
+  faceIds: readonly string[],
+  vectors: Float32Array,
+  chunkSize: number,
+  onRecord: (rows: number) => void = () => {},
+): Promise<ModelRecord> {
+  const models = tx.objectStore('models');
+  const chunks = tx.objectStore('embeddings');
+  const found = await models.get(modelId);
+  if (found && found.dimension !== dimension) {
+    throw new InvalidInputError(
+      `embeddings for model '${modelId}' have dimension ${dimension}, but the store holds ${found.dimension}-D vectors for that model`,
+      { details: { reason: 'wrong-dimension', modelId, expected: found.dimension, got: dimension } },
+    );
+  }
+  const model: ModelRecord = found ? { ...found } : { modelId, dimension, count: 0, nextSeq: 0 };
+  const rawChunks = unwrap(chunks);
+  const n = faceIds.length;
+  let row = 0;
+  if (model.nextSeq > 0 && n > 0) {
+    const last = await chunks.get([modelId, model.nextSeq - 1]);
+    if (last && last.count < chunkSize) {
+      const take = Math.min(chunkSize - last.count, n);
+      const merged = new Float32Array((last.count + take) * dimension);
+      merged.set(last.vectors);
+      merged.set(vectors.subarray(0, take * dimension), last.count * dimension);
+      rawChunks.put({ ...last, count: last.count + take, faceIds: [...last.faceIds, ...faceIds.slice(0, take)], vectors: merged });
+      row = take;
+      onRecord(take);
+    }
+  }
+  while (row < n) {
+    const take = Math.min(chunkSize, n - row);
+    const chunk: EmbeddingChunk = {
+      modelId,
+      seq: model.nextSeq++,
+      dimension,
+      count: take,
+      faceIds: faceIds.slice(row, row + take),
+      // slice, not subarray: structured cloning a view stores its whole underlying buffer.
+      vectors: vectors.slice(row * dimension, (row + take) * dimension),
+    };
+    rawChunks.put(chunk);
+    row += take;
+    onRecord(take);
+  }
+  model.count += n;
+  unwrap(models).put(model);
+  return model;
+}
+
+/** Reads up to READ_PAGE_CHUNKS chunks of `modelId` with seq ≥ `fromSeq`, in one read-only transaction. */
+async function readPage(db: FaceDb, modelId: string, fromSeq: number): Promise<EmbeddingChunk[]> {
+  try {
+    return await db.getAll('embeddings', IDBKeyRange.bound([modelId, fromSeq], [modelId, Infinity]), READ_PAGE_CHUNKS);
+  } catch (error) {
+    throw toStorageError(error, `read embeddings of model '${modelId}'`);
+  }
+}
+
+/** Yields the stored chunks of `modelId` in order, fetching the next page while the consumer works. */
+async function* storedChunks(db: FaceDb, modelId: string, signal?: AbortSignal): AsyncGenerator<EmbeddingChunk> {
+  throwIfAborted(signal);
+  let next = readPage(db, modelId, 0);
+  for (;;) {
+    const page = await next;
+    throwIfAborted(signal);
+    const last = page[page.length - 1];
+    if (!last) return;
+    next = page.length < READ_PAGE_CHUNKS ? Promise.resolve([]) : readPage(db, modelId, last.seq + 1);
+    // If the consumer stops early, nobody awaits the prefetch: mark it handled so its failure is not
+    // reported as unhandled (a consumer that continues still awaits it and sees the error).
+    next.catch(() => undefined);
+    for (const chunk of page) {
+      yield chunk;
+      throwIfAborted(signal);
+    }
+  }
+}
+
+/**
+ * Streams the embeddings of `modelId`: stored chunks as they are, or re-packed into `chunkSize` rows
+ * (the last one shorter). Each page of chunks is read in its own transaction, so vectors written
+ * while streaming may or may not be seen.
+ */
+export async function* streamChunks(
+  db: FaceDb,
+  modelId: string,
+  options: { chunkSize?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<EmbeddingRows> {
+  const size = options.chunkSize;
+  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) {
+    throw new InvalidInputError(`chunkSize is ${size}; expected an integer ≥ 1`);
+  }
+  let buffer: Float32Array | undefined;
+  let ids: string[] = [];
+  let filled = 0;
+  let dimension = 0;
+  for await (const chunk of storedChunks(db, modelId, options.signal)) {
+    const rows = { modelId, dimension: chunk.dimension, count: chunk.count, faceIds: chunk.faceIds, vectors: chunk.vectors };
+    if (size === undefined) {
+      yield rows;
+      continue;
+    }
+    const d = (dimension = chunk.dimension);
+    let r = 0;
+    while (r < chunk.count) {
+      if (filled === 0 && chunk.count - r >= size) {
+        // Whole output chunks straight out of the stored one: views, no copy.
+        yield { ...rows, count: size, faceIds: chunk.faceIds.slice(r, r + size), vectors: chunk.vectors.subarray(r * d, (r + size) * d) };
+        r += size;
+        continue;
+      }
+      buffer ??= new Float32Array(size * d);
+      const take = Math.min(size - filled, chunk.count - r);
+      buffer.set(chunk.vectors.subarray(r * d, (r + take) * d), filled * d);
+      for (let i = 0; i < take; i++) ids.push(chunk.faceIds[r + i] as string);
+      filled += take;
+      r += take;
+      if (filled === size) {
+        yield { modelId, dimension: d, count: size, faceIds: ids, vectors: buffer };
+        buffer = undefined;
+        ids = [];
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0 && buffer) yield { modelId, dimension, count: filled, faceIds: ids, vectors: buffer.slice(0, filled * dimension) };
+}
+
+/**
+ * Removes the vectors of `faceIds` from every model's chunks inside `tx`, rewriting (or deleting)
+ * the chunks that held them and updating each model's count.
+ * @returns how many vectors were removed.
+ */
+export async function removeEmbeddings(tx: WriteTx, faceIds: ReadonlySet<string>): Promise<number> {
+  if (faceIds.size === 0) return 0;
+  const removedPerModel = new Map<string, number>();
+  let cursor = await tx.objectStore('embeddings').openCursor();
+  while (cursor) {
+    const chunk = cursor.value;
+    const keep: number[] = [];
+    chunk.faceIds.forEach((id, i) => {
+      if (!faceIds.has(id)) keep.push(i);
+    });
+    if (keep.length < chunk.count) {
+      removedPerModel.set(chunk.modelId, (removedPerModel.get(chunk.modelId) ?? 0) + chunk.count - keep.length);
+      if (keep.length === 0) {
+        await cursor.delete();
+      } else {
+        const d = chunk.dimension;
+        const vectors = new Float32Array(keep.length * d);
+        keep.forEach((src, dst) => vectors.set(chunk.vectors.subarray(src * d, (src + 1) * d), dst * d));
+        await cursor.update({ ...chunk, count: keep.length, faceIds: keep.map((i) => chunk.faceIds[i] as string), vectors });
+      }
+    }
+    cursor = await cursor.continue();
+  }
+  let removed = 0;
+  const models = tx.objectStore('models');
+  for (const [modelId, count] of removedPerModel) {
+    const model = await models.get(modelId);
+    if (model) await models.put({ ...model, count: model.count - count });
+    removed += count;
+  }
+  return removed;
+}

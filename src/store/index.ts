@@ -1,0 +1,13 @@
+/**
+ * The on-device store: IndexedDB via idb. Public entry point of src/store/.
+ */
+export { DEFAULT_DB_NAME, FaceStore } from './face-store.ts';
+export type { AddBatchOptions, BatchResult, FaceStoreOpenOptions, StorageEstimateResult } from './face-store.ts';
+export { DEFAULT_CHUNK_SIZE } from './embeddings.ts';
+export type { EmbeddingRows } from './embeddings.ts';
+export { EXPORT_MAGIC, EXPORT_VERSION, ImportFailure } from './export-format.ts';
+export type { ImportResult } from './transfer.ts';
+export { hashBytes, isContentHash } from './hash.ts';
+export { DB_VERSION } from './schema.ts';
+export { StorageFailure } from './store-errors.ts';
+export * from './types.ts';

@@ -1,0 +1,216 @@
+/**
+ * The records the store keeps. Every value is plain and structured-cloneable (no Blob, no class
+ * instances), so the same objects cross a worker boundary, go into IndexedDB, and work in Node.
+ * Pixel coordinates are in the photo's own pixels (after EXIF orientation); times are epoch ms.
+ */
+
+/** A failure recorded for a photo that could not be processed (decode error, no face, ...). */
+export interface PhotoError {
+  /** An {@link ErrorCode} value or another short machine-readable code. */
+  code: string;
+  /** Human-readable message. */
+  message: string;
+}
+
+/** One photo, keyed by the SHA-256 of its file bytes: the same file added twice is one record. */
+export interface PhotoRecord {
+  /** SHA-256 of the file bytes, 64 lowercase hex digits (see `hashBytes`). */
+  hash: string;
+  /** File name as the user gave it. */
+  name: string;
+  /** File size in bytes. */
+  size: number;
+  /** MIME type, e.g. 'image/jpeg'. */
+  type: string;
+  /** When the photo was added (epoch ms). */
+  addedAt: number;
+  /** Decoded width in px (0 when decoding failed). */
+  width: number;
+  /** Decoded height in px (0 when decoding failed). */
+  height: number;
+  /** Ids of this photo's faces, in index order. */
+  faceIds: string[];
+  /** The original file bytes; kept only when the caller asks (`keepOriginals`). */
+  original?: Uint8Array;
+  /** Present when processing the photo failed. */
+  error?: PhotoError;
+}
+
+/** An axis-aligned box in photo pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** How a face was found: the detector, a padded retry, a lower threshold, or the whole image as one face. */
+export type FoundBy = 'detected' | 'padded' | 'lower-threshold' | 'whole-image';
+
+/** The accepted {@link FoundBy} values. */
+export const FOUND_BY: readonly FoundBy[] = ['detected', 'padded', 'lower-threshold', 'whole-image'];
+
+/** Image types a thumbnail may have. */
+export type ThumbnailType = 'image/jpeg' | 'image/webp' | 'image/png';
+
+/** The accepted {@link ThumbnailType} values. */
+export const THUMBNAIL_TYPES: readonly ThumbnailType[] = ['image/jpeg', 'image/webp', 'image/png'];
+
+/** A small encoded face image for galleries (bytes rather than a Blob so it works in Node too). */
+export interface Thumbnail {
+  type: ThumbnailType;
+  /** The encoded image file. */
+  bytes: Uint8Array;
+  /** Width in px. */
+  width: number;
+  /** Height in px. */
+  height: number;
+}
+
+/** Face attributes from the attribute models (age/gender/expression), when they ran. */
+export interface FaceAttributes {
+  /** Estimated age in years. */
+  age: number;
+  /** The predicted gender label. */
+  gender: string;
+  /** Probability of {@link gender}, in [0, 1]. */
+  genderProbability: number;
+  /** Expression label → probability. */
+  expressions: Record<string, number>;
+}
+
+/** One face in a photo. */
+export interface FaceRecord {
+  /** `${photoHash}:${index}`. */
+  id: string;
+  photoHash: string;
+  /** 0-based index of the face in its photo. */
+  index: number;
+  /** Face box in photo px. */
+  box: Box;
+  /** Detector confidence in [0, 1]. */
+  score: number;
+  /** 68 landmarks as x0, y0, x1, y1, … in photo px: length 136. */
+  landmarks: Float32Array;
+  foundBy: FoundBy;
+  /** Id of the embedding model whose vector this face has (e.g. 'face-api-resnet34'). */
+  modelId: string;
+  thumbnail: Thumbnail;
+  attributes?: FaceAttributes;
+}
+
+/**
+ * Embeddings handed to `addBatch`: `faceIds.length` rows of `dimension` floats, row-major,
+ * row i belonging to `faceIds[i]`.
+ */
+export interface EmbeddingBatch {
+  modelId: string;
+  dimension: number;
+  faceIds: string[];
+  /** `faceIds.length × dimension`, row-major. */
+  vectors: Float32Array;
+}
+
+/** A stored chunk of embeddings (up to the store's chunk size, 1,000 by default). */
+export interface EmbeddingChunk {
+  modelId: string;
+  /** Position of this chunk among the model's chunks (0, 1, 2, …; gaps are allowed after deletions). */
+  seq: number;
+  dimension: number;
+  /** Rows in this chunk (= faceIds.length). */
+  count: number;
+  faceIds: string[];
+  /** `count × dimension`, row-major, one Float32Array for the whole chunk. */
+  vectors: Float32Array;
+}
+
+/** What the store knows about one embedding model's vectors. */
+export interface ModelRecord {
+  modelId: string;
+  /** Floats per vector; fixed for a model once its first vector is stored. */
+  dimension: number;
+  /** Vectors stored for this model. */
+  count: number;
+  /** The next chunk's `seq`. */
+  nextSeq: number;
+}
+
+/** What a cluster run covered: every face of the model, or one person's (identity group's) faces. */
+export type RunScope = { kind: 'all' } | { kind: 'person'; groupId: string };
+
+/** One clustering run over embeddings. */
+export interface ClusterRun {
+  id: string;
+  modelId: string;
+  createdAt: number;
+  scope: RunScope;
+  /** Number of clusters. */
+  k: number;
+  seed: number;
+  /** The clustered faces, in the order of `labels`. */
+  faceIds: string[];
+  /** Cluster of each face, values in [0, k). */
+  labels: Int32Array;
+  /** `k × dimension` centroids, row-major. */
+  centroids: Float32Array;
+  /** Quality scores by name (e.g. inertia, silhouette, nmi). */
+  scores: Record<string, number>;
+}
+
+/** A user's name for one cluster of a run. */
+export interface ClusterName {
+  runId: string;
+  /** Cluster index in [0, k). */
+  cluster: number;
+  name: string;
+}
+
+/** A named group of faces used to train a probe (e.g. 'smiling'). */
+export interface ProbeGroup {
+  name: string;
+  faceIds: string[];
+}
+
+/** A trained linear probe: score = weights · x + bias over (optionally standardised) embeddings. */
+export interface ProbeWeights {
+  /** Length = dimension (one-vs-rest: classes × dimension, row-major). */
+  weights: Float32Array;
+  /** One bias per output. */
+  bias: Float32Array;
+  /** Per-dimension mean/std used to standardise inputs, when used. */
+  mean?: Float32Array;
+  std?: Float32Array;
+  /** Output labels, in weight-row order. */
+  classes: string[];
+}
+
+/** A probe: named groups of faces and, once trained, its weights and metrics. */
+export interface ProbeRecord {
+  id: string;
+  modelId: string;
+  name: string;
+  createdAt: number;
+  groups: ProbeGroup[];
+  trained?: ProbeWeights;
+  /** Evaluation figures by name (accuracy, auc, …). */
+  metrics?: Record<string, number>;
+}
+
+/** A person: faces the user or an identity clustering grouped as one identity. */
+export interface IdentityGroup {
+  id: string;
+  modelId: string;
+  name: string;
+  createdAt: number;
+  faceIds: string[];
+  /** The run it came from, when it came from clustering. */
+  runId?: string;
+}
+
+/** Everything one drop of photos adds, written all-or-nothing by `FaceStore.addBatch`. */
+export interface FaceBatch {
+  photos: PhotoRecord[];
+  faces?: FaceRecord[];
+  /** The faces' embeddings (for any number of models). */
+  embeddings?: EmbeddingBatch[];
+}

@@ -1,0 +1,193 @@
+/**
+ * Seeded test records for the store tests (portable: no Node APIs, also bundled for Chromium).
+ */
+import { crc32 } from '../../src/store/crc32.ts';
+import type {
+  ClusterRun,
+  EmbeddingBatch,
+  FaceBatch,
+  FaceRecord,
+  IdentityGroup,
+  PhotoRecord,
+  ProbeRecord,
+} from '../../src/store/types.ts';
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random well-formed content hash (64 hex digits). */
+export function fakeHash(random: () => number): string {
+  let out = '';
+  for (let i = 0; i < 64; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
+/** Options for {@link makeBatch}. */
+export interface BatchSpec {
+  seed: number;
+  photos: number;
+  facesPerPhoto: number;
+  dimension: number;
+  modelId?: string;
+  /** Include original bytes on photos. */
+  originals?: boolean;
+  /** Photos start at this added time (ms). */
+  addedAt?: number;
+}
+
+/** A batch of `photos` photos with `facesPerPhoto` faces each and one vector per face. */
+export function makeBatch(spec: BatchSpec): FaceBatch & { embeddings: EmbeddingBatch[]; faces: FaceRecord[] } {
+  const random = rng(spec.seed);
+  const modelId = spec.modelId ?? 'test-model';
+  const photos: PhotoRecord[] = [];
+  const faces: FaceRecord[] = [];
+  for (let p = 0; p < spec.photos; p++) {
+    const hash = fakeHash(random);
+    const faceIds = Array.from({ length: spec.facesPerPhoto }, (_, i) => `${hash}:${i}`);
+    photos.push({
+      hash,
+      name: `photo-${spec.seed}-${p}.jpg`,
+      size: 1000 + p,
+      type: 'image/jpeg',
+      addedAt: (spec.addedAt ?? 1_700_000_000_000) + p,
+      width: 640,
+      height: 480,
+      faceIds,
+      ...(spec.originals ? { original: Uint8Array.from({ length: 32 }, () => Math.floor(random() * 256)) } : {}),
+    });
+    faceIds.forEach((id, index) => {
+      faces.push({
+        id,
+        photoHash: hash,
+        index,
+        box: { x: random() * 500, y: random() * 300, width: 80, height: 96 },
+        score: random(),
+        landmarks: Float32Array.from({ length: 136 }, () => random() * 640),
+        foundBy: index === 0 ? 'detected' : 'padded',
+        modelId,
+        thumbnail: { type: 'image/webp', bytes: Uint8Array.from({ length: 24 }, () => Math.floor(random() * 256)), width: 64, height: 64 },
+        ...(index % 2 === 0
+          ? { attributes: { age: 20 + random() * 40, gender: 'female', genderProbability: random(), expressions: { happy: random(), neutral: random() } } }
+          : {}),
+      });
+    });
+  }
+  const vectors = Float32Array.from({ length: faces.length * spec.dimension }, () => random() * 2 - 1);
+  return {
+    photos,
+    faces,
+    embeddings: [{ modelId, dimension: spec.dimension, faceIds: faces.map((f) => f.id), vectors }],
+  };
+}
+
+/** A cluster run over `faceIds`. */
+export function makeRun(id: string, faceIds: string[], k: number, dimension: number, modelId = 'test-model'): ClusterRun {
+  const random = rng(faceIds.length + k);
+  return {
+    id,
+    modelId,
+    createdAt: 1_700_000_100_000,
+    scope: { kind: 'all' },
+    k,
+    seed: 7,
+    faceIds,
+    labels: Int32Array.from(faceIds, (_, i) => i % k),
+    centroids: Float32Array.from({ length: k * dimension }, () => random()),
+    scores: { inertia: 12.5, silhouette: 0.25 },
+  };
+}
+
+/** A trained probe. */
+export function makeProbe(id: string, faceIds: string[], dimension: number, modelId = 'test-model'): ProbeRecord {
+  return {
+    id,
+    modelId,
+    name: 'smiling',
+    createdAt: 1_700_000_200_000,
+    groups: [
+      { name: 'yes', faceIds: faceIds.slice(0, 2) },
+      { name: 'no', faceIds: faceIds.slice(2, 4) },
+    ],
+    trained: {
+      weights: Float32Array.from({ length: dimension }, (_, i) => i / dimension - 0.5),
+      bias: Float32Array.of(0.1),
+      classes: ['yes', 'no'],
+    },
+    metrics: { accuracy: 0.75 },
+  };
+}
+
+/** An identity group. */
+export function makeGroup(id: string, faceIds: string[], modelId = 'test-model'): IdentityGroup {
+  return { id, modelId, name: 'Person A', createdAt: 1_700_000_300_000, faceIds: faceIds.slice(0, 3), runId: 'run-1' };
+}
+
+/** Concatenates row-major chunks. */
+export function concat(chunks: Float32Array[]): Float32Array {
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** A unique database name for one test. */
+let counter = 0;
+export function uniqueName(prefix = 'face-store-test'): string {
+  counter++;
+  return `${prefix}-${counter}-${Math.floor(Math.random() * 1e9)}`;
+}
+
+/**
+ * Deletes a database, waiting for the deletion to finish. A connection closed while its last
+ * transaction finishes makes Chromium fire 'blocked' briefly; the deletion still goes ahead.
+ */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Promise wrapper for a raw IDBRequest. */
+export function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Byte offsets of the export header fields used by the hostile-import tests (see export-format.ts). */
+export const Header = { version: 8, length: 12, dimension: 16, vectors: 20, photos: 24, recordsLength: 48, recordsCrc: 52, embeddingsCrc: 56 } as const;
+
+/** Recomputes every checksum of an export file after a test tampered with it, so other checks are reached. */
+export function reseal(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const h = view.getUint32(Header.length, true);
+  const r = view.getUint32(Header.recordsLength, true);
+  const e = h + r + ((4 - (r % 4)) % 4);
+  view.setUint32(Header.recordsCrc, crc32(bytes.subarray(h, h + r)), true);
+  view.setUint32(Header.embeddingsCrc, crc32(bytes.subarray(e)), true);
+  view.setUint32(h - 4, crc32(bytes.subarray(0, h - 4)), true);
+  return bytes;
+}
+
+/** Where the embeddings section starts in an export file. */
+export function embeddingsOffset(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const h = view.getUint32(Header.length, true);
+  const r = view.getUint32(Header.recordsLength, true);
+  return h + r + ((4 - (r % 4)) % 4);
+}
