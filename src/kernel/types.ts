@@ -116,3 +116,29 @@ export interface Kernel {
   /** Projects rows onto a PCA basis: n × c. */
   projectPca(data: Float32Array, d: number, pca: PcaResult): Float32Array;
 }
+
+/**
+ * A matrix held by a kernel for many queries against it (e.g. a gallery searched face by face):
+ * the WASM backend copies it into its memory once instead of once per call. Same shapes, results
+ * and errors as the Kernel methods of the same names.
+ */
+export interface ResidentMatrix {
+  /** Rows. */
+  readonly n: number;
+  /** Row width. */
+  readonly d: number;
+  /** Squared L2 distance from `query` (length d) to every row: length n. */
+  l2sqOneToMany(query: Float32Array): Float32Array;
+  /** Dot product of `query` with every row: length n. */
+  dotOneToMany(query: Float32Array): Float32Array;
+  /** Cosine similarity of `query` with every row (0 where either norm is 0): length n. */
+  cosineOneToMany(query: Float32Array): Float32Array;
+  /** Frees the kernel's copy; later calls throw InvalidInputError. Idempotent. */
+  dispose(): void;
+}
+
+/** A {@link Kernel} that can also hold resident matrices (both built-in backends are). */
+export interface ResidentKernel extends Kernel {
+  /** Copies `data` (n × d) for repeated queries. Throws InvalidInputError like the one-to-many methods. */
+  residentMatrix(data: Float32Array, d: number): ResidentMatrix;
+}
