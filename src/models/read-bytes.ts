@@ -1,0 +1,38 @@
+/**
+ * Reads a file's bytes from a URL (fetch) or, in Node, from a path or file: URL, without naming Node modules
+ * in a way bundlers would follow.
+ */
+import { ModelLoadError } from '../errors.ts';
+
+/** Imports a module by a computed name: bundlers leave it alone, so Node-only modules stay out of web bundles. */
+export const importAtRuntime = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+
+/** True in Node (not in a browser or worker, even one with a `process` polyfill). */
+export function isNode(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown; WorkerGlobalScope?: unknown };
+  return typeof g.process?.versions?.node === 'string' && g.window === undefined && g.WorkerGlobalScope === undefined;
+}
+
+/**
+ * The bytes of `source`: returned as is for bytes, fetched for http(s)/blob/data URLs, read from disk for paths and
+ * file: URLs (Node only).
+ * @throws ModelLoadError naming the location when it cannot be read.
+ */
+export async function readBytes(source: Uint8Array | ArrayBuffer | string | URL): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const where = String(source);
+  const isUrl = source instanceof URL || /^[a-z][a-z0-9+.-]*:/i.test(where);
+  try {
+    if (!isUrl || where.startsWith('file:')) {
+      if (!isNode()) throw new Error('file paths can only be read in Node; pass a URL or the bytes');
+      const fs = (await importAtRuntime('node:fs/promises')) as { readFile(p: string | URL): Promise<Uint8Array> };
+      return new Uint8Array(await fs.readFile(where.startsWith('file:') ? new URL(where) : where));
+    }
+    const response = await fetch(where);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (cause) {
+    throw new ModelLoadError(`could not read ${where}: ${(cause as Error).message}`, { cause, details: { url: where } });
+  }
+}
