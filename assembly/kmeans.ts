@@ -197,11 +197,15 @@ export function kmeans_f32(
   data: usize, n: i32, d: i32, k: i32, seed: u32, maxIter: i32, tol: f64, restarts: i32,
   outCent: usize, outLabels: usize, info: usize,
 ): void {
-  const m64 = heap.alloc(f8(d));
-  const v64 = heap.alloc(f8(d));
-  const tolAbs = tol * column_mean_var(data, n, d, m64, v64);
-  heap.free(m64);
-  heap.free(v64);
+  // tolAbs needs the column variances (two passes over the data); tolerance 0 needs neither.
+  let tolAbs: f64 = 0;
+  if (tol > 0) {
+    const m64 = heap.alloc(f8(d));
+    const v64 = heap.alloc(f8(d));
+    tolAbs = tol * column_mean_var(data, n, d, m64, v64);
+    heap.free(m64);
+    heap.free(v64);
+  }
 
   const cent = heap.alloc(f4(k * d));
   const labels = heap.alloc(f4(n));
