@@ -146,9 +146,10 @@ export function resolveKMeansOptions(
   return {
     k: checkK(options.k, n),
     seed: checkSeed(options.seed ?? 0),
-    maxIterations: checkInteger('maxIterations', options.maxIterations ?? 100, 0),
+    // Both travel to WASM as i32.
+    maxIterations: checkInteger('maxIterations', options.maxIterations ?? 100, 0, 2 ** 31 - 1),
     tolerance: checkNonNegative('tolerance', options.tolerance ?? 1e-4),
-    restarts: checkInteger('restarts', options.restarts ?? 1, 1),
+    restarts: checkInteger('restarts', options.restarts ?? 1, 1, 2 ** 31 - 1),
   };
 }
 

@@ -125,7 +125,7 @@ class WasmResidentMatrix implements ResidentMatrix {
   dispose(): void {
     const held = this.holder;
     this.holder = undefined;
-    if (held) this.kernel.freeResident(held);
+    if (held) this.kernel.freeResident(held, this);
   }
 }
 
@@ -152,7 +152,8 @@ export class WasmKernel implements ResidentKernel {
 
   /**
    * Runs `fn` with a fresh allocation scope, frees the scope afterwards, and turns a trap into an
-   * UnsupportedEnvironmentError after dropping the instance. Internal to src/kernel/.
+   * UnsupportedEnvironmentError after dropping the instance.
+   * @internal used by the resident matrices and mini-batch sessions of src/kernel/.
    */
   withScope<T>(fn: (scope: Scope) => T): T {
     const x = this.exports();
@@ -179,19 +180,21 @@ export class WasmKernel implements ResidentKernel {
 
   /**
    * A scope that outlives one call (a mini-batch session holds one across awaits); allocate in it
-   * inside withScope() so traps are handled, and release it with releaseScope(). Internal.
+   * inside withScope() so traps are handled, and release it with releaseScope().
+   * @internal
    */
   openScope(): Scope {
     return new Scope(this.exports());
   }
 
-  /** Frees a long-lived scope if its instance is still the live one. Internal to src/kernel/. */
+  /** Frees a long-lived scope if its instance is still the live one. @internal */
   releaseScope(scope: Scope): void {
     if (this.instance === scope.x) scope.release();
   }
 
-  /** Frees a resident block if its instance is still the live one. Internal to src/kernel/. */
-  freeResident(held: { x: KernelExports; ptr: number }): void {
+  /** Frees a resident block if its instance is still the live one. @internal */
+  freeResident(held: { x: KernelExports; ptr: number }, owner?: object): void {
+    if (owner) this.leaked.unregister(owner);
     if (this.instance === held.x && held.ptr !== 0) held.x.free(held.ptr);
     held.ptr = 0;
   }

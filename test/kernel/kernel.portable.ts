@@ -483,6 +483,7 @@ describe('bad input: InvalidInputError naming the value, identical in both backe
     ['d not an integer', /d = 2.5/, (k) => k.pca(d3, 2.5, 1)],
     ['a plain array', /data must be a Float32Array .* got Array/, (k) => k.l2sqOneToMany(new Float32Array(3), [1, 2, 3] as never, 3)],
     ['restarts = 0', /restarts = 0/, (k) => k.kmeans(d3, 3, { k: 1, restarts: 0 })],
+    ['maxIterations beyond i32', /maxIterations = 4294967296 .*0 ≤ maxIterations ≤ 2147483647/, (k) => k.kmeans(d3, 3, { k: 1, maxIterations: 2 ** 32 })],
     ['negative tolerance', /tolerance = -1/, (k) => k.kmeans(d3, 3, { k: 1, tolerance: -1 })],
     ['seed not an integer', /seed = 0.5/, (k) => k.kmeans(d3, 3, { k: 1, seed: 0.5 })],
     ['components > d', /components = 4 .*1 ≤ components ≤ 3/, (k) => k.pca(d3, 3, 4)],
@@ -563,12 +564,29 @@ describe('WASM memory', () => {
     }
   });
 
+  it('a trap drops the instance, and the next call runs on a fresh one', async () => {
+    const kernel = new WasmKernel(await compileKernelModule());
+    const data = uniform(100, 4, 1);
+    const before = kernel.kmeans(data, 4, { k: 3 });
+    // Stand-in for memory that cannot grow: the allocator traps with "unreachable".
+    const live = (kernel as unknown as { instance: Record<string, unknown> }).instance;
+    (kernel as unknown as { instance: Record<string, unknown> }).instance = {
+      ...live,
+      alloc: () => {
+        throw new WebAssembly.RuntimeError('unreachable');
+      },
+    };
+    assert.throws(() => kernel.kmeans(data, 4, { k: 3 }), (e: unknown) =>
+      e instanceof UnsupportedEnvironmentError && /stopped \(unreachable\).*reset/.test(e.message));
+    assert.equal(kernel.memoryBytes, 0);
+    assert.deepEqual(kernel.kmeans(data, 4, { k: 3 }), before);
+  });
+
   it('an input too large for one allocation is refused before any copy', async () => {
     const w = await wasm();
     // A view claiming 2^28 floats (1 GiB) would not fit one WebAssembly block.
     const huge = new Float32Array(2 ** 28);
     assert.throws(() => w.l2sqOneToMany(new Float32Array(1), huge, 1), (e: unknown) =>
       e instanceof InvalidInputError && /more than the \d+ bytes one WebAssembly block can hold/.test(e.message));
-    void UnsupportedEnvironmentError;
   });
 });
