@@ -50,7 +50,10 @@ export interface MiniBatchKMeansOptions {
   /** Also return each row's label (a final assignment pass over the source). Default false. */
   labels?: boolean;
   signal?: AbortSignal;
-  /** Called after each chunk with rows consumed so far in this epoch. */
+  /**
+   * Called after each chunk with rows consumed so far in this epoch; the final assignment pass
+   * (for the inertia and labels) reports epoch = epochs.
+   */
   onProgress?: (progress: { epoch: number; rows: number }) => void;
 }
 
