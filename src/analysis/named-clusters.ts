@@ -97,8 +97,8 @@ export function trainAssigner(kernel: Kernel, groups: readonly NamedGroup[], d: 
   const x = kernel.standardize(all, d, standardization);
   const c = options.c ?? 1;
   const probes = groups.length === 2
-    ? [fitLogistic(x, d, owner, { c })]
-    : groups.map((_, k) => fitLogistic(x, d, owner.map((o) => (o === k ? 1 : 0)), { c }));
+    ? [fitLogistic(x, d, owner, { c, kernel })]
+    : groups.map((_, k) => fitLogistic(x, d, owner.map((o) => (o === k ? 1 : 0)), { c, kernel }));
   return {
     d,
     names,

@@ -73,7 +73,7 @@ export function linearProbe(kernel: Kernel, data: Float32Array, d: number, class
     for (let i = 0; i < n; i++) (folds[i] === f ? test : train).push(i);
     const trainX = selectRows(data, d, train);
     const stats = kernel.meanVariance(trainX, d);
-    const model = fitLogistic(kernel.standardize(trainX, d, stats), d, train.map((i) => classes[i] as number), { c: options.c ?? 1 });
+    const model = fitLogistic(kernel.standardize(trainX, d, stats), d, train.map((i) => classes[i] as number), { c: options.c ?? 1, kernel });
     const predicted = predictClass(model, kernel.standardize(selectRows(data, d, test), d, stats), d);
     let correct = 0;
     test.forEach((i, r) => { if (predicted[r] === classes[i]) correct++; });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fitLogistic, predictClass, predictProbability, sigmoid } from '../../src/analysis/logistic.ts';
 import { createRng } from '../../src/analysis/rng.ts';
 import { InvalidInputError } from '../../src/errors.ts';
+import { testKernel } from './helpers.ts';
 
 const close = (actual: number, expected: number, tol: number): void => assert.ok(Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} (±${tol})`);
 
@@ -26,6 +27,8 @@ describe('logistic regression (L2, C = 1, intercept not penalised)', () => {
     const x = Float32Array.from([0.5, 1.0, 1.5, -0.5, -1.0, 0.3, 2.0, 2.0, -0.7, -1.2, 0.2, 0.1, 1.1, 0.9, -1.5, 0.8]);
     const y = [1, 0, 0, 1, 0, 1, 1, 0];
     const fit = fitLogistic(x, 2, y);
+    const viaKernel = fitLogistic(x, 2, y, { kernel: testKernel() });
+    assert.ok(Math.abs(viaKernel.objective - fit.objective) < 1e-12 && Math.abs(viaKernel.weights[0]! - fit.weights[0]!) < 1e-9);
     // Reference from scipy 1.17 on the float64 values of these inputs; float32 storage moves them by < 1e-7.
     close(fit.weights[0]!, 0.70488897, 1e-6);
     close(fit.weights[1]!, 0.84854692, 1e-6);
@@ -39,9 +42,10 @@ describe('logistic regression (L2, C = 1, intercept not penalised)', () => {
     const d = 20;
     const x = Float32Array.from({ length: n * d }, () => rng.next() * 2 - 1);
     const y = Array.from({ length: n }, (_, i) => ((x[i * d]! + 0.5 * x[i * d + 1]! + (rng.next() - 0.5)) > 0 ? 1 : 0));
-    for (const c of [0.1, 1, 10]) {
-      const fit = fitLogistic(x, d, y, { c });
-      assert.ok(fit.converged && fit.iterations < 30, `C=${c}: ${fit.iterations} iterations`);
+    // Both Hessian paths: the float64 loop and the kernel's float32 Gram product.
+    for (const [c, kernel] of [0.1, 1, 10].flatMap((c) => [[c, undefined], [c, testKernel()]] as const)) {
+      const fit = fitLogistic(x, d, y, { c, ...(kernel ? { kernel } : {}) });
+      assert.ok(fit.converged && fit.iterations < 30, `C=${c}, ${kernel ? 'kernel' : 'float64'}: ${fit.iterations} iterations`);
       const p = predictProbability(fit, x, d);
       let biasGrad = 0;
       const grad = new Float64Array(d);
