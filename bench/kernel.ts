@@ -13,7 +13,7 @@
  * Options: --json, --repeat N (k-means runs per peer, default 2), --no-native, --section NAME.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,6 +186,18 @@ async function benchDistances(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * Peak resident memory of this process in MB. On Linux, VmHWM of /proc/self/status: getrusage's
+ * maxrss survives fork + exec, so a child started by a big parent would report the parent's peak.
+ */
+function peakRssMb(): number {
+  if (existsSync('/proc/self/status')) {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function benchMiniBatch(): Promise<Record<string, unknown>> {
   const baselineRss = process.memoryUsage().rss;
   const rows = 1_000_000;
@@ -227,7 +239,7 @@ async function benchMiniBatch(): Promise<Record<string, unknown>> {
     source_s_per_pass: round(sourceS),
     kernel_s_excluding_source: round(totalS - passes * sourceS),
     passes_over_source: `${passes} (+ the seeding sample)`,
-    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 4),
+    peak_rss_mb: round(peakRssMb(), 4),
     baseline_rss_mb: round(baselineRss / 2 ** 20, 4),
     wasm_memory_mb: round((kernel as WasmKernel).memoryBytes / 2 ** 20, 4),
     data_set_mb: (rows * d * 4) / 2 ** 20,
