@@ -147,9 +147,13 @@ export async function chooseBackend(request: OrtBackendRequest, env: BackendEnvi
   return { backend: 'webgpu' };
 }
 
+let adapterProbe: Promise<unknown> | undefined;
+
 function currentEnvironment(): BackendEnvironment {
-  const nav = (globalThis as { navigator?: { gpu?: BackendEnvironment['gpu'] } }).navigator;
-  return { node: isNode(), gpu: nav?.gpu };
+  const gpu = (globalThis as { navigator?: { gpu?: BackendEnvironment['gpu'] } }).navigator?.gpu;
+  // One adapter request per page: the answer does not change, and each failed request logs a browser warning.
+  const cached = gpu ? { requestAdapter: () => (adapterProbe ??= gpu.requestAdapter()) } : undefined;
+  return { node: isNode(), gpu: cached };
 }
 
 /**

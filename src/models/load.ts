@@ -36,7 +36,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export async function loadModel(manifest: unknown, model: Uint8Array | ArrayBuffer | string | URL, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const m = parseManifest(manifest);
   if (options.task && m.task !== options.task) {
-    throw new ModelLoadError(`model ${m.id} is a ${m.task} model; a ${options.task} model is needed`, { details: { field: 'task' } });
+    throw new ModelLoadError(`model ${m.id} is a ${m.task} model; this needs a model of task ${options.task}`, { details: { field: 'task' } });
   }
   const bytes = await readBytes(model);
   throwIfAborted(options.signal);
@@ -120,6 +120,6 @@ function checkInterface(m: ModelManifest, session: OrtSession): void {
  */
 export function assertTask(model: LoadedModel, task: ModelTask, runner: string): void {
   if (model.manifest.task !== task) {
-    throw new InvalidInputError(`${runner} needs a ${task} model; ${model.manifest.id} is a ${model.manifest.task} model`);
+    throw new InvalidInputError(`${runner} needs a model of task ${task}; ${model.manifest.id} is a ${model.manifest.task} model`);
   }
 }

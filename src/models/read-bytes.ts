@@ -14,8 +14,8 @@ export function isNode(): boolean {
 }
 
 /**
- * The bytes of `source`: returned as is for bytes, fetched for http(s)/blob/data URLs, read from disk for paths and
- * file: URLs (Node only).
+ * The bytes of `source`: returned as is for bytes; in Node read from disk for paths and file: URLs and fetched
+ * for other URLs; in browsers fetched (relative URLs resolve against the page).
  * @throws ModelLoadError naming the location when it cannot be read.
  */
 export async function readBytes(source: Uint8Array | ArrayBuffer | string | URL): Promise<Uint8Array> {
@@ -24,8 +24,8 @@ export async function readBytes(source: Uint8Array | ArrayBuffer | string | URL)
   const where = String(source);
   const isUrl = source instanceof URL || /^[a-z][a-z0-9+.-]*:/i.test(where);
   try {
-    if (!isUrl || where.startsWith('file:')) {
-      if (!isNode()) throw new Error('file paths can only be read in Node; pass a URL or the bytes');
+    // In Node a string without a scheme is a file path; in a browser it is a URL relative to the page.
+    if (isNode() && (!isUrl || where.startsWith('file:'))) {
       const fs = (await importAtRuntime('node:fs/promises')) as { readFile(p: string | URL): Promise<Uint8Array> };
       return new Uint8Array(await fs.readFile(where.startsWith('file:') ? new URL(where) : where));
     }

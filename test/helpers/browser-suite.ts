@@ -26,6 +26,8 @@ export interface BrowserSuiteOptions {
   timeoutMs?: number;
   /** Start Chromium with a software WebGPU adapter. */
   webgpu?: boolean;
+  /** Extra URL prefix → directory mounts (e.g. fixtures a test wrote to a temporary folder). */
+  mounts?: Record<string, string>;
 }
 
 /** Bundles `files`, runs them in Chromium, and adds one subtest per browser test to `t`. */
@@ -80,6 +82,9 @@ export async function runInChromium(t: TestContext, options: BrowserSuiteOptions
         '/mocha/': join(projectRoot, 'node_modules/mocha'),
         '/build/': join(projectRoot, 'build'),
         '/datasets/': datasetsRoot,
+        // onnxruntime-web's .wasm/.mjs files, for pages that set ort.env.wasm.wasmPaths = '/ort/'.
+        '/ort/': join(projectRoot, 'node_modules/onnxruntime-web/dist'),
+        ...options.mounts,
       },
     });
     const browser = await launchChromium({ webgpu: options.webgpu ?? false });

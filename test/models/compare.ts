@@ -47,7 +47,7 @@ export class Figures {
   lines(): string[] {
     return [
       ...[...this.max].map(([k, v]) => `${k}: max ${v.toExponential(2)} over ${this.count.get(k)} values`),
-      ...[...this.min].map(([k, v]) => `${k}: min ${v.toFixed(9)} over ${this.count.get(k)} values`),
+      ...[...this.min].map(([k, v]) => `${k}: min ${v.toFixed(12)} (1 − min = ${(1 - v).toExponential(2)}) over ${this.count.get(k)} values`),
     ];
   }
 }
@@ -154,6 +154,15 @@ export const MODEL_FILES: Record<keyof OurModels, string> = {
   expression: 'face-expression',
 };
 
+/** The divisor @vladmandic/face-api's FaceRecognitionNet uses. */
+export const FACE_API_RECOGNITION_DIVISOR = 255;
+
+/** The same model and session, fed with another input divisor. */
+export function withDivisor(model: LoadedModel, divisor: number): LoadedModel {
+  const { input } = model.manifest;
+  return { session: model.session, manifest: { ...model.manifest, input: { ...input, normalization: { ...input.normalization, divisor } } } };
+}
+
 /** Runs every one of our models on `image` as face-api was run for `ref`, and compares. */
 export async function checkImage(models: OurModels, image: RgbImage, ref: ImageReference, figures: Figures): Promise<string[]> {
   const problems: string[] = [];
@@ -166,7 +175,10 @@ export async function checkImage(models: OurModels, image: RgbImage, ref: ImageR
   const crops = boxes.map((b) => cropImage(image, b).image);
   const landmarks = await detectLandmarks68Batch(models.landmarks, image, boxes);
   const landmarksTiny = await detectLandmarks68Batch(models.landmarksTiny, image, boxes);
-  const descriptors = await computeDescriptors(models.recognition, crops);
+  // @vladmandic/face-api divides by 255 where our manifest (like dlib) divides by 256: compare the conversion
+  // with face-api's normalisation; the manifest's choice is a separate, documented decision.
+  const descriptors = await computeDescriptors(withDivisor(models.recognition, FACE_API_RECOGNITION_DIVISOR), crops);
+  const ownDivisor = await computeDescriptors(models.recognition, crops);
   const ageGender = await predictAgeGenderBatch(models.ageGender, crops);
   const expressions = await predictExpressionsBatch(models.expression, crops);
   ref.faces.forEach((face, i) => {
@@ -174,6 +186,9 @@ export async function checkImage(models: OurModels, image: RgbImage, ref: ImageR
     problems.push(...compareLandmarks(what, 'landmark68 |Δ| px', face.landmarks, landmarks[i]!.points, figures));
     problems.push(...compareLandmarks(what, 'landmark68-tiny |Δ| px', face.landmarksTiny, landmarksTiny[i]!.points, figures));
     problems.push(...compareDescriptor(what, face.descriptor, descriptors[i]!.vector, figures));
+    // Diagnostic only: how far the manifest's /256 input moves the descriptor from face-api's /255.
+    figures.diff(`descriptor (manifest /${models.recognition.manifest.input.normalization.divisor}) vs face-api /255 |Δ|`,
+      Math.max(...face.descriptor.map((v, k) => Math.abs(v - ownDivisor[i]!.vector[k]!))));
     problems.push(...compareValue(what, 'age |Δ| years', face.age, ageGender[i]!.age, TOLERANCE.ageYears, figures));
     problems.push(...compareValue(what, 'P(male) |Δ|', face.male, ageGender[i]!.male, TOLERANCE.probability, figures));
     const ex = expressions[i]!;
