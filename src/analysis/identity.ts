@@ -243,3 +243,45 @@ export function bcubedScores(truth: ArrayLike<string | number>, predicted: Array
   recall /= n;
   return { precision, recall, f: harmonic(precision, recall) };
 }
+
+/** The identity_grouping experiment's result (issue 6), in the JSON's snake_case. */
+export interface IdentityGroupingResult {
+  name: 'identity_grouping';
+  /** Faces grouped. */
+  faces: number;
+  /** Distinct known identities among them. */
+  people: number;
+  /** Groups found. */
+  groups: number;
+  /** The distance threshold used. */
+  threshold: number;
+  bcubed: PrecisionRecall;
+  pairwise: PrecisionRecall;
+  /** Issue 6's target for BCubed F. */
+  target_bcubed_f: number;
+  converged: boolean;
+}
+
+/**
+ * Groups faces by person without labels and scores the grouping against the known identities.
+ * @param persons known identity per row. @param options as {@link groupByIdentity}.
+ * @throws InvalidInputError for a bad shape, a persons list of the wrong length, or a bad threshold;
+ *   an AbortError when `options.signal` aborts.
+ */
+export function runIdentityGrouping(kernel: Kernel, data: Float32Array, d: number, persons: ArrayLike<string>, options: IdentityOptions = {}): IdentityGroupingResult {
+  const n = checkMatrix(data, d, 'identity input');
+  if (persons.length !== n) throw new InvalidInputError(`persons: length ${persons.length}, expected one per row (${n})`);
+  const threshold = options.threshold ?? DEFAULT_SAME_PERSON_DISTANCE;
+  const grouping = groupByIdentity(kernel, data, d, { ...options, threshold });
+  return {
+    name: 'identity_grouping',
+    faces: n,
+    people: new Set(Array.from(persons)).size,
+    groups: grouping.groups,
+    threshold,
+    bcubed: bcubedScores(persons, grouping.labels),
+    pairwise: pairwiseScores(persons, grouping.labels),
+    target_bcubed_f: 0.95,
+    converged: grouping.converged,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bcubedScores, chineseWhispers, groupByIdentity, pairwiseScores, type AdjacencyGraph } from '../../src/analysis/identity.ts';
+import { bcubedScores, chineseWhispers, groupByIdentity, pairwiseScores, runIdentityGrouping, type AdjacencyGraph } from '../../src/analysis/identity.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { gaussianClusters, testKernel } from './helpers.ts';
 
@@ -73,5 +73,21 @@ describe('Chinese whispers', () => {
     // Renumbered by size: group 0 is (one of) the largest.
     assert.equal(groups.labels.filter((l) => l === 0).length, 15);
     assert.throws(() => groupByIdentity(testKernel(), data, 32, { threshold: 0 }), InvalidInputError);
+  });
+
+  it('reports the identity_grouping experiment: too low a threshold splits people, too high merges them', () => {
+    const { data, labels } = gaussianClusters({ k: 4, perCluster: 10, d: 32, spread: 0.03, seed: 6, unit: true });
+    const persons = labels.map((l) => `person ${l}`);
+    const right = runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 0.5 });
+    assert.deepEqual([right.name, right.faces, right.people, right.groups, right.bcubed.f, right.pairwise.f], ['identity_grouping', 40, 4, 4, 1, 1]);
+    const tight = runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 0.01 });
+    assert.equal(tight.groups, 40);
+    assert.equal(tight.bcubed.precision, 1);
+    assert.ok(tight.bcubed.recall < 0.2);
+    const loose = runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 2.01 });
+    assert.equal(loose.groups, 1);
+    assert.equal(loose.bcubed.recall, 1);
+    assert.ok(loose.bcubed.precision < 0.3);
+    assert.throws(() => runIdentityGrouping(testKernel(), data, 32, persons.slice(1)), InvalidInputError);
   });
 });
