@@ -146,7 +146,10 @@ export interface ExperimentItem {
   person: string;
 }
 
-/** A resolved experiment, or why it cannot run. */
+/**
+ * A resolved experiment, or why it cannot run. `people` lists the persons a within-person
+ * experiment runs (sorted); it is empty for an across-people experiment.
+ */
 export type ResolvedExperiment =
   | { status: 'ready'; definition: ExperimentDefinition; items: ExperimentItem[]; people: string[] }
   | { status: 'skipped'; definition: ExperimentDefinition; reason: string };
