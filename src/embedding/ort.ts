@@ -93,7 +93,8 @@ interface OrtInferenceSession {
 let wasmPathsOverride: string | Record<string, string> | undefined;
 const webModules = new Map<'wasm' | 'webgpu', Promise<OrtModule>>();
 let nodeModule: Promise<OrtModule> | undefined;
-let wasmThreads: number | undefined;
+/** Threads each onnxruntime-web flavour was initialised with (each module instance has its own runtime). */
+const webThreads = new Map<'wasm' | 'webgpu', number>();
 
 /**
  * Sets where onnxruntime-web finds its .wasm/.mjs files (`ort.env.wasm.wasmPaths`): a URL prefix ending in '/'
@@ -227,14 +228,16 @@ async function webSession(
   bytes: Uint8Array, backend: 'wasm' | 'webgpu', threads: number | undefined, fallbackReason: string | undefined, signal?: AbortSignal,
 ): Promise<OrtSession> {
   const ort = await loadWebModule(backend);
-  if (wasmThreads === undefined) {
+  let count = webThreads.get(backend);
+  if (count === undefined) {
     // The wasm runtime reads numThreads once, when it initialises; later values are ignored.
-    wasmThreads = threads ?? (await defaultThreads());
-    ort.env.wasm.numThreads = wasmThreads;
+    count = threads ?? (await defaultThreads());
+    ort.env.wasm.numThreads = count;
+    webThreads.set(backend, count);
   }
   throwIfAborted(signal);
   const session = await openSession(ort, bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
-  return wrap(ort, session, backend, backend === 'webgpu' ? 1 : wasmThreads, fallbackReason);
+  return wrap(ort, session, backend, backend === 'webgpu' ? 1 : count, fallbackReason);
 }
 
 async function nodeSession(bytes: Uint8Array, threads: number | undefined): Promise<OrtSession> {

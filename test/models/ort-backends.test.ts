@@ -103,7 +103,7 @@ describe('onnxruntime-node agrees with onnxruntime-web (wasm) on every model', (
     }
     assert.ok(node && web && images.length >= 2);
     for (const [name, n] of node) {
-      const w = web.get(name)!;
+      const w: LoadedModel = web.get(name)!;
       assert.equal(n.session.backend, 'node');
       assert.equal(w.session.backend, 'wasm');
       let worst = 0;
