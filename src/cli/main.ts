@@ -2,23 +2,35 @@
  * The `face-probe` command line (Node): embed, verify and reproduce.
  */
 import { Command, CommanderError } from 'commander';
+import { FaceProbeError } from '../errors.ts';
+import { embedCommand } from './embed.ts';
+import { verifyCommand } from './verify.ts';
 
 /**
- * Runs the CLI with `argv` (without the node and script paths) and resolves to the exit code.
+ * Runs the CLI with `argv` (without the node and script paths) and resolves to the exit code:
+ * 0 success, 1 error, 2 finished with some images failed, 130 interrupted.
  * Never calls process.exit itself, so tests can drive it.
  */
 export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
   const program = new Command('face-probe')
     .description('What a face-identity embedding encodes: embed faces, verify pairs, reproduce the paper.')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addCommand(embedCommand(setExit))
+    .addCommand(verifyCommand(setExit));
+  for (const command of program.commands) command.exitOverride();
   program.action(() => program.help());
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (error: unknown) {
     if (error instanceof CommanderError) return error.exitCode;
-    console.error(`face-probe: ${error instanceof Error ? error.message : String(error)}`);
+    const code = error instanceof FaceProbeError ? ` [${error.code}]` : '';
+    console.error(`face-probe: ${error instanceof Error ? error.message : String(error)}${code}`);
     return 1;
   }
 }

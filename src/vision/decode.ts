@@ -47,7 +47,18 @@ export function decodeError(reason: DecodeFailure, message: string, name?: strin
   return new DecodeError(name ? `${name}: ${message}` : message, { details: { reason }, cause });
 }
 
-const textLike = /^[\t\n\r\x20-\x7e]*$/;
+/** True when the bytes read as UTF-8 text without control characters (a note or a web page, not pixels). */
+function looksLikeText(bytes: Uint8Array): boolean {
+  // Drop up to 3 trailing bytes so a multi-byte character cut by the window does not fail the strict decode.
+  const window = bytes.subarray(0, Math.max(1, Math.min(bytes.length, 512) - (bytes.length > 512 ? 3 : 0)));
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(window);
+    return !/[\x00-\x08\x0e-\x1f\x7f]/.test(text);
+  } catch {
+    // Not valid UTF-8: binary data of some other kind.
+    return false;
+  }
+}
 
 /**
  * Identifies the format from the first bytes.
@@ -67,8 +78,7 @@ export function sniffFormat(bytes: Uint8Array, name?: string): ImageFormat {
     : undefined;
   const accepted = `accepted: ${SUPPORTED_FORMATS.join(', ')}`;
   if (other) throw decodeError(DecodeFailure.Unsupported, `${other} images are not supported (${accepted})`, name);
-  const head = ascii(0, Math.min(bytes.length, 512));
-  if (textLike.test(head) || head.trimStart().startsWith('<')) {
+  if (looksLikeText(bytes)) {
     throw decodeError(DecodeFailure.NotAnImage, `the file is text, not an image (${accepted})`, name);
   }
   throw decodeError(DecodeFailure.NotAnImage, `the file is not a recognised image (${accepted})`, name);

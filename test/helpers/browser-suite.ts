@@ -28,6 +28,8 @@ export interface BrowserSuiteOptions {
   webgpu?: boolean;
   /** Extra URL prefix → directory mounts (e.g. fixtures a test wrote to a temporary folder). */
   mounts?: Record<string, string>;
+  /** Extra bundles served beside the tests: output name (e.g. 'worker') → source file relative to the root. */
+  entries?: Record<string, string>;
 }
 
 /** Bundles `files`, runs them in Chromium, and adds one subtest per browser test to `t`. */
@@ -57,6 +59,18 @@ export async function runInChromium(t: TestContext, options: BrowserSuiteOptions
       define: { 'process.env.NODE_DEBUG': 'false', 'process.env.CI': JSON.stringify(process.env.CI ?? '') },
       logLevel: 'error',
     });
+    if (options.entries && Object.keys(options.entries).length) {
+      await build({
+        entryPoints: Object.fromEntries(Object.entries(options.entries).map(([name, file]) => [name, join(projectRoot, file)])),
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        outdir: dir,
+        sourcemap: 'inline',
+        logLevel: 'error',
+      });
+    }
     await writeFile(
       join(dir, 'index.html'),
       `<!doctype html><meta charset="utf-8"><title>browser tests</title>
@@ -64,7 +78,7 @@ export async function runInChromium(t: TestContext, options: BrowserSuiteOptions
 <script src="/mocha/mocha.js"></script>
 <script>
   window.__results = [];
-  mocha.setup({ ui: 'bdd', reporter: function (runner) {
+  mocha.setup({ ui: 'bdd', timeout: 180000, reporter: function (runner) {
     runner.on('pass', (t) => __results.push({ title: t.fullTitle(), state: 'passed', duration: t.duration }));
     runner.on('fail', (t, err) => __results.push({ title: t.fullTitle(), state: 'failed', error: String(err && (err.stack || err.message) || err) }));
     runner.on('pending', (t) => __results.push({ title: t.fullTitle(), state: 'pending' }));

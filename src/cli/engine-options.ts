@@ -1,0 +1,68 @@
+/**
+ * Options every engine-using command shares, and turning them into an engine.
+ */
+import { type Command, Option } from 'commander';
+import { createNodeEngine } from '../embedding/node-engine.ts';
+import type { FaceEngine } from '../embedding/engine.ts';
+import type { DetectorName } from '../embedding/models.ts';
+import type { OrtBackendRequest } from '../embedding/ort.ts';
+import { defaultCacheDir } from './cache.ts';
+
+/** Parsed shared options. */
+export interface EngineCliOptions {
+  models?: string;
+  backend: OrtBackendRequest;
+  detector: DetectorName;
+  threads?: number;
+  cache: string | false;
+  quiet?: boolean;
+}
+
+/** Adds the shared engine options to a command. */
+export function withEngineOptions(command: Command): Command {
+  return command
+    .option('--models <dir>', 'folder of the built models (index.json + .onnx); default build/models')
+    .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
+    .addOption(new Option('--detector <name>', 'face detector').choices(['ssd', 'tiny']).default('ssd'))
+    .option('--threads <n>', 'CPU threads for inference', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer; got "${v}"`);
+      return n;
+    })
+    .option('--cache <dir>', 'embedding cache folder', defaultCacheDir())
+    .option('--no-cache', 'do not read or write the embedding cache')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+/** Creates the engine the options describe and reports the backend on stderr. */
+export async function engineFromOptions(options: EngineCliOptions): Promise<FaceEngine> {
+  const engine = await createNodeEngine({
+    ...(options.models ? { modelsDir: options.models } : {}),
+    backend: options.backend,
+    detector: options.detector,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  if (!options.quiet) {
+    const { backend, backendReason, modelId, detector } = engine.info;
+    process.stderr.write(`face-probe: ${modelId} with ${detector} on ${backend} (${backendReason})\n`);
+  }
+  return engine;
+}
+
+/** An AbortSignal that fires on Ctrl+C (SIGINT) or SIGTERM; `dispose` removes the handlers. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const stop = () => {
+    if (!controller.signal.aborted) process.stderr.write('\nface-probe: stopping after the current image…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}

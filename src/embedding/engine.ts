@@ -1,0 +1,207 @@
+/**
+ * The face engine: bytes in, one aligned, L2-normalised embedding per face out. Platform-neutral: the
+ * decoder, the models and the thumbnail encoder are injected (Node: sharp + onnxruntime-node or -web;
+ * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
+ */
+import { InvalidInputError, abortError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { hashBytes } from '../store/hash.ts';
+import type { FaceAttributes, Thumbnail } from '../store/types.ts';
+import { CHIP_SIZE, alignFace } from '../vision/align.ts';
+import type { DecodedImage } from '../vision/decode.ts';
+import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
+import type { Box, RgbImage } from '../vision/image.ts';
+import type {
+  BatchResult,
+  EngineInfo,
+  FaceResult,
+  ImageInput,
+  ImageOutcome,
+  ImageResult,
+  ProcessOptions,
+  StageTimings,
+} from './types.ts';
+
+/** The models the engine runs, behind plain functions (see models.ts for the ONNX implementations). */
+export interface FaceModelSet {
+  /** Face detector over a whole image. */
+  detect: Detector;
+  /** 68 landmarks (flat x,y in image px) for a face box. */
+  landmarks(image: RgbImage, box: Box, signal?: AbortSignal): Promise<Float32Array>;
+  /** Embeddings of aligned 150×150 chips, one Float32Array each (not yet normalised). */
+  embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** Age/gender/expression for a face box, when the attribute heads are loaded. */
+  attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
+  /** The embedding model's id and dimension. */
+  readonly embedding: { id: string; dimension: number };
+  readonly info: Omit<EngineInfo, 'modelId' | 'dimension'>;
+  dispose(): Promise<void>;
+}
+
+/** Platform services the engine needs. */
+export interface EnginePlatform {
+  decode(bytes: Uint8Array, name: string): Promise<DecodedImage>;
+  /** Encodes an aligned chip for galleries. */
+  encodeThumbnail(chip: RgbImage): Promise<Thumbnail>;
+  now(): number;
+}
+
+/** Divides a vector by its L2 norm in place (a zero vector stays zero) and returns it. */
+export function l2Normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const norm = Math.sqrt(s);
+  if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / norm;
+  return v;
+}
+
+const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 });
+
+/** Runs the pipeline over images; one instance holds loaded models. */
+export class FaceEngine {
+  constructor(
+    private readonly models: FaceModelSet,
+    private readonly platform: EnginePlatform,
+    private readonly findOptions: Omit<FindFacesOptions, 'signal'> = {},
+  ) {}
+
+  /** Backend, model and detector in use. */
+  get info(): EngineInfo {
+    return { ...this.models.info, modelId: this.models.embedding.id, dimension: this.models.embedding.dimension };
+  }
+
+  /**
+   * Processes one image. Errors of the image itself (decode, no face) come back as an ImageFailure; an abort
+   * rejects with an AbortError.
+   */
+  async processImage(input: ImageInput, options: ProcessOptions = {}): Promise<ImageOutcome> {
+    const { signal } = options;
+    let hash: string | undefined;
+    try {
+      throwIfAborted(signal);
+      if (!(input.bytes instanceof Uint8Array)) {
+        throw new InvalidInputError(`${input.name}: image bytes must be a Uint8Array; got ${typeof input.bytes}`);
+      }
+      hash = await hashBytes(input.bytes);
+      return await this.run(input, hash, options);
+    } catch (error: unknown) {
+      if (isAbortError(error)) throw error;
+      // Typed failures (decode, no face) and unexpected ones alike belong to this image, not the batch.
+      return { ok: false, name: input.name, ...(hash ? { hash } : {}), size: input.bytes.length, error: serializeError(error) };
+    }
+  }
+
+  /**
+   * Processes images one after another; each failure is recorded beside its name and the rest go on.
+   * On abort, stops promptly and returns what finished with `cancelled: true`.
+   */
+  async processBatch(inputs: Iterable<ImageInput> | AsyncIterable<ImageInput>, options: ProcessOptions = {}): Promise<BatchResult> {
+    const outcomes: ImageOutcome[] = [];
+    const total = Array.isArray(inputs) ? inputs.length : Number.NaN;
+    let faces = 0;
+    let failed = 0;
+    try {
+      for await (const input of inputs) {
+        const outcome = await this.processImage(input, options);
+        outcomes.push(outcome);
+        if (outcome.ok) faces += outcome.faces.length;
+        else failed++;
+        options.onProgress?.({ done: outcomes.length, total, faces, failed, name: input.name });
+      }
+    } catch (error: unknown) {
+      if (isAbortError(error)) return { outcomes, cancelled: true };
+      throw error;
+    }
+    return { outcomes, cancelled: false };
+  }
+
+  private async run(input: ImageInput, hash: string, options: ProcessOptions): Promise<ImageResult> {
+    const { signal } = options;
+    const t = zeroTimings();
+    const clock = this.platform;
+    let start = clock.now();
+    const decoded = await this.platform.decode(input.bytes, input.name);
+    t.decode = clock.now() - start;
+    throwIfAborted(signal);
+    const { image, scale } = decoded;
+
+    start = clock.now();
+    let found = await findFaces(image, this.models.detect, { ...this.findOptions, ...(signal ? { signal } : {}) });
+    found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    if (options.largestOnly) found = found.slice(0, 1);
+    t.detect = clock.now() - start;
+
+    const chips: RgbImage[] = [];
+    const landmarks: Float32Array[] = [];
+    for (const face of found) {
+      throwIfAborted(signal);
+      start = clock.now();
+      const points = await this.models.landmarks(image, face.box, signal);
+      t.landmarks += clock.now() - start;
+      start = clock.now();
+      chips.push(alignFace(image, points, CHIP_SIZE).chip);
+      t.align += clock.now() - start;
+      landmarks.push(points);
+    }
+
+    throwIfAborted(signal);
+    start = clock.now();
+    const vectors = chips.length ? await this.models.embed(chips, signal) : [];
+    t.embed = clock.now() - start;
+    if (vectors.length !== chips.length) {
+      throw new InvalidInputError(`the embedding model returned ${vectors.length} vectors for ${chips.length} faces`);
+    }
+
+    const faces: FaceResult[] = [];
+    for (let i = 0; i < found.length; i++) {
+      throwIfAborted(signal);
+      const face = found[i]!;
+      let attributes: FaceAttributes | undefined;
+      if (options.attributes && this.models.attributes) {
+        start = clock.now();
+        attributes = await this.models.attributes(image, face.box, signal);
+        t.attributes += clock.now() - start;
+      }
+      const thumbnail = options.thumbnails ? await this.platform.encodeThumbnail(chips[i]!) : undefined;
+      // Results are reported in source pixels: undo the decoder's downscaling.
+      const inv = 1 / scale;
+      const points = landmarks[i]!;
+      const sourcePoints = new Float32Array(points.length);
+      for (let j = 0; j < points.length; j++) sourcePoints[j] = points[j]! * inv;
+      faces.push({
+        index: i,
+        box: { x: face.box.x * inv, y: face.box.y * inv, width: face.box.width * inv, height: face.box.height * inv },
+        score: face.score,
+        foundBy: face.foundBy,
+        landmarks: sourcePoints,
+        embedding: l2Normalize(vectors[i]!),
+        modelId: this.models.embedding.id,
+        ...(thumbnail ? { thumbnail } : {}),
+        ...(attributes ? { attributes } : {}),
+      });
+    }
+    return {
+      ok: true,
+      name: input.name,
+      hash,
+      size: input.bytes.length,
+      format: decoded.format,
+      width: decoded.sourceWidth,
+      height: decoded.sourceHeight,
+      faces,
+      timings: t,
+    };
+  }
+
+  /** Releases the models' sessions. */
+  async dispose(): Promise<void> {
+    await this.models.dispose();
+  }
+}
+
+/** Rejects with an AbortError as soon as `signal` aborts (for racing long awaits). */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortError(signal));
+    else signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * The engine's models: loads the built-in ONNX models (or a user's own embedding model) and adapts the
+ * runners to the {@link FaceModelSet} the engine drives. Works wherever createSession does.
+ */
+import { InvalidInputError } from '../errors.ts';
+import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
+import type { FaceAttributes } from '../store/types.ts';
+import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
+import { detectFacesSsd } from '../vision/detect-ssd.ts';
+import { detectFacesTiny } from '../vision/detect-tiny.ts';
+import type { Detector } from '../vision/find-faces.ts';
+import type { Box, RgbImage } from '../vision/image.ts';
+import { detectLandmarks68 } from '../vision/landmarks.ts';
+import { cropImage } from '../vision/resize.ts';
+import type { OrtSessionOptions } from './ort.ts';
+import { computeDescriptors } from './descriptor.ts';
+import type { FaceModelSet } from './engine.ts';
+
+/** Which detector finds faces. SSD MobileNet v1 is the more accurate; the tiny detector is ~25× smaller. */
+export type DetectorName = 'ssd' | 'tiny';
+
+/** Options for {@link loadFaceModels}. */
+export interface FaceModelOptions extends OrtSessionOptions {
+  /** Folder (URL ending in '/', or a directory path in Node) holding index.json and the built-in .onnx files. */
+  base: string | URL;
+  /** Default 'ssd'. */
+  detector?: DetectorName;
+  /** The tiny 68-point landmark model instead of the full one. Default false. */
+  tinyLandmarks?: boolean;
+  /** Load the age/gender and expression heads. Default false. */
+  attributes?: boolean;
+  /** A user's own embedding model with its manifest, validated on load; default the built-in recognition model. */
+  embedding?: { manifest: unknown; model: Uint8Array | ArrayBuffer | string | URL };
+}
+
+/**
+ * Loads the models the options ask for and returns them as a FaceModelSet.
+ * @throws ModelLoadError when a model is missing or disagrees with its manifest; UnsupportedEnvironmentError when
+ *   the requested backend is unavailable.
+ */
+export async function loadFaceModels(options: FaceModelOptions): Promise<FaceModelSet> {
+  const detectorName = options.detector ?? 'ssd';
+  if (detectorName !== 'ssd' && detectorName !== 'tiny') {
+    throw new InvalidInputError(`detector must be 'ssd' or 'tiny'; got ${JSON.stringify(detectorName)}`);
+  }
+  const session: OrtSessionOptions = {
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const names = [
+    detectorName === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector',
+    options.tinyLandmarks ? 'face-landmark-68-tiny' : 'face-landmark-68',
+    ...(options.embedding ? [] : ['face-recognition']),
+    ...(options.attributes ? ['age-gender', 'face-expression'] : []),
+  ];
+  const loaded = await loadBuiltinModels(options.base, names, session);
+  const all = [...loaded.values()];
+  try {
+    const embedder = options.embedding
+      ? await loadModel(options.embedding.manifest, options.embedding.model, { ...session, task: 'embedding' })
+      : loaded.get('face-recognition')!;
+    if (options.embedding) all.push(embedder);
+    return modelSet(loaded, embedder, detectorName, options.tinyLandmarks ?? false);
+  } catch (error: unknown) {
+    await Promise.all(all.map((m) => m.session.dispose()));
+    throw error;
+  }
+}
+
+function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detectorName: DetectorName, tiny: boolean): FaceModelSet {
+  const detectorModel = loaded.get(detectorName === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector')!;
+  const landmarkModel = loaded.get(tiny ? 'face-landmark-68-tiny' : 'face-landmark-68')!;
+  const ageGender = loaded.get('age-gender');
+  const expression = loaded.get('face-expression');
+  const spec = embedder.manifest.embedding!;
+
+  const detect: Detector = (image, { minConfidence, signal }) =>
+    detectorName === 'ssd'
+      ? detectFacesSsd(detectorModel, image, { minConfidence, ...(signal ? { signal } : {}) })
+      : detectFacesTiny(detectorModel, image, { scoreThreshold: minConfidence, ...(signal ? { signal } : {}) });
+
+  const attributes = ageGender && expression
+    ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
+      const crop = cropImage(image, box).image;
+      const o = signal ? { signal } : {};
+      const ag = await predictAgeGender(ageGender, crop, o);
+      const expressions = await predictExpressions(expression, crop, o);
+      return { age: ag.age, gender: ag.gender, genderProbability: ag.genderProbability, expressions };
+    }
+    : undefined;
+
+  const sessions = new Set([...loaded.values(), embedder].map((m) => m.session));
+  const first = detectorModel.session;
+  return {
+    detect,
+    landmarks: async (image, box, signal) => {
+      const { points } = await detectLandmarks68(landmarkModel, image, box, signal ? { signal } : {});
+      const flat = new Float32Array(136);
+      points.forEach((p, i) => {
+        flat[2 * i] = p.x;
+        flat[2 * i + 1] = p.y;
+      });
+      return flat;
+    },
+    embed: async (chips, signal) =>
+      (await computeDescriptors(embedder, chips, signal ? { signal } : {})).map((e) => e.vector),
+    ...(attributes ? { attributes } : {}),
+    embedding: { id: embedder.manifest.id, dimension: spec.dimension },
+    info: {
+      backend: first.backend,
+      backendReason: first.fallbackReason ?? (first.backend === 'node' ? 'onnxruntime-node is installed' : `${first.backend} chosen`),
+      detector: detectorModel.manifest.id,
+    },
+    dispose: async () => {
+      await Promise.all([...sessions].map((s) => s.dispose()));
+    },
+  };
+}

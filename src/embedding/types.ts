@@ -1,0 +1,120 @@
+/**
+ * What the engine produces and accepts. Every value here is plain and structured-cloneable, so the same
+ * objects come out of the Node engine and across the browser worker boundary.
+ */
+import type { SerializedError } from '../errors.ts';
+import type { FaceAttributes, Thumbnail } from '../store/types.ts';
+import type { FoundBy } from '../vision/find-faces.ts';
+import type { Box } from '../vision/image.ts';
+
+/** One face of an image, embedded. Coordinates are in the source image's pixels (after EXIF rotation). */
+export interface FaceResult {
+  /** 0-based index of the face in its image (largest first). */
+  index: number;
+  box: Box;
+  /** Detector confidence in [0, 1] (0 when the whole image was taken as the face). */
+  score: number;
+  foundBy: FoundBy;
+  /** 68 landmarks, x0, y0, x1, y1, …: length 136. */
+  landmarks: Float32Array;
+  /** L2-normalised embedding, length = the model's dimension. */
+  embedding: Float32Array;
+  /** The embedding model's id: vectors of different models are never compared. */
+  modelId: string;
+  /** The aligned 150×150 chip, encoded, when thumbnails were asked for. */
+  thumbnail?: Thumbnail;
+  /** Age/gender/expression from the attribute heads, when asked for. */
+  attributes?: FaceAttributes;
+}
+
+/** A successfully processed image. */
+export interface ImageResult {
+  ok: true;
+  /** The name the caller gave (file name or path). */
+  name: string;
+  /** SHA-256 of the file bytes, hex. */
+  hash: string;
+  /** File size in bytes. */
+  size: number;
+  format: 'jpeg' | 'png' | 'webp';
+  /** Source size after EXIF orientation. */
+  width: number;
+  height: number;
+  faces: FaceResult[];
+  /** Milliseconds per stage for this image. */
+  timings: StageTimings;
+}
+
+/** An image that failed; the batch went on without it. */
+export interface ImageFailure {
+  ok: false;
+  name: string;
+  /** SHA-256 of the bytes when they could be read. */
+  hash?: string;
+  size?: number;
+  error: SerializedError;
+}
+
+/** The outcome for one image of a batch. */
+export type ImageOutcome = ImageResult | ImageFailure;
+
+/** Milliseconds spent in each stage. */
+export interface StageTimings {
+  decode: number;
+  detect: number;
+  landmarks: number;
+  align: number;
+  embed: number;
+  attributes: number;
+}
+
+/** An input image: its bytes and a name for messages and results. */
+export interface ImageInput {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Progress of a batch, reported after each image. */
+export interface BatchProgress {
+  /** Images finished (succeeded or failed). */
+  done: number;
+  total: number;
+  /** Faces embedded so far. */
+  faces: number;
+  /** Images that failed so far. */
+  failed: number;
+  /** The image just finished. */
+  name: string;
+}
+
+/** Options for processing images. */
+export interface ProcessOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+  /** Encode each face's aligned chip as a thumbnail. Default false. */
+  thumbnails?: boolean;
+  /** Run the age/gender/expression heads. Default false. */
+  attributes?: boolean;
+  /** Only the largest face of each image. Default false (all faces). */
+  largestOnly?: boolean;
+}
+
+/** The outcome of a batch: one entry per input that finished, in input order. */
+export interface BatchResult {
+  outcomes: ImageOutcome[];
+  /** True when the signal stopped the batch early; `outcomes` then holds what finished. */
+  cancelled: boolean;
+}
+
+/** What the engine is running on. */
+export interface EngineInfo {
+  /** The inference backend actually in use, e.g. 'onnxruntime-node', 'wasm', 'webgpu'. */
+  backend: string;
+  /** Why this backend was chosen (or why faster ones were not). */
+  backendReason: string;
+  /** The embedding model's id and dimension. */
+  modelId: string;
+  dimension: number;
+  /** The face detector in use. */
+  detector: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * The contract between the inference worker (worker.ts) and its client (client.ts): plain,
+ * structured-cloneable data only. The main thread imports this file's types only.
+ */
+import type { OrtBackendRequest } from './ort.ts';
+import type { DetectorName } from './models.ts';
+import type { BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
+
+/** How the worker loads its engine. */
+export interface WorkerInitOptions {
+  /** Absolute URL of the folder with index.json and the .onnx models (ending in '/'). */
+  modelsBaseUrl: string;
+  /** Absolute URL of the folder with onnxruntime-web's .wasm/.mjs files (ending in '/'). */
+  ortWasmBaseUrl: string;
+  backend?: OrtBackendRequest;
+  detector?: DetectorName;
+  /** Load the age/gender and expression heads. */
+  attributes?: boolean;
+  threads?: number;
+}
+
+/** Options of one batch in the worker. */
+export interface WorkerBatchOptions {
+  /** Identifies the batch for {@link WorkerApi.cancel}. */
+  jobId: number;
+  thumbnails?: boolean;
+  attributes?: boolean;
+  largestOnly?: boolean;
+}
+
+/** What the worker exposes through comlink. */
+export interface WorkerApi {
+  /** Loads the models (once); resolves to what the engine runs on. */
+  init(options: WorkerInitOptions): Promise<EngineInfo>;
+  /** Processes images (their buffers are transferred); progress after each image. */
+  processBatch(inputs: ImageInput[], options: WorkerBatchOptions, onProgress?: (p: BatchProgress) => void): Promise<BatchResult>;
+  /** Stops a running batch: it returns what finished with `cancelled: true`. */
+  cancel(jobId: number): void;
+  /** Releases the models. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+/**
+ * The inference worker: owns `self` and comlink's `expose`, and runs the engine off the main thread.
+ * Results go back with their Float32Array and thumbnail buffers transferred, not copied.
+ */
+import { expose, transfer } from 'comlink';
+import { InvalidInputError } from '../errors.ts';
+import { installErrorTransfer } from './comlink-errors.ts';
+import { browserPlatform } from './browser-platform.ts';
+import { FaceEngine } from './engine.ts';
+import { loadFaceModels } from './models.ts';
+import { setWasmPaths } from './ort.ts';
+import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
+import type { BatchResult } from './types.ts';
+
+installErrorTransfer();
+
+let engine: Promise<FaceEngine> | undefined;
+let loadedWith: string | undefined;
+const jobs = new Map<number, AbortController>();
+
+function transferables(result: BatchResult): Transferable[] {
+  const list: Transferable[] = [];
+  for (const outcome of result.outcomes) {
+    if (!outcome.ok) continue;
+    for (const face of outcome.faces) {
+      list.push(face.embedding.buffer as ArrayBuffer, face.landmarks.buffer as ArrayBuffer);
+      if (face.thumbnail) list.push(face.thumbnail.bytes.buffer as ArrayBuffer);
+    }
+  }
+  return list;
+}
+
+const api: WorkerApi = {
+  async init(options: WorkerInitOptions) {
+    const key = JSON.stringify(options);
+    if (engine && loadedWith !== key) {
+      throw new InvalidInputError('the worker engine is already loaded with other options; dispose it first');
+    }
+    if (!engine) {
+      loadedWith = key;
+      setWasmPaths(options.ortWasmBaseUrl);
+      engine = loadFaceModels({
+        base: options.modelsBaseUrl,
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.detector ? { detector: options.detector } : {}),
+        ...(options.threads ? { threads: options.threads } : {}),
+        attributes: options.attributes ?? false,
+      }).then((models) => new FaceEngine(models, browserPlatform));
+      engine.catch(() => {
+        // A failed load may be retried with another init call.
+        engine = undefined;
+        loadedWith = undefined;
+      });
+    }
+    return (await engine).info;
+  },
+
+  async processBatch(inputs, options, onProgress) {
+    if (!engine) throw new InvalidInputError('call init() before processBatch()');
+    const ready = await engine;
+    const controller = new AbortController();
+    jobs.set(options.jobId, controller);
+    try {
+      const result = await ready.processBatch(inputs, {
+        signal: controller.signal,
+        ...(onProgress ? { onProgress } : {}),
+        thumbnails: options.thumbnails ?? false,
+        attributes: options.attributes ?? false,
+        largestOnly: options.largestOnly ?? false,
+      });
+      return transfer(result, transferables(result));
+    } finally {
+      jobs.delete(options.jobId);
+    }
+  },
+
+  cancel(jobId) {
+    jobs.get(jobId)?.abort();
+  },
+
+  async dispose() {
+    const current = engine;
+    engine = undefined;
+    loadedWith = undefined;
+    if (current) await (await current).dispose();
+  },
+};
+
+expose(api);

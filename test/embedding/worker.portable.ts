@@ -1,0 +1,94 @@
+// The engine in a Web Worker behind comlink, in real Chromium: images in, embeddings out, typed errors
+// across the boundary, progress, and cancellation. Served by test/helpers/browser-suite.ts with the worker
+// bundled as /worker.js, the models at /build/models/ and onnxruntime-web's files at /ort/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkerEngineClient } from '../../src/embedding/client.ts';
+import type { BatchProgress, ImageResult } from '../../src/embedding/types.ts';
+
+const origin = globalThis.location?.origin ?? '';
+const smoke = ['lfw_Alejandro_Toledo_0004.jpg', 'lfw_Alejandro_Toledo_0007.jpg', 'utk_female_black_27.jpg'];
+
+async function fetchImage(name: string) {
+  const response = await fetch(`/datasets/smoke/images/${name}`);
+  assert.ok(response.ok, `fetch ${name}: ${response.status}`);
+  return { name, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+function distance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s);
+}
+
+describe('the inference worker', () => {
+  let engine: WorkerEngineClient;
+
+  before(async () => {
+    engine = await WorkerEngineClient.start(`${origin}/worker.js`, {
+      modelsBaseUrl: `${origin}/build/models/`,
+      ortWasmBaseUrl: `${origin}/ort/`,
+      backend: 'wasm',
+    });
+  });
+
+  after(async () => {
+    await engine?.dispose();
+  });
+
+  it('reports the wasm backend and the default model', () => {
+    assert.equal(engine.info.backend, 'wasm');
+    assert.equal(engine.info.modelId, 'face-api-face-recognition');
+    assert.equal(engine.info.dimension, 128);
+  });
+
+  it('embeds real faces, keeps failures per file, and reports progress', async () => {
+    const inputs = await Promise.all(smoke.map(fetchImage));
+    inputs.splice(1, 0, { name: 'notes.jpg', bytes: new TextEncoder().encode('not a photo') });
+    const progress: BatchProgress[] = [];
+    const result = await engine.process(inputs, { thumbnails: true, onProgress: (p) => progress.push(p) });
+    assert.equal(result.cancelled, false);
+    assert.deepEqual(result.outcomes.map((o) => o.ok), [true, false, true, true]);
+    const failure = result.outcomes[1]!;
+    assert.ok(!failure.ok);
+    assert.equal(failure.error.code, 'decode');
+    assert.equal(failure.name, 'notes.jpg');
+    const ok = result.outcomes.filter((o): o is ImageResult => o.ok);
+    for (const o of ok) {
+      assert.ok(o.faces.length >= 1, `${o.name} has a face`);
+      const face = o.faces[0]!;
+      assert.ok(face.embedding instanceof Float32Array && face.embedding.length === 128);
+      const norm = Math.hypot(...face.embedding);
+      assert.ok(Math.abs(norm - 1) < 1e-5, `L2-normalised: ${norm}`);
+      assert.equal(face.thumbnail?.type, 'image/jpeg');
+      assert.ok((face.thumbnail?.bytes.length ?? 0) > 1000);
+    }
+    // Same person closer than different people.
+    const [toledoA, toledoB, other] = ok.map((o) => o.faces[0]!.embedding);
+    assert.ok(distance(toledoA!, toledoB!) < distance(toledoA!, other!), 'the same person is closer');
+    assert.deepEqual(progress.map((p) => p.done), [1, 2, 3, 4]);
+    assert.equal(progress.at(-1)?.failed, 1);
+  });
+
+  it('gives the same embedding for the same photo', async () => {
+    const input = await fetchImage(smoke[0]!);
+    const a = await engine.process([input]);
+    const b = await engine.process([input]);
+    const ea = (a.outcomes[0] as ImageResult).faces[0]!.embedding;
+    const eb = (b.outcomes[0] as ImageResult).faces[0]!.embedding;
+    assert.ok(distance(ea, eb) < 1e-6);
+  });
+
+  it('stops on abort and returns what finished', async () => {
+    const inputs = await Promise.all([...smoke, ...smoke, ...smoke].map(fetchImage));
+    const controller = new AbortController();
+    const result = await engine.process(inputs, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 1) controller.abort();
+      },
+    });
+    assert.equal(result.cancelled, true);
+    assert.ok(result.outcomes.length >= 1 && result.outcomes.length < inputs.length, `${result.outcomes.length} finished`);
+  });
+});
