@@ -1,0 +1,10 @@
+/**
+ * The engine's public entry for browsers and workers: the worker client, result types, and the
+ * platform-neutral engine. Node-only parts (sharp, onnxruntime-node) are in src/node.ts.
+ */
+export { WorkerEngineClient, type FaceEngineClient, type ImageSource } from './client.ts';
+export { FaceEngine, l2Normalize, type EnginePlatform, type FaceModelSet } from './engine.ts';
+export { loadFaceModels, type DetectorName, type FaceModelOptions } from './models.ts';
+export { setWasmPaths, chooseBackend, type OrtBackend, type OrtBackendRequest } from './ort.ts';
+export type { WorkerInitOptions } from './worker-api.ts';
+export type * from './types.ts';

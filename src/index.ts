@@ -1,0 +1,39 @@
+/**
+ * face-attribute-probe's public entry for browsers (and anything else without Node built-ins): the engine
+ * client, the store, the analysis library and the kernel. Node adds src/node.ts (file decoding with sharp,
+ * onnxruntime-node). Components import only from here.
+ */
+export * from './errors.ts';
+export * from './embedding/index.ts';
+export {
+  DEFAULT_DB_NAME,
+  FaceStore,
+  DEFAULT_CHUNK_SIZE,
+  EXPORT_MAGIC,
+  EXPORT_VERSION,
+  ImportFailure,
+  hashBytes,
+  isContentHash,
+  DB_VERSION,
+  StorageFailure,
+} from './store/index.ts';
+export type {
+  AddBatchOptions,
+  BatchResult as StoreBatchResult,
+  FaceStoreOpenOptions,
+  StorageEstimateResult,
+  EmbeddingRows,
+  ImportResult,
+} from './store/index.ts';
+export type * from './store/types.ts';
+export * from './analysis/index.ts';
+export { loadKernel, kernelInfo, referenceKernel } from './kernel/index.ts';
+export type * from './kernel/types.ts';
+export { FoundBy, findFaces, largestFace, type Detection, type Detector, type FoundFace } from './vision/find-faces.ts';
+export type { Box, Point, RgbImage } from './vision/image.ts';
+export { CHIP_SIZE, alignFace } from './vision/align.ts';
+export { decodeImageBrowser } from './vision/decode-browser.ts';
+export { DecodeFailure, SUPPORTED_FORMATS, MAX_DECODED_SIDE } from './vision/decode.ts';
+export { BUILTIN_MODELS } from './models/builtin.ts';
+export { loadModel, loadBuiltinModels, type LoadedModel } from './models/load.ts';
+export type { ModelManifest } from './models/manifest.ts';
