@@ -13,7 +13,7 @@
  * Node-only modules are imported through a computed specifier, so bundlers never pull onnxruntime-node or
  * onnxruntime-web's Node build into a browser bundle.
  */
-import { InferenceError, InvalidInputError, ModelLoadError, UnsupportedEnvironmentError, throwIfAborted } from '../errors.ts';
+import { InferenceError, InvalidInputError, isAbortError, ModelLoadError, UnsupportedEnvironmentError, throwIfAborted } from '../errors.ts';
 import { importAtRuntime, isNode, readBytes } from '../models/read-bytes.ts';
 
 /** What a caller may ask for. */
@@ -135,12 +135,19 @@ export async function chooseBackend(request: OrtBackendRequest, env: BackendEnvi
     if (request === 'webgpu') throw new UnsupportedEnvironmentError("backend 'webgpu' is only available in a browser; use 'node', 'wasm' or 'auto'");
     return { backend: 'node' };
   }
-  const adapter = env.gpu ? await env.gpu.requestAdapter().catch((e: unknown) => { throw new UnsupportedEnvironmentError(`WebGPU requestAdapter failed: ${String(e)}`, { cause: e }); }) : null;
+  let adapter: unknown = null;
+  let failure = '';
+  try {
+    adapter = env.gpu ? await env.gpu.requestAdapter() : null;
+  } catch (error) {
+    // A failing adapter request means "no WebGPU" for 'auto'; an explicit 'webgpu' request reports it below.
+    failure = `: requestAdapter failed (${String(error)})`;
+  }
   if (request === 'webgpu') {
-    if (!adapter) throw new UnsupportedEnvironmentError("backend 'webgpu' was requested but this browser exposes no WebGPU adapter; use 'wasm' or 'auto'");
+    if (!adapter) throw new UnsupportedEnvironmentError(`backend 'webgpu' was requested but this browser exposes no WebGPU adapter${failure}; use 'wasm' or 'auto'`);
     return { backend: 'webgpu' };
   }
-  if (!adapter) return { backend: 'wasm', reason: 'no WebGPU adapter' };
+  if (!adapter) return { backend: 'wasm', reason: `no WebGPU adapter${failure}` };
   const a = adapter as { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
   if (a.info?.isFallbackAdapter ?? a.isFallbackAdapter) {
     return { backend: 'wasm', reason: 'the WebGPU adapter is a fallback (software) adapter' };
@@ -185,7 +192,9 @@ export async function createSession(model: Uint8Array | ArrayBuffer | string | U
     try {
       return await webSession(bytes, 'webgpu', options.threads, choice.reason, signal);
     } catch (error) {
-      if (options.backend === 'webgpu' || error instanceof ModelLoadError) throw error;
+      // 'auto': WebGPU can fail where wasm works (an unsupported op, a lost device); wasm then decides, and its
+      // own error (e.g. a model that does not open anywhere) is the one reported.
+      if (options.backend === 'webgpu' || isAbortError(error)) throw error;
       return webSession(bytes, 'wasm', options.threads, `WebGPU session failed: ${(error as Error).message}`, signal);
     }
   }

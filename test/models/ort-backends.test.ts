@@ -3,8 +3,11 @@
  * onnxruntime-node with onnxruntime-web's wasm backend on every converted model, fed real photos.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chooseBackend, createSession } from '../../src/embedding/ort.ts';
 import { InferenceError, InvalidInputError, isAbortError, ModelLoadError, UnsupportedEnvironmentError } from '../../src/errors.ts';
@@ -31,6 +34,9 @@ describe('chooseBackend', () => {
     assert.equal((await chooseBackend('auto', { node: false, gpu: gpuWith({ isFallbackAdapter: true }) })).backend, 'wasm');
     assert.equal((await chooseBackend('auto', { node: false, gpu: gpuWith(null) })).backend, 'wasm');
     assert.equal((await chooseBackend('auto', { node: false })).backend, 'wasm');
+    const failing = { requestAdapter: async () => { throw new Error('GPU process crashed'); } };
+    assert.match((await chooseBackend('auto', { node: false, gpu: failing })).reason ?? '', /requestAdapter failed .*GPU process crashed/);
+    await assert.rejects(chooseBackend('webgpu', { node: false, gpu: failing }), /requestAdapter failed/);
   });
 
   it('explicit requests are honoured or refused with the reason', async () => {
@@ -69,6 +75,49 @@ describe('createSession', () => {
     await assert.rejects(session.run({ input }, AbortSignal.abort()), (e: unknown) => isAbortError(e));
     await session.dispose();
     await assert.rejects(session.run({ input }), /disposed/);
+  });
+});
+
+describe("'auto' in Node", () => {
+  it('uses onnxruntime-node when it loads', async (t) => {
+    const session = await createSession(join(modelsDir, 'face-landmark-68-tiny.onnx'));
+    try {
+      if (session.backend !== 'node') {
+        if (process.env.CI === 'true') throw new Error(`CI=true and onnxruntime-node did not load: ${session.fallbackReason}`);
+        t.skip(`onnxruntime-node unavailable: ${session.fallbackReason}`);
+        return;
+      }
+      assert.equal(session.fallbackReason, undefined);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('falls back to onnxruntime-web (wasm) when onnxruntime-node cannot load, and says why', () => {
+    // A child process whose module resolver refuses onnxruntime-node, as on a machine where it is not installed.
+    const dir = mkdtempSync(join(tmpdir(), 'fap-ort-fallback-'));
+    try {
+      const hook = join(dir, 'hook.mjs');
+      writeFileSync(hook, `export async function resolve(specifier, context, next) {
+  if (specifier === 'onnxruntime-node') throw new Error('onnxruntime-node is blocked by the test');
+  return next(specifier, context);
+}\n`);
+      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+      const script = join(dir, 'main.mts');
+      writeFileSync(script, `import { createSession } from ${JSON.stringify(join(projectRoot, 'src/embedding/ort.ts'))};
+const s = await createSession(${JSON.stringify(join(modelsDir, 'face-landmark-68-tiny.onnx'))}, { threads: 1 });
+const out = await s.run({ input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } });
+console.log(JSON.stringify({ backend: s.backend, reason: s.fallbackReason, n: out.landmarks.data.length }));
+await s.dispose();\n`);
+      const r = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), '--import', 'tsx', script], { cwd: projectRoot, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { backend: string; reason: string; n: number };
+      assert.equal(result.backend, 'wasm');
+      assert.match(result.reason, /onnxruntime-node unavailable: .*blocked by the test/);
+      assert.equal(result.n, 136);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
