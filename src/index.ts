@@ -27,7 +27,7 @@ export type {
 } from './store/index.ts';
 export type * from './store/types.ts';
 export * from './analysis/index.ts';
-export { loadKernel, kernelInfo, referenceKernel } from './kernel/index.ts';
+export { loadKernel, kernelInfo, referenceKernel, detectSimd, type LoadKernelOptions, type KernelInfo } from './kernel/index.ts';
 export type * from './kernel/types.ts';
 export { FoundBy, findFaces, largestFace, type Detection, type Detector, type FoundFace } from './vision/find-faces.ts';
 export type { Box, Point, RgbImage } from './vision/image.ts';
