@@ -373,6 +373,18 @@ describe('FaceStore: export and import', () => {
     assert.equal(await target.countPhotos(), 0);
   });
 
+  it('exports a store without vectors only for a named model, and imports it back', async () => {
+    const photoOnly = makeBatch({ seed: 75, photos: 2, facesPerPhoto: 0, dimension: 4 });
+    await store.addBatch({ photos: photoOnly.photos });
+    await assert.rejects(store.exportToBytes(), (e: unknown) => e instanceof InvalidInputError && /modelId/.test(e.message));
+    const bytes = await store.exportToBytes({ modelId: 'test-model' });
+    const target = await openExtra();
+    const result = await target.importFromBytes(bytes);
+    assert.deepEqual({ dimension: result.dimension, added: result.added.photos, vectors: result.added.embeddings }, { dimension: 0, added: 2, vectors: 0 });
+    assert.deepEqual(await target.listPhotos(), photoOnly.photos);
+    assert.deepEqual(await target.models(), []);
+  });
+
   it('needs a model id to export a store with several models', async () => {
     await store.addBatch(makeBatch({ seed: 73, photos: 1, facesPerPhoto: 1, dimension: 4 }));
     await store.addBatch(makeBatch({ seed: 74, photos: 1, facesPerPhoto: 1, dimension: 6, modelId: 'm2' }));
