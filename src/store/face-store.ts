@@ -209,7 +209,10 @@ export class FaceStore {
     const { offset = 0, limit = Infinity } = options;
     return runRead('list photos', async () => {
       const out: PhotoRecord[] = [];
-      let cursor = await this.conn().transaction('photos').store.index('byAddedAt').openCursor();
+      const tx = this.conn().transaction('photos');
+      // A failure surfaces through the cursor request that failed; `done` would only repeat it.
+      tx.done.catch(() => undefined);
+      let cursor = await tx.store.index('byAddedAt').openCursor();
       if (cursor && offset > 0) cursor = await cursor.advance(offset);
       while (cursor && out.length < limit) {
         out.push(cursor.value);

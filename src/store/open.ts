@@ -3,7 +3,7 @@
  * touching it, blocked upgrades, missing IndexedDB, and aborts — each a typed error.
  */
 import { wrap } from 'idb';
-import { abortError, throwIfAborted } from '../errors.ts';
+import { abortError, isAbortError, throwIfAborted } from '../errors.ts';
 import { DB_VERSION, migrate, safeAbort, type FaceDb } from './schema.ts';
 import { StorageFailure, storageError, toStorageError } from './store-errors.ts';
 
@@ -59,6 +59,7 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
       cause: error,
     });
   }
+  let migrationError: unknown;
   const opening = new Promise<IDBDatabase>((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown): void => {
@@ -81,7 +82,18 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
         safeAbort(tx);
         return;
       }
-      migrate(wrap(request.result) as FaceDb, event.oldVersion, wrap(tx) as unknown as Parameters<typeof migrate>[2]);
+      const upgrade = wrap(tx) as unknown as Parameters<typeof migrate>[2];
+      // idb gives every wrapped transaction a `done` promise; an aborted upgrade is reported through
+      // this open request instead, so that promise's rejection needs no second report.
+      upgrade.done.catch(() => undefined);
+      try {
+        migrate(wrap(request.result) as FaceDb, event.oldVersion, upgrade, (error) => {
+          migrationError = error;
+        });
+      } catch (error) {
+        migrationError = error;
+        safeAbort(tx);
+      }
     };
     request.onblocked = (event) => {
       fail(
@@ -116,6 +128,17 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
                 'update the app to open it.',
               { cause: error, details: { found, supported: DB_VERSION } },
             ),
+          ),
+        );
+        return;
+      }
+      if (migrationError !== undefined || isAbortError(error)) {
+        fail(
+          storageError(
+            StorageFailure.Failed,
+            `Upgrading the database '${name}' to version ${DB_VERSION} failed and was rolled back; its data is unchanged ` +
+              `(${migrationError instanceof Error ? migrationError.message : String(migrationError ?? error)}).`,
+            { cause: migrationError ?? error },
           ),
         );
         return;

@@ -62,10 +62,11 @@ type UpgradeTx = IDBPTransaction<FaceDbSchema, StoreNames<FaceDbSchema>[], 'vers
 
 /**
  * Runs the migration steps from `oldVersion` up to {@link DB_VERSION} inside the upgrade transaction.
- * Data-moving steps run asynchronously on that same transaction; a failure aborts it, which leaves
- * the database at its old version with its data untouched.
+ * Data-moving steps run asynchronously on that same transaction; a failure of one is passed to
+ * `onFailure` and aborts the transaction, which leaves the database at its old version, untouched.
+ * @throws whatever a schema step throws synchronously (the caller aborts the upgrade).
  */
-export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx): void {
+export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx, onFailure: (error: unknown) => void): void {
   if (oldVersion < 1) {
     db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
     db.createObjectStore('faces', { keyPath: 'id' }).createIndex('byPhoto', 'photoHash');
@@ -82,8 +83,8 @@ export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx): void {
     db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
     // v1 runs had no scope: they always clustered every face of their model.
     backfillRunScope(runs).catch((error: unknown) => {
-      // Aborting the upgrade keeps the v1 data as it was; the open request then fails with the abort.
-      console.error('face store: migration to v2 failed, upgrade aborted', error);
+      onFailure(error);
+      // Aborting the upgrade keeps the v1 data as it was; the open request then fails.
       safeAbort(tx);
     });
   }

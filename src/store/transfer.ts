@@ -38,6 +38,8 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
   const modelId = await chooseModel(db, options.modelId);
   const data = await runRead('export the store', async () => {
     const tx = db.transaction(ALL_STORES, 'readonly');
+    // If a read fails, Promise.all reports it; mark `done` handled so its rejection is not a second report.
+    tx.done.catch(() => undefined);
     const [model, photos, faces, chunks, runs, probes, identityGroups] = await Promise.all([
       tx.objectStore('models').get(modelId),
       tx.objectStore('photos').getAll(),
@@ -85,8 +87,7 @@ export async function importBytes(
 ): Promise<ImportResult> {
   throwIfAborted(options.signal);
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const peekModel = options.modelId;
-  const file = decodeExport(input, peekModel === undefined ? {} : { modelId: peekModel });
+  const file = decodeExport(input, options.modelId === undefined ? {} : { modelId: options.modelId });
   const stored = await runRead('read the model', () => db.get('models', file.modelId));
   if (stored && file.embeddingFaceIds.length > 0 && stored.dimension !== file.dimension) {
     throw new InvalidInputError(

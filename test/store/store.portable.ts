@@ -445,6 +445,37 @@ describe('FaceStore: schema versions and failures', () => {
     version.close();
   });
 
+  it('rolls a failing upgrade back and reports it, leaving the v1 data as it was', async () => {
+    const odd = uniqueName('face-store-odd-v1');
+    const open = indexedDB.open(odd, 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
+      // An index v2 wants to create already exists: the v2 step throws ConstraintError.
+      const faces = db.createObjectStore('faces', { keyPath: 'id' });
+      faces.createIndex('byPhoto', 'photoHash');
+      faces.createIndex('byModel', 'modelId');
+      db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
+      db.createObjectStore('models', { keyPath: 'modelId' });
+      db.createObjectStore('runs', { keyPath: 'id' });
+      db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
+    };
+    const db = await done(open);
+    const photo = makeBatch({ seed: 82, photos: 1, facesPerPhoto: 0, dimension: 4 }).photos[0]!;
+    await done(db.transaction('photos', 'readwrite').objectStore('photos').put(photo));
+    db.close();
+    await assert.rejects(FaceStore.open(odd), (error: unknown) => {
+      isError(StorageError, StorageFailure.Failed)(error);
+      assert.match((error as Error).message, /rolled back/);
+      return true;
+    });
+    const after = await done(indexedDB.open(odd));
+    assert.equal(after.version, 1);
+    assert.deepEqual(await done(after.transaction('photos').objectStore('photos').get(photo.hash)), photo);
+    after.close();
+    await deleteDatabase(odd);
+  });
+
   it('refuses a database from a newer version and leaves it untouched', async () => {
     const future = uniqueName('face-store-future');
     const open = indexedDB.open(future, DB_VERSION + 1);
