@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bcubedScores, chineseWhispers, groupByIdentity, pairwiseScores, runIdentityGrouping, type AdjacencyGraph } from '../../src/analysis/identity.ts';
+import {
+  bcubedScores, chineseWhispers, edgeWeight, groupByIdentity, pairwiseScores, runIdentityGrouping, thresholdGraph, type AdjacencyGraph,
+} from '../../src/analysis/identity.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { gaussianClusters, testKernel } from './helpers.ts';
 
@@ -75,7 +77,7 @@ describe('Chinese whispers', () => {
     assert.throws(() => groupByIdentity(testKernel(), data, 32, { threshold: 0 }), InvalidInputError);
   });
 
-  it('reports the identity_grouping experiment: too low a threshold splits people, too high merges them', () => {
+  it('reports the identity_grouping experiment; distance-weighted votes keep people apart where plain votes merge them', () => {
     const { data, labels } = gaussianClusters({ k: 4, perCluster: 10, d: 32, spread: 0.03, seed: 6, unit: true });
     const persons = labels.map((l) => `person ${l}`);
     const right = runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 0.5 });
@@ -84,10 +86,14 @@ describe('Chinese whispers', () => {
     assert.equal(tight.groups, 40);
     assert.equal(tight.bcubed.precision, 1);
     assert.ok(tight.bcubed.recall < 0.2);
-    const loose = runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 2.01 });
-    assert.equal(loose.groups, 1);
-    assert.equal(loose.bcubed.recall, 1);
-    assert.ok(loose.bcubed.precision < 0.3);
+    // Threshold 2.01 joins every pair of unit vectors: a complete graph.
+    const complete = thresholdGraph(testKernel(), data, 32, 2.01);
+    assert.equal(complete.neighbours.length, 40 * 39);
+    assert.equal(runIdentityGrouping(testKernel(), data, 32, persons, { threshold: 2.01 }).bcubed.f, 1);
+    const plain = chineseWhispers({ offsets: complete.offsets, neighbours: complete.neighbours });
+    assert.equal(new Set(plain.labels).size, 1);
+    // The squared hinge: 1 at distance 0, ¼ halfway, 0 at the threshold.
+    assert.deepEqual([edgeWeight(0, 0.4), edgeWeight(0.2, 0.4), edgeWeight(0.4, 0.4)], [1, 0.25, 0]);
     assert.throws(() => runIdentityGrouping(testKernel(), data, 32, persons.slice(1)), InvalidInputError);
   });
 });
