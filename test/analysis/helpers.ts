@@ -5,7 +5,8 @@
 import { loadKernel, type Kernel } from '../../src/kernel/index.ts';
 import { createRng, type Rng } from '../../src/analysis/rng.ts';
 
-const kernel: Kernel = await loadKernel();
+// FAP_KERNEL=js-reference runs the suite on the pure-TS kernel (the browser fallback) instead.
+const kernel: Kernel = await loadKernel({ backend: process.env.FAP_KERNEL === 'js-reference' ? 'js-reference' : 'auto' });
 
 /** The kernel every analysis test runs on. */
 export function testKernel(): Kernel {
