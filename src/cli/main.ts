@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { FaceProbeError } from '../errors.ts';
 import { embedCommand } from './embed.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { verifyCommand } from './verify.ts';
 
 /**
@@ -21,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError()
     .addCommand(embedCommand(setExit))
-    .addCommand(verifyCommand(setExit));
+    .addCommand(verifyCommand(setExit))
+    .addCommand(reproduceCommand(setExit));
   for (const command of program.commands) command.exitOverride();
   program.action(() => program.help());
   try {
