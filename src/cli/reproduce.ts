@@ -145,6 +145,9 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       const identity = withIdentity ? resolveIdentityGrouping(labels) : undefined;
       if (identity?.status === 'skipped') skipped.push({ name: IDENTITY_GROUPING.name, reason: identity.reason });
       for (const s of skipped) process.stderr.write(`face-probe reproduce: skipping ${s.name}: ${s.reason}\n`);
+      if (!ready.length && identity?.status !== 'ready') {
+        throw new InvalidInputError(`no experiments can run: none of the selected experiments has its data in ${options.data}`);
+      }
 
       const paths = new Set<string>();
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
