@@ -3,7 +3,7 @@
  * `embed`, `verify` and `reproduce`.
  */
 import { readFile } from 'node:fs/promises';
-import { DecodeError, serializeError, throwIfAborted } from '../errors.ts';
+import { DecodeError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { ImageOutcome } from '../embedding/types.ts';
 import { hashBytes } from '../store/hash.ts';
@@ -72,7 +72,7 @@ export async function embedFiles(
     }
     return { outcomes, cancelled: false, cached };
   } catch (error: unknown) {
-    if ((error as { name?: string }).name === 'AbortError') return { outcomes, cancelled: true, cached };
+    if (isAbortError(error)) return { outcomes, cancelled: true, cached };
     throw error;
   } finally {
     progress.stop();

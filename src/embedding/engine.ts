@@ -3,7 +3,7 @@
  * decoder, the models and the thumbnail encoder are injected (Node: sharp + onnxruntime-node or -web;
  * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
  */
-import { InvalidInputError, abortError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../store/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import { CHIP_SIZE, alignFace } from '../vision/align.ts';
@@ -196,12 +196,4 @@ export class FaceEngine {
   async dispose(): Promise<void> {
     await this.models.dispose();
   }
-}
-
-/** Rejects with an AbortError as soon as `signal` aborts (for racing long awaits). */
-export function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(abortError(signal));
-    else signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
-  });
 }
