@@ -33,6 +33,10 @@ export interface FaceStoreOpenOptions {
   factory?: IDBFactory;
   /** Vectors per stored chunk, 1 … 100,000. Default 1,000. */
   chunkSize?: number;
+  /** Called when an upgrade waits for another tab to close its connection (tell the user). */
+  onBlocked?: () => void;
+  /** How long an upgrade may wait for other tabs before failing with StorageError 'blocked'. Default 5,000 ms. */
+  blockedTimeoutMs?: number;
 }
 
 /** Options for {@link FaceStore.addBatch}. */
@@ -91,7 +95,8 @@ export class FaceStore {
 
   /**
    * Opens (creating or upgrading) the store's database.
-   * @throws StorageError reason 'unavailable' | 'newer-version' (left untouched) | 'blocked' | 'failed'.
+   * @throws StorageError reason 'unavailable' | 'newer-version' (left untouched) | 'blocked' (an old
+   *   tab kept the database open for `blockedTimeoutMs`) | 'failed' (e.g. a migration rolled back).
    * @throws InvalidInputError for a bad chunkSize; AbortError when `signal` aborts.
    */
   static async open(name: string = DEFAULT_DB_NAME, options: FaceStoreOpenOptions = {}): Promise<FaceStore> {
@@ -100,7 +105,7 @@ export class FaceStore {
       throw new InvalidInputError(`chunkSize is ${chunkSize}; expected an integer from 1 to 100000`);
     }
     const factory = resolveFactory(options.factory);
-    const db = await openFaceDb(name, { factory, ...(options.signal ? { signal: options.signal } : {}) });
+    const db = await openFaceDb(name, { ...options, factory });
     return new FaceStore(name, db, factory, chunkSize);
   }
 

@@ -40,14 +40,32 @@ async function currentVersion(factory: IDBFactory, name: string): Promise<number
   });
 }
 
+/** How long an upgrade may stay blocked by another connection before open() gives up, by default. */
+export const DEFAULT_BLOCKED_TIMEOUT_MS = 5000;
+
+/** Options for {@link openFaceDb}. */
+export interface OpenFaceDbOptions {
+  factory?: IDBFactory;
+  signal?: AbortSignal;
+  /**
+   * Called when an upgrade has to wait for another connection (an old tab) to close. Connections
+   * that are just finishing a transaction cause short waits too, so this is a hint, not a failure.
+   */
+  onBlocked?: () => void;
+  /** How long to wait while blocked before failing with StorageError 'blocked'. Default 5,000 ms. */
+  blockedTimeoutMs?: number;
+}
+
 /**
  * Opens (creating or upgrading) the database `name` at {@link DB_VERSION}.
  * @throws StorageError with details.reason 'unavailable', 'newer-version' (database untouched),
- *   'blocked' (another tab keeps an older version open; the upgrade is not applied), or 'failed'.
+ *   'blocked' (another tab kept an older version open for `blockedTimeoutMs`; the upgrade is not
+ *   applied), or 'failed' (e.g. a migration failed and was rolled back).
  * @throws DOMException AbortError when `signal` aborts first (a started upgrade is rolled back).
  */
-export async function openFaceDb(name: string, options: { factory?: IDBFactory; signal?: AbortSignal } = {}): Promise<FaceDb> {
+export async function openFaceDb(name: string, options: OpenFaceDbOptions = {}): Promise<FaceDb> {
   const { signal } = options;
+  const blockedTimeoutMs = options.blockedTimeoutMs ?? DEFAULT_BLOCKED_TIMEOUT_MS;
   throwIfAborted(signal);
   const factory = resolveFactory(options.factory);
   let request: IDBOpenDBRequest;
@@ -62,9 +80,11 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
   let migrationError: unknown;
   const opening = new Promise<IDBDatabase>((resolve, reject) => {
     let settled = false;
+    let blockedTimer: ReturnType<typeof setTimeout> | undefined;
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(blockedTimer);
       signal?.removeEventListener('abort', onAbort);
       reject(error);
     };
@@ -96,14 +116,20 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
       }
     };
     request.onblocked = (event) => {
-      fail(
-        storageError(
-          StorageFailure.Blocked,
-          `Cannot upgrade the database '${name}' from version ${event.oldVersion} to ${DB_VERSION}: another tab or window ` +
-            'still has it open with the older version. Close the other tabs of this app and reload; no data was changed.',
-          { details: { found: event.oldVersion, supported: DB_VERSION } },
-        ),
-      );
+      options.onBlocked?.();
+      const blocked = (): void =>
+        fail(
+          storageError(
+            StorageFailure.Blocked,
+            `Cannot upgrade the database '${name}' from version ${event.oldVersion} to ${DB_VERSION}: another tab or window ` +
+              `still has it open with the older version (waited ${blockedTimeoutMs} ms). Close the other tabs of this app and ` +
+              'reload; no data was changed.',
+            { details: { found: event.oldVersion, supported: DB_VERSION } },
+          ),
+        );
+      // A connection that is closing after its last transaction blocks for a moment only: wait a while.
+      clearTimeout(blockedTimer);
+      blockedTimer = setTimeout(blocked, blockedTimeoutMs);
     };
     request.onsuccess = () => {
       if (settled) {
@@ -111,6 +137,7 @@ export async function openFaceDb(name: string, options: { factory?: IDBFactory; 
         return;
       }
       settled = true;
+      clearTimeout(blockedTimer);
       signal?.removeEventListener('abort', onAbort);
       resolve(request.result);
     };

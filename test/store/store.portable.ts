@@ -495,15 +495,20 @@ describe('FaceStore: schema versions and failures', () => {
     await deleteDatabase(future);
   });
 
-  it('reports a blocked upgrade as a StorageError and does not upgrade later behind the caller', async () => {
+  it('reports a blocked upgrade as a StorageError and does not upgrade later behind the caller', { timeout: 20_000 }, async () => {
     const old = uniqueName('face-store-blocked');
     const open = indexedDB.open(old, 1);
     open.onupgradeneeded = () => open.result.createObjectStore('photos', { keyPath: 'hash' });
     const db = await done(open);
     await done(db.transaction('photos', 'readwrite').objectStore('photos').put({ hash: 'h', name: 'kept' }));
     // This old connection ignores versionchange, like an old tab that never closes.
-    await assert.rejects(FaceStore.open(old), isError(StorageError, StorageFailure.Blocked));
-    db.close();
+    let hinted = 0;
+    try {
+      await assert.rejects(FaceStore.open(old, { blockedTimeoutMs: 0, onBlocked: () => hinted++ }), isError(StorageError, StorageFailure.Blocked));
+      assert.equal(hinted, 1);
+    } finally {
+      db.close();
+    }
     const after = await done(indexedDB.open(old));
     assert.equal(after.version, 1);
     assert.deepEqual(await done(after.transaction('photos').objectStore('photos').get('h')), { hash: 'h', name: 'kept' });
@@ -547,7 +552,7 @@ describe('FaceStore: schema versions and failures', () => {
     }
   });
 
-  it('erase() waits for an old connection that ignores versionchange, saying it is blocked', async () => {
+  it('erase() waits for an old connection that ignores versionchange, saying it is blocked', { timeout: 20_000 }, async () => {
     await fill(store);
     const old = await done(indexedDB.open(name));
     let blocked = 0;
