@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// esbuild bundles:
-//   build/web/   the demo page (scripts/demo/index.html + app.js), onnxruntime-web's wasm files, the models;
-//   build/node/cli.mjs   the `face-probe` CLI (node_modules stay external: onnxruntime-node, sharp …).
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// esbuild bundles and the files the demo serves:
+//   build/web/   the demo page (scripts/demo/): index.html, demo.css, app.js (the page + <face-attribute-probe>),
+//                face-probe-worker.js (the inference worker, its own module worker file), shared and lazy chunks
+//                in chunks/, onnxruntime-web's .wasm/.mjs in ort/, the models in models/, the sample photos
+//                @vladmandic/face-api ships (MIT) in samples/, and sw.js, the service worker that precaches it all;
+//   build/node/cli.mjs   the `face-probe` CLI (node_modules stay external: onnxruntime-node, sharp …);
+//   custom-elements.json   the components' manifest, from @custom-elements-manifest/analyzer.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -14,21 +20,88 @@ const demo = join(root, 'scripts', 'demo');
 rmSync(web, { recursive: true, force: true });
 mkdirSync(web, { recursive: true });
 
-await build({
-  entryPoints: { app: join(demo, 'app.ts') },
-  outdir: web,
+// The face photos a newcomer can try at once: the demo images of an installed, MIT-licensed package.
+const sampleDir = join(root, 'node_modules', '@vladmandic', 'face-api', 'demo');
+const samples = existsSync(sampleDir) ? readdirSync(sampleDir).filter((f) => /^sample\d+\.jpg$/.test(f)).sort() : [];
+if (samples.length) {
+  mkdirSync(join(web, 'samples'), { recursive: true });
+  for (const f of samples) cpSync(join(sampleDir, f), join(web, 'samples', f));
+}
+
+// onnxruntime-web's wasm runtimes: the plain one (the wasm backend) and the asyncify one (its WebGPU build).
+// The bundles use the "extern wasm" builds, which import these .mjs files from ort/ at run time; the runtime's
+// thread workers then re-load that same .mjs, never the app or worker bundle.
+const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
+const ortFiles = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+mkdirSync(join(web, 'ort'), { recursive: true });
+for (const f of ortFiles) cpSync(join(ortDist, f), join(web, 'ort', f));
+
+const browser = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
+  // onnxruntime-web's builds that load their wasm runtime from ort/ instead of embedding it.
+  conditions: ['onnxruntime-web-use-extern-wasm'],
   minify: true,
   sourcemap: 'linked',
-  metafile: false,
+  legalComments: 'linked',
   logLevel: 'warning',
+};
+// The page: one file, so it loads none of the worker's code (a shared split would hand it whole modules).
+await build({
+  ...browser,
+  entryPoints: { app: join(demo, 'app.ts') },
+  outdir: web,
+  define: { __SAMPLES__: JSON.stringify(samples.map((f) => `samples/${f}`)) },
+});
+// The inference worker: split, so each onnxruntime flavour (wasm, WebGPU) is a chunk loaded only when chosen.
+await build({
+  ...browser,
+  entryPoints: { 'face-probe-worker': join(root, 'src', 'embedding', 'worker.ts') },
+  outdir: web,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 for (const file of readdirSync(demo)) {
   if (!file.endsWith('.ts')) cpSync(join(demo, file), join(web, file));
 }
+
+const models = join(root, 'build', 'models');
+if (existsSync(models)) cpSync(models, join(web, 'models'), { recursive: true });
+
+/** Files under `dir`, relative to `web`, with '/' separators. */
+function listFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => relative(web, f).split(sep).join('/'))
+    .sort();
+}
+
+// Everything the app needs offline, except source maps, legal-comment files and the WebGPU runtime
+// (28 MB, only for WebGPU machines: the service worker caches it the first time it is fetched).
+const precache = listFiles(web).filter((f) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt') && !f.includes('.asyncify.'));
+const version = createHash('sha256');
+for (const f of precache) {
+  version.update(f);
+  version.update(readFileSync(join(web, f)));
+}
+await build({
+  entryPoints: { sw: join(demo, 'sw.ts') },
+  outdir: web,
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  define: {
+    __PRECACHE__: JSON.stringify(['./', ...precache]),
+    __VERSION__: JSON.stringify(version.digest('hex').slice(0, 16)),
+  },
+  minify: true,
+  logLevel: 'warning',
+});
 
 await build({
   entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') },
@@ -43,6 +116,12 @@ await build({
   logLevel: 'warning',
 });
 
-const models = join(root, 'build', 'models');
-if (existsSync(models)) cpSync(models, join(web, 'models'), { recursive: true });
-console.log(`bundle: wrote ${web} and build/node/cli.mjs`);
+// The custom-elements manifest, by the standard analyzer (its Lit plugin reads the decorators and TSDoc tags).
+const cem = spawnSync(process.execPath, [join(root, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js'),
+  'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', '.', '--quiet'], { cwd: root, encoding: 'utf8' });
+if (cem.status !== 0) {
+  console.error(`bundle: the custom-elements manifest failed:\n${cem.stderr || cem.stdout}`);
+  process.exit(1);
+}
+
+console.log(`bundle: wrote ${web} (${precache.length} files precached), build/node/cli.mjs and custom-elements.json`);

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:component`: photos from drop to clusters in the real demo page (build/web) in headless
+ * Chromium, with the real engine in its worker. The photos are served from ../shared/datasets at run time
+ * (never copied), read into File objects in the page first (not timed: a drop hands the page Files), then
+ * `addFiles` is timed until the `probe-clusters` event and the next frame: finding and embedding the faces,
+ * storing them in IndexedDB, grouping people, clustering with k chosen by silhouette, and drawing it.
+ * The engine is wrapped to time its `process` calls, so the share spent in the worker (decode, detection,
+ * landmarks, alignment, embedding) is measured, and the per-stage sums come from the engine's own timings.
+ *
+ *   npm run bench:component -- [--photos 1000] [--set utkface-balanced] [--backend auto|wasm|webgpu]
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startStaticServer } from '../scripts/static-server.mjs';
+import { launchChromium } from '../test/helpers/chromium.ts';
+import { datasetsRoot } from '../test/helpers/datasets.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    photos: { type: 'string', default: '1000' },
+    set: { type: 'string', default: 'utkface-balanced' },
+    backend: { type: 'string', default: 'auto' },
+  },
+});
+const count = Number(values.photos);
+if (!Number.isInteger(count) || count < 3) throw new Error(`--photos must be an integer of at least 3, got ${values.photos}`);
+const imagesDir = join(datasetsRoot, values.set, 'images');
+const all = readdirSync(imagesDir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+if (all.length === 0) throw new Error(`no photos in ${imagesDir}`);
+// Repeats (when the set is smaller) are the same files again: the engine processes them, the store skips them.
+const names = Array.from({ length: count }, (_, i) => all[i % all.length] as string);
+
+/** What the page reports. */
+interface PageResult {
+  backend: string; backendReason: string; crossOriginIsolated: boolean; threads: number;
+  photos: number; storedPhotos: number; faces: number; failures: number; people: number; k: number; silhouette: number | null;
+  totalMs: number; ingestMs: number; engineMs: number; engineCalls: number;
+  stages: Record<'decode' | 'detect' | 'landmarks' | 'align' | 'embed' | 'attributes', number>;
+  /** Faces by how they were found (detected, padded, lower-threshold, whole-image). */
+  foundBy: Record<string, number>;
+}
+
+// Runs in the page (a plain-JS string: tsx would add helpers to a serialised function that the page lacks):
+// swaps in a timed engine and a fresh database, reads the photos into Files, then times addFiles.
+const pageBench = `async (args) => {
+  const el = document.querySelector('face-attribute-probe');
+  const engineTime = { ms: 0, calls: 0 };
+  const stages = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
+  const foundBy = {};
+  const base = el.engineFactory;
+  const once = (type) => new Promise((ok) => el.addEventListener(type, (e) => ok(e.detail), { once: true }));
+  const ready = once('probe-ready');
+  const opened = once('probe-storage');
+  el.engineFactory = async (request) => {
+    const engine = await base(request);
+    return {
+      info: engine.info,
+      dispose: () => engine.dispose(),
+      process: async (sources, options) => {
+        const started = performance.now();
+        const result = await engine.process(sources, options);
+        engineTime.ms += performance.now() - started;
+        engineTime.calls++;
+        for (const o of result.outcomes) {
+          for (const [k, v] of Object.entries(o.timings ?? {})) stages[k] += v;
+          for (const f of o.faces ?? []) foundBy[f.foundBy] = (foundBy[f.foundBy] ?? 0) + 1;
+        }
+        return result;
+      },
+    };
+  };
+  el.backend = args.backend;
+  el.database = 'bench-component-' + Date.now();
+  const [info] = await Promise.all([ready, opened]);
+  const files = await Promise.all(args.names.map(async (name, i) => {
+    const response = await fetch('/datasets/' + args.set + '/images/' + name);
+    if (!response.ok) throw new Error(name + ': HTTP ' + response.status);
+    return new File([await response.blob()], i + '-' + name, { type: 'image/jpeg' });
+  }));
+  const faces = once('probe-faces');
+  const clusters = once('probe-clusters');
+  const people = once('probe-people');
+  const started = performance.now();
+  const addFiles = el.addFiles(files);
+  const ingested = await faces;
+  const ingestMs = performance.now() - started;
+  const clustered = await clusters;
+  await addFiles;
+  await el.updateComplete;
+  await new Promise((ok) => requestAnimationFrame(() => ok(undefined)));
+  const totalMs = performance.now() - started;
+  return {
+    backend: info.backend, backendReason: info.backendReason, crossOriginIsolated, threads: navigator.hardwareConcurrency,
+    photos: args.names.length, storedPhotos: ingested.photos, faces: ingested.faces, failures: ingested.failures.length,
+    people: (await people).people, k: clustered.k, silhouette: clustered.silhouette,
+    totalMs, ingestMs, engineMs: engineTime.ms, engineCalls: engineTime.calls, stages, foundBy,
+  };
+}`;
+
+const server = await startStaticServer({ mounts: { '/': join(root, 'build', 'web'), '/datasets/': datasetsRoot } });
+const browser = await launchChromium();
+try {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('face-attribute-probe')?.getAttribute('state') !== 'loading');
+  const r = (await page.evaluate(`(${pageBench})(${JSON.stringify({ names, set: values.set, backend: values.backend })})`)) as PageResult;
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const share = (ms: number) => `${((100 * ms) / r.totalMs).toFixed(0)} %`;
+  console.log(JSON.stringify({ set: values.set, ...r }, null, 2));
+  console.log(`${r.photos} photos (${values.set}) → ${r.faces} faces, ${r.people} people, k = ${r.k}: ${s(r.totalMs)} s from drop to clusters drawn`);
+  console.log(`  in the engine (worker: decode, detect, landmarks, align, embed): ${s(r.engineMs)} s = ${share(r.engineMs)}`);
+  console.log(`    recognition network alone (stage 'embed'): ${s(r.stages.embed)} s = ${share(r.stages.embed)}; detection ${s(r.stages.detect)} s, landmarks ${s(r.stages.landmarks)} s, decode ${s(r.stages.decode)} s, align ${s(r.stages.align)} s`);
+  console.log(`    faces by how they were found: ${Object.entries(r.foundBy).map(([k, v]) => `${k} ${v}`).join(', ')}; ${(r.engineMs / r.photos).toFixed(0)} ms per photo in the engine`);
+  console.log(`  outside the engine (storing, grouping, clustering, drawing): ${s(r.totalMs - r.engineMs)} s = ${share(r.totalMs - r.engineMs)}`);
+  console.log(`  backend ${r.backend} (${r.backendReason}), crossOriginIsolated ${r.crossOriginIsolated}, ${r.threads} hardware threads`);
+} finally {
+  await browser.close();
+  await server.close();
+}

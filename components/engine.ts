@@ -1,0 +1,44 @@
+/**
+ * How the element gets its face engine: a factory it calls with the URLs and backend it was configured
+ * with. The default starts the inference worker; tests inject a fake that returns prepared results.
+ */
+import { WorkerEngineClient, type FaceEngineClient } from '../src/index.ts';
+
+export type { FaceEngineClient };
+
+/** Which inference backend to ask for: chosen automatically, or forced. */
+export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
+
+/** The accepted {@link BackendChoice} values. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
+
+/** What the element passes to an {@link EngineFactory}; every URL is absolute. */
+export interface EngineRequest {
+  /** The bundled inference worker (a module worker script). */
+  workerUrl: string;
+  /** Folder with the models' index.json and .onnx files, ending in '/'. */
+  modelsBaseUrl: string;
+  /** Folder with onnxruntime-web's .wasm/.mjs files, ending in '/'. */
+  ortWasmBaseUrl: string;
+  backend: BackendChoice;
+  /** Load the age/gender/expression heads (the probe shows them). */
+  attributes: boolean;
+}
+
+/** Starts an engine. Rejects with the project's error classes (ModelLoadError, UnsupportedEnvironmentError…). */
+export type EngineFactory = (request: EngineRequest) => Promise<FaceEngineClient>;
+
+/** The default factory: the inference worker, with the models and onnxruntime files at the given URLs. */
+export const workerEngineFactory: EngineFactory = (request) =>
+  WorkerEngineClient.start(request.workerUrl, {
+    modelsBaseUrl: request.modelsBaseUrl,
+    ortWasmBaseUrl: request.ortWasmBaseUrl,
+    backend: request.backend,
+    attributes: request.attributes,
+  });
+
+/** `url` resolved against the document (or `base`), as an absolute URL; folders get a trailing '/'. */
+export function absoluteUrl(url: string, folder: boolean, base = document.baseURI): string {
+  const href = new URL(url, base).href;
+  return folder && !href.endsWith('/') ? `${href}/` : href;
+}

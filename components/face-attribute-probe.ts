@@ -1,0 +1,752 @@
+/**
+ * `<face-attribute-probe>`: turns a folder of photos into "here is what the face model sees", on the device.
+ * Photos go through the inference worker; faces, vectors, clusterings and names go into IndexedDB; the
+ * analysis runs on the WebAssembly kernel in the page. See events.ts for the events it dispatches.
+ */
+import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import {
+  DEFAULT_DB_NAME,
+  InvalidInputError,
+  isAbortError,
+  loadKernel,
+  type EngineInfo,
+  type ResidentKernel,
+  type RunScope,
+} from '../src/index.ts';
+import { MIN_FACES_TO_CLUSTER, curveOf } from './analysis-views.ts';
+import type { NameDetail, SelectDetail } from './cluster-gallery.ts';
+import type { FilesDetail } from './drop-zone.ts';
+import {
+  BACKEND_CHOICES,
+  absoluteUrl,
+  workerEngineFactory,
+  type BackendChoice,
+  type EngineFactory,
+  type FaceEngineClient,
+} from './engine.ts';
+import {
+  describeError,
+  emit,
+  type PhotoFailure,
+  type ProbeClustersDetail,
+  type ProbeErrorDetail,
+  type ProbeFacesDetail,
+  type ProbeNamedDetail,
+  type ProbeProgressDetail,
+  type ProbeStorageDetail,
+} from './events.ts';
+import type { ImportDetail } from './storage-panel.ts';
+import type { PersonDetail } from './people-panel.ts';
+import type { ProbeRow } from './probe-panel.ts';
+import { ProbeSession } from './session.ts';
+import { baseStyles } from './styles.ts';
+import { ThumbnailUrls } from './thumbnails.ts';
+import { renderFigures } from './figures-view.ts';
+import './drop-zone.ts';
+import './progress-view.ts';
+import './people-panel.ts';
+import './cluster-gallery.ts';
+import './pca-scatter.ts';
+import './silhouette-curve.ts';
+import './fisher-chart.ts';
+import './probe-panel.ts';
+import './storage-panel.ts';
+
+/**
+ * What the element is showing, reflected as its `state` attribute (for styling and tests):
+ * 'loading' (opening the store), 'empty', 'working' (photos in progress), 'cancelled' (the last batch was
+ * cancelled), 'error', 'ready' (faces, no clustering), 'clustered', 'named' (a cluster has a name),
+ * 'probing' (probe results shown).
+ */
+export type ProbeState = 'loading' | 'empty' | 'working' | 'cancelled' | 'error' | 'ready' | 'clustered' | 'named' | 'probing';
+
+/** A batch in progress. */
+interface Work {
+  kind: 'ingest' | 'probe';
+  controller: AbortController;
+  progress: ProbeProgressDetail;
+  phase: string;
+}
+
+/** `k` from its attribute: 'auto' (or empty) stays 'auto'; anything else is read as a number and checked later. */
+const kConverter = {
+  fromAttribute: (value: string | null): number | 'auto' => (value === null || value.trim() === '' || value.trim() === 'auto' ? 'auto' : Number(value)),
+  toAttribute: (value: number | 'auto'): string => String(value),
+};
+
+/**
+ * Reveals what a face-identity embedding encodes, from photos the user drops: faces grouped by person,
+ * clusters with their silhouette curve, galleries and a PCA map, named groups with Fisher scores and
+ * accuracy against chance and a linear-probe ceiling, and a probe for new faces. Everything is kept in
+ * IndexedDB on the device; nothing is uploaded.
+ *
+ * @fires probe-ready - the engine is running ({@link ProbeReadyDetail}: backend, model).
+ * @fires probe-progress - after each photo of a batch.
+ * @fires probe-faces - a batch finished or was cancelled (photos, faces, failures).
+ * @fires probe-people - faces grouped by person.
+ * @fires probe-clusters - a clustering is shown (new, merged or loaded).
+ * @fires probe-named - cluster names changed; figures for the named groups.
+ * @fires probe-assignments - new faces probed against the named groups.
+ * @fires probe-storage - storage used and quota.
+ * @fires probe-export - an export file was made.
+ * @fires probe-import - an export file was imported.
+ * @fires probe-erased - everything was erased.
+ * @fires probe-error - something failed; it is also shown in the element.
+ *
+ * @csspart header - the top bar with the engine's backend.
+ * @csspart backend - the backend line and its selector.
+ * @csspart error - the error message.
+ * @csspart notice - status notices (e.g. after Cancel).
+ * @csspart dropzone - the drop zone for photos.
+ * @csspart progress - the progress bar with its Cancel button.
+ * @csspart failures - the photos that could not be used.
+ * @csspart empty - the message shown before any photo was added.
+ * @csspart people - the people section.
+ * @csspart clustering - the clustering section (controls, curve, galleries, scatter).
+ * @csspart silhouette - the silhouette curve.
+ * @csspart cluster - each cluster's gallery.
+ * @csspart scatter - the PCA scatter plot.
+ * @csspart named - the named-groups section (figures and Fisher chart).
+ * @csspart probe - the probe section.
+ * @csspart storage - the storage section.
+ *
+ * @cssprop --fap-font - font family.
+ * @cssprop --fap-fg - text colour.
+ * @cssprop --fap-bg - background of panels.
+ * @cssprop --fap-surface - background of buttons and highlighted areas.
+ * @cssprop --fap-muted - secondary text colour.
+ * @cssprop --fap-border - border colour.
+ * @cssprop --fap-accent - accent colour (primary buttons, focus rings, charts).
+ * @cssprop --fap-accent-fg - text on the accent colour.
+ * @cssprop --fap-danger - colour of destructive actions.
+ * @cssprop --fap-radius - corner radius.
+ * @cssprop --fap-gap - space between sections.
+ * @cssprop --fap-thumb-size - face thumbnail size.
+ * @cssprop --fap-cluster-0 - colour of cluster 1 (through --fap-cluster-9 for cluster 10; then they repeat).
+ */
+@customElement('face-attribute-probe')
+export class FaceAttributeProbe extends LitElement {
+  static override styles = [baseStyles, css`
+    :host { display: block; background: var(--fap-surface, #f3f3f5); padding: var(--fap-gap, 1em); border-radius: var(--fap-radius, 6px); }
+    :host([hidden]) { display: none; }
+    section, header { margin-bottom: var(--fap-gap, 1em); }
+    section { background: var(--fap-bg, #fff); border-radius: var(--fap-radius, 6px); padding: 0.75em; }
+    h2 { font-size: 1.1em; margin: 0 0 0.5em; }
+    header { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center; justify-content: space-between; }
+    .error { border: 1px solid var(--fap-danger, #b3261e); color: var(--fap-danger, #b3261e); background: var(--fap-bg, #fff);
+      border-radius: var(--fap-radius, 6px); padding: 0.5em 0.75em; margin-bottom: var(--fap-gap, 1em); display: flex; gap: 0.75em; align-items: center; }
+    .error p { margin: 0; flex: 1; }
+    .notice { margin: 0.5em 0 0; }
+    form.controls { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: end; margin-bottom: 0.75em; }
+    form.controls label { display: flex; flex-direction: column; gap: 0.2em; font-size: 0.9em; }
+    input[name='k'] { width: 6em; }
+    .galleries { display: grid; gap: 0.75em; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22em), 1fr)); }
+    figure { margin: 0.75em 0 0; }
+    figcaption { font-size: 0.9em; color: var(--fap-muted, #5c5c66); }
+    .views { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+    .views figure { flex: 1 1 18em; max-width: 34em; }
+    .views figure.curve { flex: 0 1 16em; }
+    section[part='named'] figure { max-width: 34em; }
+    dl.figures { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0 0 0.75em; }
+    dt { font-weight: 600; }
+    dd { margin: 0; }
+  `];
+
+  /** URL of the folder with the models' index.json and .onnx files (relative to the page). */
+  @property({ attribute: 'models-url' }) modelsUrl = 'models/';
+  /** URL of the folder with onnxruntime-web's .wasm/.mjs files (relative to the page). */
+  @property({ attribute: 'ort-url' }) ortUrl = 'ort/';
+  /** URL of the bundled inference worker script (relative to the page). */
+  @property({ attribute: 'worker-url' }) workerUrl = 'face-probe-worker.js';
+  /** Number of clusters for new clusterings, or 'auto' to choose it by silhouette (2 … 8). */
+  @property({ converter: kConverter }) k: number | 'auto' = 'auto';
+  /** IndexedDB database name: elements with different names keep separate collections. */
+  @property() database = DEFAULT_DB_NAME;
+  /** Inference backend: 'auto' (WebGPU on a hardware adapter, else WebAssembly), 'wasm' or 'webgpu'. */
+  @property() backend: BackendChoice = 'auto';
+  /** Starts the engine; replace it (before the element is connected) to use another engine, e.g. a fake in tests. */
+  @property({ attribute: false }) engineFactory: EngineFactory = workerEngineFactory;
+
+  @state() private session: ProbeSession | undefined;
+  @state() private engineInfo: EngineInfo | undefined;
+  @state() private engineStatus: 'off' | 'starting' | 'ready' | 'failed' = 'off';
+  @state() private work: Work | undefined;
+  @state() private error: ProbeErrorDetail | undefined;
+  @state() private notice: string | undefined;
+  @state() private cancelled = false;
+  @state() private busy = '';
+  @state() private mergeSelection = new Set<number>();
+  @state() private probeRows: ProbeRow[] = [];
+  @state() private probeFailures: PhotoFailure[] = [];
+  @state() private storageInfo: ProbeStorageDetail | undefined;
+
+  private engine: Promise<FaceEngineClient> | undefined;
+  private engineGeneration = 0;
+  private storeGeneration = 0;
+  private kernel: Promise<ResidentKernel> | undefined;
+  private opening: Promise<ProbeSession> | undefined;
+  private pendingStart = true;
+  private exportUrl: string | undefined;
+  private renderFailure: ProbeErrorDetail | undefined;
+  private readonly thumbs = new ThumbnailUrls();
+  private readonly thumb = (id: string): string | undefined => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail);
+
+  /** What the element is showing (also its `state` attribute). */
+  get state(): ProbeState {
+    if (this.work) return 'working';
+    if (this.error) return 'error';
+    const s = this.session;
+    if (!s) return 'loading';
+    if (this.cancelled) return 'cancelled';
+    if (this.probeRows.length > 0) return 'probing';
+    if (s.view && s.names.size > 0) return 'named';
+    if (s.view) return 'clustered';
+    return s.faces > 0 || s.photos > 0 ? 'ready' : 'empty';
+  }
+
+  /** The engine's backend and model once it runs, else undefined. */
+  get engineDetails(): EngineInfo | undefined {
+    return this.engineInfo;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Reconnecting after a disconnect starts the engine and store again.
+    this.pendingStart = true;
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.work?.controller.abort();
+    this.stopEngine();
+    this.storeGeneration++;
+    this.session?.close();
+    this.session = undefined;
+    this.thumbs.revoke();
+    if (this.exportUrl) URL.revokeObjectURL(this.exportUrl);
+    this.exportUrl = undefined;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.isConnected) return;
+    const first = this.pendingStart;
+    this.pendingStart = false;
+    if (changed.has('k') && this.k !== 'auto' && !(Number.isInteger(this.k) && this.k >= 1)) {
+      this.fail(new InvalidInputError(`k is ${String(this.k)}; expected 'auto' or an integer of at least 1`), 'configuration');
+      this.k = 'auto';
+    }
+    if (changed.has('backend') && !BACKEND_CHOICES.includes(this.backend)) {
+      this.fail(new InvalidInputError(`backend is ${JSON.stringify(this.backend)}; expected one of ${BACKEND_CHOICES.join(', ')}`), 'configuration');
+      this.backend = 'auto';
+    }
+    if (first || changed.has('database')) void this.openStore();
+    const engineProps = ['engineFactory', 'backend', 'modelsUrl', 'ortUrl', 'workerUrl'] as const;
+    if (first || engineProps.some((p) => changed.has(p))) {
+      void this.startEngine();
+    }
+  }
+
+  override updated(): void {
+    this.setAttribute('state', this.state);
+    if (this.renderFailure) {
+      const failure = this.renderFailure;
+      this.renderFailure = undefined;
+      emit(this, 'probe-error', failure);
+    }
+  }
+
+  // ── Public methods ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Adds photos: finds and embeds their faces, stores them, groups people, and clusters when there is no
+   * clustering yet. Failures are listed per file; the rest go on. Resolves when done (also on Cancel or
+   * error, which are shown and dispatched rather than thrown).
+   */
+  async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<ProbeFacesDetail | undefined> {
+    const list = Array.from(files);
+    if (list.length === 0) return undefined;
+    const work = this.beginWork('ingest', list.length);
+    if (!work) return undefined;
+    try {
+      const session = await this.requireSession();
+      const engine = await this.requireEngine();
+      this.setPhase(work, 'Finding faces');
+      const detail = await session.ingest(engine, list, { signal: work.controller.signal, onProgress: (p) => this.progress(work, p) });
+      this.cancelled = detail.cancelled;
+      this.notice = detail.cancelled
+        ? `Cancelled after ${detail.processed} of ${list.length} photos; the finished ones were kept.`
+        : undefined;
+      emit(this, 'probe-faces', detail);
+      if (detail.faces > 0) this.emitPeople();
+      if (!session.view && session.faces >= MIN_FACES_TO_CLUSTER) {
+        await session.cluster({ kind: 'all' }, this.k);
+        this.afterClustering('clustered');
+      } else if (session.view && detail.faces > 0 && !detail.cancelled) {
+        this.notice = `${detail.faces} new ${detail.faces === 1 ? 'face is' : 'faces are'} not in the clustering shown: choose Cluster to include them.`;
+      }
+      await this.refreshStorage();
+      return detail;
+    } catch (error: unknown) {
+      this.fail(error, 'ingest');
+      return undefined;
+    } finally {
+      this.endWork(work);
+    }
+  }
+
+  /** Stops the batch in progress; the photo in flight finishes and everything finished is kept. */
+  cancel(): void {
+    this.work?.controller.abort();
+    if (this.work) this.work = { ...this.work, phase: 'Cancelling…' };
+  }
+
+  /**
+   * Clusters all faces (or one person's: `person` is the id from `probe-people`/the people list) with `k`
+   * (default: the element's k), stores the run and shows it.
+   */
+  async cluster(options: { person?: string; k?: number | 'auto' } = {}): Promise<void> {
+    const scope: RunScope = options.person && options.person !== 'all' ? { kind: 'person', groupId: options.person } : { kind: 'all' };
+    await this.act('analysis', 'Clustering…', async (session) => {
+      await session.cluster(scope, options.k ?? this.k);
+      this.mergeSelection = new Set();
+      this.afterClustering('clustered');
+    });
+  }
+
+  /** Names cluster `cluster` (0-based) of the shown clustering; '' removes the name. */
+  async nameCluster(cluster: number, name: string): Promise<void> {
+    await this.act('store', '', async (session) => {
+      await session.rename(cluster, name);
+      this.clearProbe();
+      this.emitNamed();
+    });
+  }
+
+  /** Merges clusters (0-based indices) of the shown clustering into one. */
+  async mergeClusters(clusters: readonly number[]): Promise<void> {
+    await this.act('analysis', 'Merging…', async (session) => {
+      await session.merge(clusters);
+      this.mergeSelection = new Set();
+      this.afterClustering('merged');
+    });
+  }
+
+  /** Probes new photos against the named groups (two or more names needed); their faces are not stored. */
+  async probeFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
+    const list = Array.from(files);
+    if (list.length === 0) return;
+    const work = this.beginWork('probe', list.length);
+    if (!work) return;
+    try {
+      const session = await this.requireSession();
+      const engine = await this.requireEngine();
+      this.setPhase(work, 'Probing faces');
+      const result = await session.probe(engine, list, { signal: work.controller.signal, onProgress: (p) => this.progress(work, p) });
+      this.thumbs.revoke('probe:');
+      this.probeRows = result.faces.map((f, i) => ({ ...f, thumbnail: this.thumbs.url(`probe:${i}`, f.thumbnail) }));
+      this.probeFailures = result.failures;
+      const assignments = result.faces.map(({ thumbnail: _omitted, ...a }) => a);
+      emit(this, 'probe-assignments', { assignments, failures: result.failures });
+    } catch (error: unknown) {
+      this.fail(error, 'probe');
+    } finally {
+      this.endWork(work);
+    }
+  }
+
+  /** Makes the export file, offers it as a download, and resolves to it (undefined on failure). */
+  async exportData(): Promise<Blob | undefined> {
+    let blob: Blob | undefined;
+    await this.act('export', 'Exporting…', async (session) => {
+      blob = await session.exportBlob();
+      const fileName = `${session.database}-${new Date().toISOString().slice(0, 10)}.fap`;
+      if (this.exportUrl) URL.revokeObjectURL(this.exportUrl);
+      // Kept until the next export or disconnect: revoking right after click() can cut the download short.
+      this.exportUrl = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = this.exportUrl;
+      link.download = fileName;
+      this.renderRoot.appendChild(link);
+      link.click();
+      link.remove();
+      emit(this, 'probe-export', { blob, fileName });
+    });
+    return blob;
+  }
+
+  /** Imports an export file (validated before anything is written) and shows what it holds. */
+  async importData(file: Blob): Promise<void> {
+    await this.act('import', 'Importing…', async (session) => {
+      const added = await session.importBlob(file);
+      this.thumbs.revoke();
+      emit(this, 'probe-import', added);
+      this.afterLoad();
+      await this.refreshStorage();
+    });
+  }
+
+  /** Erases every photo, face, clustering and name in this element's database (no confirmation: the UI asks first). */
+  async eraseAll(): Promise<void> {
+    await this.act('store', 'Erasing…', async (session) => {
+      await session.erase({ onBlocked: () => { this.notice = 'Close the other tabs of this page to finish erasing.'; } });
+      this.thumbs.revoke();
+      this.clearProbe();
+      this.mergeSelection = new Set();
+      this.notice = 'Everything was erased.';
+      emit(this, 'probe-erased', { database: session.database });
+      await this.refreshStorage();
+    });
+  }
+
+  // ── Engine and store ─────────────────────────────────────────────────────────────────────────────
+
+  private stopEngine(): void {
+    this.engineGeneration++;
+    const old = this.engine;
+    this.engine = undefined;
+    this.engineInfo = undefined;
+    this.engineStatus = 'off';
+    // A failed start was already reported when it failed; there is nothing to dispose then.
+    old?.then((e) => e.dispose()).catch(() => undefined);
+  }
+
+  private async startEngine(): Promise<void> {
+    this.stopEngine();
+    const generation = this.engineGeneration;
+    this.engineStatus = 'starting';
+    let pending: Promise<FaceEngineClient>;
+    try {
+      pending = this.engineFactory({
+        workerUrl: absoluteUrl(this.workerUrl, false),
+        modelsBaseUrl: absoluteUrl(this.modelsUrl, true),
+        ortWasmBaseUrl: absoluteUrl(this.ortUrl, true),
+        backend: this.backend,
+        attributes: true,
+      });
+    } catch (error: unknown) {
+      pending = Promise.reject(error);
+    }
+    this.engine = pending;
+    try {
+      const engine = await pending;
+      if (generation !== this.engineGeneration) return;
+      this.engineInfo = engine.info;
+      this.engineStatus = 'ready';
+      // The engine's earlier failure is resolved by this start.
+      if (this.error?.during === 'engine') this.error = undefined;
+      const { backend, backendReason, modelId, dimension, detector } = engine.info;
+      emit(this, 'probe-ready', { backend, backendReason, modelId, dimension, detector });
+    } catch (error: unknown) {
+      if (generation !== this.engineGeneration) return;
+      this.engineStatus = 'failed';
+      this.fail(error, 'engine');
+    }
+  }
+
+  private async requireEngine(): Promise<FaceEngineClient> {
+    if (!this.engine) throw new InvalidInputError('the engine is not running: the element must be connected to a document');
+    return this.engine;
+  }
+
+  private async openStore(): Promise<void> {
+    const generation = ++this.storeGeneration;
+    this.session?.close();
+    this.session = undefined;
+    this.thumbs.revoke();
+    const opening = (async () => {
+      this.kernel ??= loadKernel();
+      return ProbeSession.open(this.database, await this.kernel);
+    })();
+    this.opening = opening;
+    try {
+      const session = await opening;
+      if (generation !== this.storeGeneration) {
+        session.close();
+        return;
+      }
+      this.session = session;
+      this.afterLoad();
+      await this.refreshStorage();
+    } catch (error: unknown) {
+      if (generation === this.storeGeneration) this.fail(error, 'store');
+    }
+  }
+
+  private async requireSession(): Promise<ProbeSession> {
+    if (this.session) return this.session;
+    // Opening is under way (it starts when the element connects): wait for it; its failure was shown already.
+    if (!this.opening) throw new InvalidInputError('the photo store is not open: the element must be connected to a document');
+    const generation = this.storeGeneration;
+    const session = await this.opening;
+    await this.updateComplete;
+    if (generation !== this.storeGeneration || !this.session) {
+      throw new InvalidInputError('the photo store was closed or reopened while waiting for it');
+    }
+    return session;
+  }
+
+  // ── Work, progress and errors ────────────────────────────────────────────────────────────────────
+
+  private beginWork(kind: Work['kind'], total: number): Work | undefined {
+    if (this.work) {
+      this.fail(new InvalidInputError('photos are already being processed: wait for them or press Cancel first'), kind);
+      return undefined;
+    }
+    this.error = undefined;
+    this.notice = undefined;
+    this.cancelled = false;
+    const phase = this.engineStatus === 'ready' ? 'Starting' : 'Loading the models…';
+    this.work = { kind, controller: new AbortController(), progress: { done: 0, total, faces: 0, failed: 0, name: '' }, phase };
+    return this.work;
+  }
+
+  private setPhase(work: Work, phase: string): void {
+    if (this.work === work && !work.controller.signal.aborted) this.work = { ...work, phase };
+  }
+
+  private progress(work: Work, progress: ProbeProgressDetail): void {
+    if (this.work?.controller !== work.controller) return;
+    this.work = { ...this.work, progress };
+    emit(this, 'probe-progress', progress);
+  }
+
+  private endWork(work: Work): void {
+    if (this.work?.controller === work.controller) this.work = undefined;
+  }
+
+  /** Runs a short action on the open session, showing `label` while it runs and any error after. */
+  private async act(during: string, label: string, action: (session: ProbeSession) => Promise<void>): Promise<void> {
+    this.error = undefined;
+    this.cancelled = false;
+    this.busy = label;
+    try {
+      // Let the busy label render before a synchronous analysis blocks the page for a moment.
+      await this.updateComplete;
+      await action(await this.requireSession());
+    } catch (error: unknown) {
+      this.fail(error, during);
+    } finally {
+      this.busy = '';
+      // The session changed in place (names, runs): its fields are not reactive properties.
+      this.requestUpdate();
+    }
+  }
+
+  private fail(error: unknown, during: string): void {
+    // A cancelled batch is not an error: its outcome is reported through probe-faces.
+    if (isAbortError(error)) return;
+    this.error = describeError(error, during);
+    emit(this, 'probe-error', this.error);
+  }
+
+  private async refreshStorage(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    try {
+      this.storageInfo = await session.storage();
+      emit(this, 'probe-storage', this.storageInfo);
+    } catch (error: unknown) {
+      this.fail(error, 'store');
+    }
+  }
+
+  // ── Event details ────────────────────────────────────────────────────────────────────────────────
+
+  private afterLoad(): void {
+    const session = this.session;
+    if (!session) return;
+    this.mergeSelection = new Set();
+    if (session.faces > 0) this.emitPeople();
+    if (session.view) this.afterClustering('loaded');
+  }
+
+  private clearProbe(): void {
+    this.probeRows = [];
+    this.probeFailures = [];
+    this.thumbs.revoke('probe:');
+  }
+
+  private emitPeople(): void {
+    const s = this.session as ProbeSession;
+    emit(this, 'probe-people', { people: s.people.length, alone: s.alone, sizes: s.people.map((p) => p.group.faceIds.length) });
+  }
+
+  private afterClustering(reason: ProbeClustersDetail['reason']): void {
+    const view = this.session?.view;
+    // Probe results belong to the named groups of the clustering they were made with.
+    this.clearProbe();
+    if (!view) return;
+    const run = view.run;
+    emit(this, 'probe-clusters', {
+      runId: run.id,
+      scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
+      k: run.k,
+      auto: run.scores.auto === 1,
+      silhouette: run.scores.silhouette ?? null,
+      curve: curveOf(run),
+      sizes: view.members.map((m) => m.length),
+      reason,
+    });
+    if (this.session && this.session.names.size > 0) this.emitNamed();
+  }
+
+  private emitNamed(): void {
+    const s = this.session as ProbeSession;
+    if (!s.view) return;
+    const f = s.figures;
+    const detail: ProbeNamedDetail = {
+      runId: s.view.run.id,
+      names: Object.fromEntries(s.names),
+      groups: s.groups.map((g) => ({ name: g.name, faces: g.faceIds.length })),
+      accuracy: f?.accuracy ?? null,
+      chance: f?.chance ?? null,
+      probeCeiling: f?.probeCeiling ?? null,
+      topDimensions: f?.ranking.slice(0, 10) ?? [],
+    };
+    emit(this, 'probe-named', detail);
+  }
+
+  // ── Rendering ────────────────────────────────────────────────────────────────────────────────────
+
+  override render(): TemplateResult {
+    try {
+      return this.renderApp();
+    } catch (error: unknown) {
+      // Never throw from render: show what broke, and report it once the update is done.
+      this.renderFailure = describeError(error, 'render');
+      return html`<div class="error" role="alert" part="error"><p>This view could not be drawn: ${this.renderFailure.message}</p></div>`;
+    }
+  }
+
+  private renderApp(): TemplateResult {
+    const s = this.session;
+    const working = this.work !== undefined;
+    return html`
+      ${this.renderHeader()}
+      ${this.error ? html`<div class="error" role="alert" part="error">
+        <p><strong>${this.error.name}</strong>${this.error.code ? html` (${this.error.code})` : nothing}: ${this.error.message}</p>
+        <button type="button" @click=${() => { this.error = undefined; }}>Dismiss</button></div>` : nothing}
+      <section aria-label="Add photos">
+        <fap-drop-zone part="dropzone" ?disabled=${working || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
+          @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => this.fail(e.detail.error, 'ingest')}></fap-drop-zone>
+        ${this.work ? html`<fap-progress part="progress" .phase=${this.work.phase} .done=${this.work.progress.done}
+          .total=${this.work.progress.total} .faces=${this.work.progress.faces} .failed=${this.work.progress.failed}
+          .current=${this.work.progress.name} ?cancelling=${this.work.controller.signal.aborted} @fap-cancel=${() => this.cancel()}></fap-progress>` : nothing}
+        ${this.notice || this.busy ? html`<p class="notice" role="status" part="notice">${this.busy || this.notice}</p>` : nothing}
+        <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
+        ${s && s.photos === 0 && !working ? html`<p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p>` : nothing}
+        ${!s && !this.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
+      </section>
+      ${s && s.faces > 0 ? this.renderAnalysis(s) : nothing}
+      ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
+        <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${this.storageInfo?.usage} .quota=${this.storageInfo?.quota}
+          .persisted=${this.storageInfo?.persisted} ?busy=${working || this.busy !== ''}
+          @fap-export=${() => void this.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => void this.importData(e.detail.file)}
+          @fap-erase=${() => void this.eraseAll()}></fap-storage-panel></section>` : nothing}`;
+  }
+
+  private renderHeader(): TemplateResult {
+    const info = this.engineInfo;
+    const status = this.engineStatus === 'ready' && info
+      ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${info.modelId})</span>`
+      : this.engineStatus === 'failed'
+        ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => void this.startEngine()}>Try again</button>`
+        : html`Engine: <span class="muted">starting…</span>`;
+    return html`<header part="header">
+      <div part="backend">${status}</div>
+      <label>Backend <select name="backend" .value=${this.backend} ?disabled=${this.work !== undefined}
+        @change=${(e: Event) => { this.backend = (e.target as HTMLSelectElement).value as BackendChoice; }}>
+        ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
+      </select></label>
+    </header>`;
+  }
+
+  private renderAnalysis(s: ProbeSession): TemplateResult {
+    const view = s.view;
+    const run = view?.run;
+    const scope = run?.scope.kind === 'person' ? run.scope.groupId : 'all';
+    const curve = run ? curveOf(run) : [];
+    const busy = this.work !== undefined || this.busy !== '';
+    return html`
+      <section part="people" aria-labelledby="people-h"><h2 id="people-h">People</h2>
+        <fap-people .people=${s.people} .alone=${s.alone} .selected=${scope} .thumb=${this.thumb}
+          @fap-person=${(e: CustomEvent<PersonDetail>) => void this.cluster({ person: e.detail.groupId })}></fap-people>
+      </section>
+      <section part="clustering" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters</h2>
+        <form class="controls" @submit=${this.onClusterSubmit}>
+          <label>Faces <select name="scope">
+            <option value="all" ?selected=${scope === 'all'}>Everyone (${s.faces})</option>
+            ${s.people.map((p) => html`<option value=${p.group.id} ?selected=${scope === p.group.id}>${p.group.name} (${p.group.faceIds.length})</option>`)}
+          </select></label>
+          <label>Clusters (k) <input type="number" name="k" min="1" max="50" placeholder="auto"
+            .value=${this.k === 'auto' ? '' : String(this.k)} aria-describedby="k-hint"></label>
+          <span id="k-hint" class="muted">empty: chosen by silhouette</span>
+          <button type="submit" class="primary" ?disabled=${busy || s.faces < MIN_FACES_TO_CLUSTER}>${run ? 'Cluster again' : 'Cluster'}</button>
+          ${s.runs.length > 1 ? html`<label>Clustering shown <select name="run" @change=${this.onRunChange}>
+            ${s.runs.map((r, i) => html`<option value=${r.id} ?selected=${r.id === run?.id}>#${i + 1}: ${r.scope.kind === 'all' ? 'everyone' : 'one person'}, k = ${r.k}</option>`)}
+          </select></label>` : nothing}
+          ${view ? html`<button type="button" name="merge" ?disabled=${busy || this.mergeSelection.size < 2}
+            @click=${() => void this.mergeClusters([...this.mergeSelection])}>Merge selected (${this.mergeSelection.size})</button>` : nothing}
+        </form>
+        ${s.faces < MIN_FACES_TO_CLUSTER ? html`<p class="muted">Clustering needs at least ${MIN_FACES_TO_CLUSTER} faces.</p>` : nothing}
+        ${view && run ? html`
+          <div class="galleries">
+            ${view.members.map((faces, c) => html`<fap-cluster-gallery part="cluster" .cluster=${c} .faces=${faces}
+              .name=${s.names.get(c) ?? ''} .selected=${this.mergeSelection.has(c)} .thumb=${this.thumb}
+              @fap-name=${(e: CustomEvent<NameDetail>) => void this.nameCluster(e.detail.cluster, e.detail.name)}
+              @fap-select=${this.onSelect}></fap-cluster-gallery>`)}
+          </div>
+          <div class="views">
+            <figure part="scatter"><fap-pca-scatter .ids=${view.ids} .labels=${view.labels} .points=${view.points}
+              .explained=${view.explained} .names=${s.names} .k=${run.k} .thumb=${this.thumb}></fap-pca-scatter>
+              <figcaption>Every face of this clustering on the first two principal components, coloured by cluster.</figcaption></figure>
+            ${curve.length ? html`<figure part="silhouette" class="curve"><fap-silhouette-curve .curve=${curve} .chosen=${run.k}></fap-silhouette-curve>
+              <figcaption>k = ${run.k} chosen by the highest mean silhouette${run.scores.silhouette === undefined ? '' : ` (${run.scores.silhouette.toFixed(3)})`}.</figcaption></figure>`
+              : html`<p class="muted">k = ${run.k}, set by hand${run.scores.silhouette === undefined ? '' : `; silhouette ${run.scores.silhouette.toFixed(3)}`}.</p>`}
+          </div>
+        ` : nothing}
+      </section>
+      ${view ? html`<section part="named" aria-labelledby="named-h"><h2 id="named-h">Named groups</h2>${renderFigures(s)}</section>` : nothing}
+      ${view ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
+        <fap-probe-panel .groups=${s.groups.map((g) => g.name)} .rows=${this.probeRows} .failures=${this.probeFailures} ?busy=${busy}
+          @fap-probe-files=${(e: CustomEvent<FilesDetail>) => void this.probeFiles(e.detail.files)}></fap-probe-panel></section>` : nothing}`;
+  }
+
+  private onClusterSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const raw = String(data.get('k') ?? '').trim();
+    const k = raw === '' ? 'auto' : Number(raw);
+    if (k !== 'auto' && !(Number.isInteger(k) && k >= 1)) {
+      this.fail(new InvalidInputError(`k is ${JSON.stringify(raw)}; leave it empty for automatic or give a whole number of at least 1`), 'analysis');
+      return;
+    }
+    this.k = k;
+    void this.cluster({ person: String(data.get('scope') ?? 'all'), k });
+  }
+
+  private onRunChange(event: Event): void {
+    const runId = (event.target as HTMLSelectElement).value;
+    void this.act('store', 'Loading the clustering…', async (session) => {
+      await session.select(runId);
+      this.mergeSelection = new Set();
+      this.afterClustering('loaded');
+    });
+  }
+
+  private onSelect(event: CustomEvent<SelectDetail>): void {
+    const next = new Set(this.mergeSelection);
+    if (event.detail.selected) next.add(event.detail.cluster);
+    else next.delete(event.detail.cluster);
+    this.mergeSelection = next;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'face-attribute-probe': FaceAttributeProbe;
+  }
+}

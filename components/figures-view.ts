@@ -1,0 +1,34 @@
+/**
+ * The named-groups section: which names exist with how many faces, how well the groups separate without
+ * supervision (k-means matched accuracy) against its chance level and the supervised linear-probe ceiling,
+ * and the Fisher bar chart of the dimensions that separate them.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ProbeSession } from './session.ts';
+import { percent } from './styles.ts';
+import './fisher-chart.ts';
+
+/** The figures of the session's named groups, or a hint on how to get them. */
+export function renderFigures(session: ProbeSession): TemplateResult {
+  const groups = session.groups;
+  const f = session.figures;
+  if (!f) {
+    return html`<p class="muted">
+      ${groups.length === 1 ? html`One name so far (${groups[0]?.name}). ` : nothing}
+      Name two or more clusters (type a name and press Enter) to see which embedding dimensions separate them and how
+      well. Clusters given the same name form one group.</p>`;
+  }
+  return html`
+    <dl class="figures">
+      <dt>Groups</dt><dd>${f.groups.map((g, i) => html`${i ? ', ' : ''}<strong>${g.name}</strong> (${g.faces})`)}</dd>
+      <dt>Unsupervised accuracy</dt><dd class="accuracy">${percent(f.accuracy)} <span class="muted">k-means with k = ${f.groups.length} on the named faces, best match of clusters to names</span></dd>
+      <dt>Chance level</dt><dd class="chance">${percent(f.chance)} <span class="muted">the same with the names shuffled</span></dd>
+      <dt>Linear-probe ceiling</dt><dd class="ceiling">${f.probeCeiling === null
+        ? html`<span class="muted">needs at least 2 faces in every group</span>`
+        : html`${percent(f.probeCeiling)} <span class="muted">logistic regression, cross-validated</span>`}</dd>
+    </dl>
+    <figure>
+      <fap-fisher-chart .scores=${f.fisher} .ranking=${f.ranking}></fap-fisher-chart>
+      <figcaption>The embedding dimensions that best separate the named groups (Fisher score: between-group over within-group variance).</figcaption>
+    </figure>`;
+}

@@ -1,0 +1,73 @@
+/**
+ * The demo's service worker: precaches the app, the models, onnxruntime's wasm runtime and the sample photos
+ * at install (the list and its version come from scripts/bundle.mjs), then answers every same-origin GET
+ * from the cache first, so a reload works with the network off. Other same-origin files (e.g. the WebGPU
+ * runtime, fetched only on WebGPU machines) are cached the first time they are fetched. Cross-origin
+ * requests are never made by the app and are left alone.
+ */
+export {};
+
+// The project type-checks with the DOM library only (adding the webworker library would change globals for
+// every file), so the few service-worker types used here are declared locally.
+interface LifecycleEvent extends Event {
+  waitUntil(work: Promise<unknown>): void;
+}
+interface FetchRequestEvent extends Event {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+interface ServiceWorkerScope {
+  readonly location: Location;
+  readonly clients: { claim(): Promise<void> };
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'install' | 'activate', listener: (event: LifecycleEvent) => void): void;
+  addEventListener(type: 'fetch', listener: (event: FetchRequestEvent) => void): void;
+}
+const sw = self as unknown as ServiceWorkerScope;
+/** Paths relative to the service worker's folder. */
+declare const __PRECACHE__: string[];
+/** Changes whenever a precached file changes. */
+declare const __VERSION__: string;
+
+const PRECACHE = `fap-precache-${__VERSION__}`;
+const RUNTIME = `fap-runtime-${__VERSION__}`;
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(PRECACHE);
+    await cache.addAll(__PRECACHE__.map((path) => new Request(new URL(path, sw.location.href), { cache: 'reload' })));
+    await sw.skipWaiting();
+  })());
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith('fap-') && key !== PRECACHE && key !== RUNTIME) await caches.delete(key);
+    }
+    await sw.clients.claim();
+  })());
+});
+
+async function respond(request: Request): Promise<Response> {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  if (request.mode === 'navigate') {
+    // Any page of the demo is the one page.
+    const page = await caches.match(new URL('./', sw.location.href).href);
+    if (page) return page;
+  }
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') {
+    const copy = response.clone();
+    const cache = await caches.open(RUNTIME);
+    await cache.put(request, copy);
+  }
+  return response;
+}
+
+sw.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== sw.location.origin) return;
+  event.respondWith(respond(request));
+});

@@ -1,0 +1,420 @@
+/**
+ * `<face-attribute-probe>` in real Chromium with an injected fake engine (fake-engine.ts) and real IndexedDB,
+ * the real analysis library and the WebAssembly kernel: every state renders (empty, working, cancelled,
+ * error, clustered, named, probing), the events fire with the right details, and what was done survives a
+ * new element on the same database. Run by face-attribute-probe.browser.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { ModelLoadError } from '../../src/index.ts';
+import type { FaceAttributeProbe } from '../../components/index.ts';
+import { FakeEngine, photo } from './fake-engine.ts';
+import { deepQuery, deepQueryAll, deepText, mount, nextEvent, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
+
+const T = { timeout: 30_000 };
+
+/** 4 photos of each of three groups (a, b, c): one face each. */
+function groups(n = 4, letters = ['a', 'b', 'c']): File[] {
+  return letters.flatMap((g) => Array.from({ length: n }, (_, i) => photo(`${g}-${i + 1}.jpg`)));
+}
+
+/** The cluster index whose gallery holds the faces of group `letter`. */
+function clusterOf(m: Mounted, letter: string): number {
+  const galleries = deepQueryAll<HTMLElement & { faces: string[]; cluster: number }>(m.el, 'fap-cluster-gallery');
+  const found = galleries.find((g) => g.faces.length > 0 && g.faces.every((id) => m.engine.groupOf(id) === letter));
+  assert.ok(found, `a cluster holds exactly group ${letter}`);
+  return found.cluster;
+}
+
+/** Types a name into a cluster's name field and presses Enter, as a user would. */
+function typeName(el: FaceAttributeProbe, cluster: number, name: string): void {
+  const gallery = deepQueryAll<HTMLElement & { cluster: number }>(el, 'fap-cluster-gallery').find((g) => g.cluster === cluster);
+  assert.ok(gallery?.shadowRoot, `cluster ${cluster} has a gallery`);
+  const input = gallery.shadowRoot.querySelector<HTMLInputElement>('input[name="cluster-name"]');
+  assert.ok(input);
+  input.value = name;
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+}
+
+describe('<face-attribute-probe> with a fake engine', () => {
+  let m: Mounted | undefined;
+  afterEach(async () => {
+    await unmount(m);
+    m = undefined;
+  });
+
+  it('renders the empty state and reports the engine and storage', T, async () => {
+    const el = document.createElement('face-attribute-probe');
+    const engine = new FakeEngine();
+    const database = `fap-component-empty-${Date.now()}`;
+    el.database = database;
+    el.engineFactory = async () => engine;
+    const ready = nextEvent(el, 'probe-ready');
+    const storage = nextEvent(el, 'probe-storage');
+    document.body.append(el);
+    m = { el, engine, requests: [], database };
+    const [readyEvent, storageEvent] = await Promise.all([ready, storage]);
+    assert.deepEqual(readyEvent.detail, { backend: 'fake', backendReason: 'injected by the test', modelId: 'fake-model', dimension: 8, detector: 'fake-detector' });
+    assert.ok(readyEvent.bubbles && readyEvent.composed, 'events bubble and cross shadow roots');
+    assert.equal(storageEvent.detail.photos, 0);
+    assert.equal(storageEvent.detail.faces, 0);
+    await untilState(el, 'empty');
+    await settled(el);
+    assert.match(deepText(el), /No photos yet/);
+    assert.match(deepText(el), /Engine: fake/);
+    assert.ok(deepQuery(el, 'input[type="file"][name="photos"]'), 'a file input for photos');
+    assert.ok(deepQuery(el, 'button[name="erase"]'), 'Erase all is offered');
+  });
+
+  it('passes absolute URLs and the backend to the engine factory, and restarts it when the backend is forced', T, async () => {
+    m = await mount({ attributes: { 'models-url': 'm/', 'ort-url': '/o', 'worker-url': 'w.js', backend: 'auto' } });
+    const [first] = m.requests;
+    assert.equal(first?.modelsBaseUrl, new URL('m/', document.baseURI).href);
+    assert.equal(first?.ortWasmBaseUrl, `${location.origin}/o/`);
+    assert.equal(first?.workerUrl, new URL('w.js', document.baseURI).href);
+    assert.equal(first?.backend, 'auto');
+    assert.equal(first?.attributes, true);
+    const ready = nextEvent(m.el, 'probe-ready');
+    const select = deepQuery<HTMLSelectElement>(m.el, 'select[name="backend"]');
+    assert.ok(select);
+    select.value = 'wasm';
+    select.dispatchEvent(new Event('change'));
+    await ready;
+    assert.equal(m.requests.at(-1)?.backend, 'wasm');
+    assert.equal(m.el.backend, 'wasm');
+    assert.equal(m.engine.disposed, true, 'the previous engine was disposed');
+  });
+
+  it('shows and dispatches an engine that fails to start, and starts it again on request', T, async () => {
+    const failure = nextEvent(document, 'probe-error');
+    const engine = new FakeEngine();
+    let calls = 0;
+    m = await mount({
+      engine,
+      factory: async () => {
+        calls++;
+        if (calls === 1) throw new ModelLoadError('could not read models/index.json: HTTP 404', { details: { url: 'models/index.json' } });
+        return engine;
+      },
+      waitForEngine: false,
+    });
+    const event = await failure;
+    assert.deepEqual(event.detail, { during: 'engine', name: 'ModelLoadError', code: 'model-load', message: 'could not read models/index.json: HTTP 404' });
+    await untilState(m.el, 'error');
+    await settled(m.el);
+    const alert = deepQuery(m.el, '[role="alert"]');
+    assert.match(alert?.textContent ?? '', /ModelLoadError.*model-load.*HTTP 404/s);
+    assert.match(deepText(m.el), /Engine: not running/);
+    const ready = nextEvent(m.el, 'probe-ready');
+    deepQuery<HTMLButtonElement>(m.el, 'button[name="restart"]')?.click();
+    assert.equal((await ready).detail.backend, 'fake');
+    assert.equal(calls, 2);
+    await untilState(m.el, 'empty');
+  });
+
+  it('rejects a bad backend or k with a probe-error instead of throwing', T, async () => {
+    m = await mount();
+    const bad = nextEvent(m.el, 'probe-error');
+    m.el.setAttribute('k', 'seven');
+    assert.equal((await bad).detail.during, 'configuration');
+    assert.match((await bad).detail.message, /k is NaN; expected 'auto' or an integer/);
+    await m.el.updateComplete;
+    assert.equal(m.el.k, 'auto');
+    const badBackend = nextEvent(m.el, 'probe-error');
+    m.el.backend = 'cuda' as never;
+    assert.match((await badBackend).detail.message, /backend is "cuda"; expected one of auto, wasm, webgpu/);
+  });
+
+  it('shows progress while working, cancels mid-batch, and keeps what finished', T, async () => {
+    m = await mount();
+    m.engine.pause();
+    const files = groups(2);
+    const progress = nextEvent(m.el, 'probe-progress');
+    const finished = nextEvent(m.el, 'probe-faces');
+    void m.el.addFiles(files);
+    await untilState(m.el, 'working');
+    await settled(m.el);
+    const bar = deepQuery<HTMLProgressElement>(m.el, 'progress');
+    assert.ok(bar, 'a progress bar');
+    assert.equal(bar.max, files.length);
+    m.engine.allow(1);
+    assert.deepEqual((await progress).detail, { done: 1, total: 6, faces: 1, failed: 0, name: 'a-1.jpg' });
+    await until(() => /1 of 6 photos · 1 face/.test(deepText(m!.el)), [m.el.shadowRoot as ShadowRoot, deepQuery(m.el, 'fap-progress')?.shadowRoot as ShadowRoot]);
+    const cancel = [...deepQueryAll<HTMLButtonElement>(m.el, 'fap-progress >> button')].find((b) => b.textContent === 'Cancel');
+    assert.ok(cancel, 'a Cancel button');
+    cancel.click();
+    m.engine.resume();
+    const detail = (await finished).detail;
+    assert.equal(detail.cancelled, true);
+    assert.equal(detail.processed, 2);
+    // The first photo, and the second, which was in flight when Cancel was pressed.
+    assert.equal(detail.photos, 2);
+    assert.equal(detail.faces, 2);
+    assert.equal(m.engine.calls.length, 1);
+    await untilState(m.el, 'cancelled');
+    await settled(m.el);
+    assert.match(deepText(m.el), /Cancelled after 2 of 6 photos; the finished ones were kept/);
+    assert.match(deepText(m.el), /2 photos and 2 faces kept/);
+  });
+
+  it('lists failures per file and goes on with the rest', T, async () => {
+    m = await mount();
+    const finished = nextEvent(m.el, 'probe-faces');
+    await m.el.addFiles([photo('a-1.jpg'), photo('bad-1.jpg'), photo('b-1.jpg')]);
+    const detail = (await finished).detail;
+    assert.deepEqual(detail.failures, [{ name: 'bad-1.jpg', code: 'decode', message: 'bad-1.jpg is not a JPEG, PNG or WebP image' }]);
+    assert.equal(detail.photos, 3, 'the failed photo is stored with its reason too');
+    assert.equal(detail.faces, 2);
+    await settled(m.el);
+    assert.match(deepText(m.el), /1 photo could not be used.*bad-1\.jpg: bad-1\.jpg is not a JPEG, PNG or WebP image \(decode\)/);
+    assert.equal(m.el.state, 'ready', 'two faces: too few to cluster');
+    assert.match(deepText(m.el), /Clustering needs at least 3 faces/);
+  });
+
+  it('keeps the chunks stored before a failing one, and reports the failure', T, async () => {
+    m = await mount();
+    m.engine.failOnCall = 2;
+    const failure = nextEvent(m.el, 'probe-error');
+    const files = Array.from({ length: 30 }, (_, i) => photo(`${'abc'[i % 3]}-${i}.jpg`));
+    await m.el.addFiles(files);
+    const detail = (await failure).detail;
+    assert.equal(detail.during, 'ingest');
+    assert.equal(detail.code, 'inference');
+    assert.equal(m.engine.calls[0]?.names.length, 24, 'photos go to the engine in chunks of 24');
+    await untilState(m.el, 'error');
+    await settled(m.el);
+    assert.match(deepText(m.el), /24 photos and 24 faces kept/);
+    assert.match(deepText(m.el), /3 people seen more than once/, 'the stored faces were grouped');
+  });
+
+  it('groups people, clusters with k chosen by silhouette, and draws galleries, curve and scatter', T, async () => {
+    m = await mount();
+    const people = nextEvent(m.el, 'probe-people');
+    const clusters = nextEvent(m.el, 'probe-clusters');
+    const faces = nextEvent(m.el, 'probe-faces');
+    await m.el.addFiles([...groups(4), photo('a-1.jpg')]);
+    assert.deepEqual((await faces).detail, { processed: 13, photos: 12, faces: 12, duplicates: 1, failures: [], cancelled: false, totalFaces: 12 });
+    assert.deepEqual((await people).detail, { people: 3, alone: 0, sizes: [4, 4, 4] });
+    const c = (await clusters).detail;
+    assert.equal(c.k, 3);
+    assert.equal(c.auto, true);
+    assert.equal(c.scope, 'all');
+    assert.equal(c.reason, 'clustered');
+    assert.deepEqual([...c.sizes].sort(), [4, 4, 4]);
+    assert.ok(c.silhouette !== null && c.silhouette > 0.5, `well separated: silhouette ${c.silhouette}`);
+    assert.deepEqual(c.curve.map((p) => p.k), [2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(Math.max(...c.curve.map((p) => p.silhouette)), c.curve.find((p) => p.k === 3)?.silhouette);
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    assert.equal(deepQueryAll(m.el, 'fap-cluster-gallery').length, 3);
+    for (const letter of ['a', 'b', 'c']) clusterOf(m, letter);
+    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> circle').length, 12);
+    assert.equal(deepQueryAll(m.el, 'fap-silhouette-curve >> circle').length, 7);
+    assert.equal(deepQueryAll(m.el, 'fap-cluster-gallery >> img.thumb').length, 12);
+    assert.equal(deepQueryAll(m.el, 'fap-people >> button.person').length, 4, 'Everyone and three people');
+    assert.equal(m.engine.calls[0]?.options.thumbnails, true);
+  });
+
+  it('steps through the scatter plot with the keyboard', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(2));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const plot = deepQuery(m.el, 'fap-pca-scatter >> .plot');
+    assert.ok(plot);
+    assert.equal(plot.tabIndex, 0, 'the plot takes focus');
+    plot.focus();
+    plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    await settled(m.el);
+    assert.match(deepText(m.el), /Face \d of 6: cluster \d/);
+    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> circle.active').length, 1);
+    assert.ok(deepQuery(m.el, 'fap-pca-scatter >> .tip image'), 'the face is shown');
+  });
+
+  it('clusters one person\'s faces when that person is chosen', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const clusters = nextEvent(m.el, 'probe-clusters', (e) => e.detail.scope !== 'all');
+    const person = deepQueryAll<HTMLButtonElement>(m.el, 'fap-people >> button.person')[1];
+    assert.ok(person);
+    person.click();
+    const detail = (await clusters).detail;
+    assert.match(detail.scope, /^person:/);
+    assert.equal(detail.sizes.reduce((a, b) => a + b, 0), 4);
+  });
+
+  it('uses a k set by attribute, names clusters, and shows the figures for two names', T, async () => {
+    m = await mount({ attributes: { k: '3' } });
+    const clustered = nextEvent(m.el, 'probe-clusters');
+    await m.el.addFiles(groups(4));
+    const c = (await clustered).detail;
+    assert.equal(c.k, 3);
+    assert.equal(c.auto, false);
+    assert.deepEqual(c.curve, []);
+    await settled(m.el);
+    const a = clusterOf(m, 'a');
+    const b = clusterOf(m, 'b');
+    const first = nextEvent(m.el, 'probe-named');
+    typeName(m.el, a, 'alpha');
+    const one = (await first).detail;
+    assert.deepEqual(one.names, { [a]: 'alpha' });
+    assert.equal(one.accuracy, null, 'one name: no figures yet');
+    await untilState(m.el, 'named');
+    const second = nextEvent(m.el, 'probe-named');
+    typeName(m.el, b, 'beta');
+    const two = (await second).detail;
+    assert.deepEqual(two.groups, [{ name: a < b ? 'alpha' : 'beta', faces: 4 }, { name: a < b ? 'beta' : 'alpha', faces: 4 }]);
+    assert.equal(two.accuracy, 1);
+    assert.ok(two.chance !== null && two.chance >= 0.5 && two.chance < 1, `chance ${two.chance}`);
+    assert.equal(two.probeCeiling, 1);
+    assert.ok(two.topDimensions.length > 0 && two.topDimensions.length <= 8);
+    assert.ok(two.topDimensions.slice(0, 2).includes(0) && two.topDimensions.slice(0, 2).includes(1), 'e0 and e1 separate a from b');
+    await settled(m.el);
+    assert.ok(deepQueryAll(m.el, 'fap-fisher-chart >> rect.bar').length > 0, 'the Fisher chart is drawn');
+    assert.match(deepText(m.el), /Unsupervised accuracy 100\.0 %/);
+    assert.match(deepText(m.el), /Linear-probe ceiling 100\.0 %/);
+  });
+
+  it('keeps clusters and names for a new element on the same database', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(3));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const a = clusterOf(m, 'a');
+    const named = nextEvent(m.el, 'probe-named');
+    typeName(m.el, a, 'alpha');
+    await named;
+    m.el.remove();
+    const again = document.createElement('face-attribute-probe');
+    again.database = m.database;
+    again.engineFactory = async () => m!.engine;
+    const loaded = nextEvent(again, 'probe-clusters');
+    const names = nextEvent(again, 'probe-named');
+    document.body.append(again);
+    m = { ...m, el: again };
+    assert.equal((await loaded).detail.reason, 'loaded');
+    assert.deepEqual((await names).detail.names, { [a]: 'alpha' });
+    await untilState(again, 'named');
+    await settled(again);
+    const input = deepQueryAll<HTMLElement & { cluster: number; name: string }>(again, 'fap-cluster-gallery').find((g) => g.cluster === a);
+    assert.equal(input?.name, 'alpha');
+  });
+
+  it('merges selected clusters and carries the names', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(3));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const a = clusterOf(m, 'a');
+    const b = clusterOf(m, 'b');
+    const named = nextEvent(m.el, 'probe-named');
+    typeName(m.el, a, 'alpha');
+    await named;
+    for (const c of [a, b]) {
+      const gallery = deepQueryAll<HTMLElement & { cluster: number }>(m.el, 'fap-cluster-gallery').find((g) => g.cluster === c);
+      const box = gallery?.shadowRoot?.querySelector<HTMLInputElement>('input[type="checkbox"]');
+      assert.ok(box);
+      box.click();
+    }
+    await settled(m.el);
+    const merged = nextEvent(m.el, 'probe-clusters', (e) => e.detail.reason === 'merged');
+    const button = deepQuery<HTMLButtonElement>(m.el, 'button[name="merge"]');
+    assert.equal(button?.disabled, false);
+    button?.click();
+    const detail = (await merged).detail;
+    assert.equal(detail.k, 2);
+    assert.deepEqual([...detail.sizes].sort(), [3, 6]);
+    await settled(m.el);
+    const big = deepQueryAll<HTMLElement & { faces: string[]; name: string }>(m.el, 'fap-cluster-gallery').find((g) => g.faces.length === 6);
+    assert.equal(big?.name, 'alpha');
+  });
+
+  it('probes new faces against the named groups beside the attribute heads', T, async () => {
+    m = await mount({ attributes: { k: '3' } });
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const named = nextEvent(m.el, 'probe-named', (e) => e.detail.groups.length === 2);
+    typeName(m.el, clusterOf(m, 'a'), 'alpha');
+    typeName(m.el, clusterOf(m, 'b'), 'beta');
+    await named;
+    const stored = m.engine.names.size;
+    const assigned = nextEvent(m.el, 'probe-assignments');
+    await m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg'), photo('bad-9.jpg')]);
+    const detail = (await assigned).detail;
+    assert.deepEqual(detail.assignments.map((x) => [x.photo, x.group, x.nearest]), [['a-9.jpg', 'alpha', 'alpha'], ['b-9.jpg', 'beta', 'beta']]);
+    for (const x of detail.assignments) {
+      assert.ok(x.confidence > 0.5 && x.confidence <= 1);
+      assert.ok(x.nearestConfidence > 0.5 && x.nearestConfidence <= 1);
+      assert.equal(x.age, 31);
+      assert.equal(x.gender, 'female');
+      assert.equal(x.expression, 'neutral');
+    }
+    assert.deepEqual(detail.failures.map((f) => f.name), ['bad-9.jpg']);
+    assert.equal(m.engine.calls.at(-1)?.options.attributes, true);
+    await untilState(m.el, 'probing');
+    await settled(m.el);
+    assert.equal(deepQueryAll(m.el, 'fap-probe-panel >> tbody tr').length, 2);
+    assert.match(deepText(m.el), /alpha \d+\.\d %/);
+    assert.equal(m.engine.names.size, stored + 3, 'the probe photos went through the engine');
+    assert.match(deepText(m.el), /12 photos and 12 faces kept/, 'probe faces are not added to the collection');
+    // Renaming changes the groups, so the old assignments are withdrawn.
+    const renamed = nextEvent(m.el, 'probe-named');
+    typeName(m.el, clusterOf(m, 'c'), 'gamma');
+    assert.equal((await renamed).detail.groups.length, 3);
+    await untilState(m.el, 'named');
+    await settled(m.el);
+    assert.equal(deepQueryAll(m.el, 'fap-probe-panel >> tbody tr').length, 0);
+  });
+
+  it('exports, erases with confirmation, and imports back', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(2));
+    await untilState(m.el, 'clustered');
+    const exported = nextEvent(m.el, 'probe-export');
+    const blob = await m.el.exportData();
+    assert.ok(blob && blob.size > 0);
+    assert.match((await exported).detail.fileName, /\.fap$/);
+    await settled(m.el);
+    const erase = deepQuery<HTMLButtonElement>(m.el, 'button[name="erase"]');
+    erase?.click();
+    await settled(m.el);
+    assert.equal(m.el.state, 'clustered', 'nothing is erased before the confirmation');
+    const erased = nextEvent(m.el, 'probe-erased');
+    deepQuery<HTMLButtonElement>(m.el, 'button[name="confirm-erase"]')?.click();
+    assert.equal((await erased).detail.database, m.database);
+    await untilState(m.el, 'empty');
+    const imported = nextEvent(m.el, 'probe-import');
+    const loaded = nextEvent(m.el, 'probe-clusters', (e) => e.detail.reason === 'loaded');
+    await m.el.importData(blob);
+    assert.deepEqual((await imported).detail, { photos: 6, faces: 6 });
+    assert.equal((await loaded).detail.k, 3);
+    await untilState(m.el, 'clustered');
+  });
+
+  it('takes dropped files', T, async () => {
+    m = await mount();
+    const finished = nextEvent(m.el, 'probe-faces');
+    const zone = deepQuery(m.el, 'fap-drop-zone >> .zone');
+    assert.ok(zone);
+    const transfer = new DataTransfer();
+    for (const f of [photo('a-1.jpg'), photo('.DS_Store'), photo('b-1.jpg')]) transfer.items.add(f);
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    const detail = (await finished).detail;
+    assert.equal(detail.photos, 2, 'the hidden file is left out');
+    assert.deepEqual(m.engine.calls[0]?.names, ['a-1.jpg', 'b-1.jpg']);
+  });
+
+  it('never throws from render: shows the error and dispatches it', T, async () => {
+    m = await mount();
+    const failure = nextEvent(m.el, 'probe-error');
+    (m.el as unknown as { renderApp: () => never }).renderApp = () => { throw new TypeError('a broken view'); };
+    m.el.requestUpdate();
+    const detail = (await failure).detail;
+    assert.deepEqual(detail, { during: 'render', name: 'TypeError', code: undefined, message: 'a broken view' });
+    assert.match(deepQuery(m.el, '[role="alert"]')?.textContent ?? '', /could not be drawn: a broken view/);
+  });
+});
