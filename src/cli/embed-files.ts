@@ -14,7 +14,7 @@ import { startProgress } from './progress.ts';
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
  * so cached embeddings from an older pipeline are not reused.
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {

@@ -23,7 +23,7 @@ export function withEngineOptions(command: Command): Command {
   return command
     .option('--models <dir>', 'folder of the built models (index.json + .onnx); default build/models')
     .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
-    .addOption(new Option('--detector <name>', 'face detector').choices(['ssd', 'tiny']).default('ssd'))
+    .addOption(new Option('--detector <name>', 'face detector: auto = tiny for images up to 416 px, SSD above').choices(['auto', 'ssd', 'tiny']).default('auto'))
     .option('--threads <n>', 'CPU threads for inference', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer; got "${v}"`);

@@ -24,11 +24,14 @@ export async function collectImageFiles(paths: readonly string[]): Promise<strin
     }
     if (info.isDirectory()) {
       const entries = await readdir(path, { recursive: true, withFileTypes: true });
-      const found = entries
-        .filter((e) => e.isFile() && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase()))
-        .map((e) => join(e.parentPath ?? e.path, e.name))
-        .sort();
-      out.push(...found);
+      const found: string[] = [];
+      for (const e of entries) {
+        if (!(IMAGE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) continue;
+        const file = join(e.parentPath ?? e.path, e.name);
+        // Symbolic links count when they point at a file.
+        if (e.isFile() || (e.isSymbolicLink() && (await stat(file).catch(() => undefined))?.isFile())) found.push(file);
+      }
+      out.push(...found.sort());
     } else {
       out.push(path);
     }

@@ -25,8 +25,8 @@ import type {
 export interface FaceModelSet {
   /** Face detector over a whole image. */
   detect: Detector;
-  /** 68 landmarks (flat x,y in image px) for a face box. */
-  landmarks(image: RgbImage, box: Box, signal?: AbortSignal): Promise<Float32Array>;
+  /** 68 landmarks (flat x,y in image px: length 136) for each face box of one image, in one model run. */
+  landmarks(image: RgbImage, boxes: readonly Box[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Embeddings of aligned 150×150 chips, one Float32Array each (not yet normalised). */
   embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Age/gender/expression for a face box, when the attribute heads are loaded. */
@@ -130,18 +130,13 @@ export class FaceEngine {
     if (options.largestOnly) found = found.slice(0, 1);
     t.detect = clock.now() - start;
 
-    const chips: RgbImage[] = [];
-    const landmarks: Float32Array[] = [];
-    for (const face of found) {
-      throwIfAborted(signal);
-      start = clock.now();
-      const points = await this.models.landmarks(image, face.box, signal);
-      t.landmarks += clock.now() - start;
-      start = clock.now();
-      chips.push(alignFace(image, points, CHIP_SIZE).chip);
-      t.align += clock.now() - start;
-      landmarks.push(points);
-    }
+    throwIfAborted(signal);
+    start = clock.now();
+    const landmarks = found.length ? await this.models.landmarks(image, found.map((f) => f.box), signal) : [];
+    t.landmarks = clock.now() - start;
+    start = clock.now();
+    const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE).chip);
+    t.align = clock.now() - start;
 
     throwIfAborted(signal);
     start = clock.now();

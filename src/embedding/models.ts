@@ -10,20 +10,29 @@ import { detectFacesSsd } from '../vision/detect-ssd.ts';
 import { detectFacesTiny } from '../vision/detect-tiny.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
-import { detectLandmarks68 } from '../vision/landmarks.ts';
+import { detectLandmarks68Batch } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from './ort.ts';
 import { computeDescriptors } from './descriptor.ts';
 import type { FaceModelSet } from './engine.ts';
 
-/** Which detector finds faces. SSD MobileNet v1 is the more accurate; the tiny detector is ~25× smaller. */
-export type DetectorName = 'ssd' | 'tiny';
+/**
+ * Which detector finds faces. 'auto' (the default) runs the tiny detector on images whose longer side is at most
+ * {@link TINY_MAX_SIDE} px, where it sees every pixel, and SSD MobileNet v1 (512 px input) on larger photos, where
+ * small faces need its higher resolution and recall. Measured here: on 250 px LFW and 200 px UTKFace images the
+ * tiny detector found more faces at the first try than SSD (887 vs 827 of 908; 192 vs 164 of 300) in a third of
+ * the time; on uncropped CelebA photos and group photos SSD found more (179 vs 165 of 180).
+ */
+export type DetectorName = 'auto' | 'ssd' | 'tiny';
+
+/** The largest image side the tiny detector takes without downscaling (its largest trained input size). */
+export const TINY_MAX_SIDE = 416;
 
 /** Options for {@link loadFaceModels}. */
 export interface FaceModelOptions extends OrtSessionOptions {
   /** Folder (URL ending in '/', or a directory path in Node) holding index.json and the built-in .onnx files. */
   base: string | URL;
-  /** Default 'ssd'. */
+  /** Default 'auto'. */
   detector?: DetectorName;
   /** The tiny 68-point landmark model instead of the full one. Default false. */
   tinyLandmarks?: boolean;
@@ -39,9 +48,9 @@ export interface FaceModelOptions extends OrtSessionOptions {
  *   the requested backend is unavailable.
  */
 export async function loadFaceModels(options: FaceModelOptions): Promise<FaceModelSet> {
-  const detectorName = options.detector ?? 'ssd';
-  if (detectorName !== 'ssd' && detectorName !== 'tiny') {
-    throw new InvalidInputError(`detector must be 'ssd' or 'tiny'; got ${JSON.stringify(detectorName)}`);
+  const detectorName = options.detector ?? 'auto';
+  if (detectorName !== 'auto' && detectorName !== 'ssd' && detectorName !== 'tiny') {
+    throw new InvalidInputError(`detector must be 'auto', 'ssd' or 'tiny'; got ${JSON.stringify(detectorName)}`);
   }
   const session: OrtSessionOptions = {
     ...(options.backend ? { backend: options.backend } : {}),
@@ -49,7 +58,8 @@ export async function loadFaceModels(options: FaceModelOptions): Promise<FaceMod
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const names = [
-    detectorName === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector',
+    ...(detectorName === 'tiny' ? [] : ['ssd-mobilenetv1']),
+    ...(detectorName === 'ssd' ? [] : ['tiny-face-detector']),
     options.tinyLandmarks ? 'face-landmark-68-tiny' : 'face-landmark-68',
     ...(options.embedding ? [] : ['face-recognition']),
     ...(options.attributes ? ['age-gender', 'face-expression'] : []),
@@ -68,17 +78,30 @@ export async function loadFaceModels(options: FaceModelOptions): Promise<FaceMod
   }
 }
 
+/**
+ * The tiny detector's input side for an image: its longer side rounded up to a multiple of 32, within
+ * [224, 416]. The network is fully convolutional, so it runs at any multiple of 32; upsampling a small image
+ * to 416 only costs time (3.4× the work of 224) without adding detail.
+ */
+export function tinyInputSize(width: number, height: number): number {
+  return Math.min(416, Math.max(224, Math.ceil(Math.max(width, height) / 32) * 32));
+}
+
 function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detectorName: DetectorName, tiny: boolean): FaceModelSet {
-  const detectorModel = loaded.get(detectorName === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector')!;
+  const ssd = loaded.get('ssd-mobilenetv1');
+  const tinyDetector = loaded.get('tiny-face-detector');
   const landmarkModel = loaded.get(tiny ? 'face-landmark-68-tiny' : 'face-landmark-68')!;
   const ageGender = loaded.get('age-gender');
   const expression = loaded.get('face-expression');
   const spec = embedder.manifest.embedding!;
 
-  const detect: Detector = (image, { minConfidence, signal }) =>
-    detectorName === 'ssd'
-      ? detectFacesSsd(detectorModel, image, { minConfidence, ...(signal ? { signal } : {}) })
-      : detectFacesTiny(detectorModel, image, { scoreThreshold: minConfidence, ...(signal ? { signal } : {}) });
+  const detect: Detector = (image, { minConfidence, signal }) => {
+    const useTiny = detectorName === 'tiny' || (detectorName === 'auto' && Math.max(image.width, image.height) <= TINY_MAX_SIDE);
+    const s = signal ? { signal } : {};
+    return useTiny
+      ? detectFacesTiny(tinyDetector!, image, { inputSize: tinyInputSize(image.width, image.height), scoreThreshold: minConfidence, ...s })
+      : detectFacesSsd(ssd!, image, { minConfidence, ...s });
+  };
 
   const attributes = ageGender && expression
     ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
@@ -91,17 +114,22 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     : undefined;
 
   const sessions = new Set([...loaded.values(), embedder].map((m) => m.session));
-  const first = detectorModel.session;
+  const first = embedder.session;
+  const detectorId = detectorName === 'auto'
+    ? `auto (${tinyDetector!.manifest.id} up to ${TINY_MAX_SIDE} px, else ${ssd!.manifest.id})`
+    : (ssd ?? tinyDetector)!.manifest.id;
   return {
     detect,
-    landmarks: async (image, box, signal) => {
-      const { points } = await detectLandmarks68(landmarkModel, image, box, signal ? { signal } : {});
-      const flat = new Float32Array(136);
-      points.forEach((p, i) => {
-        flat[2 * i] = p.x;
-        flat[2 * i + 1] = p.y;
+    landmarks: async (image, boxes, signal) => {
+      const found = await detectLandmarks68Batch(landmarkModel, image, boxes, signal ? { signal } : {});
+      return found.map(({ points }) => {
+        const flat = new Float32Array(136);
+        points.forEach((p, i) => {
+          flat[2 * i] = p.x;
+          flat[2 * i + 1] = p.y;
+        });
+        return flat;
       });
-      return flat;
     },
     embed: async (chips, signal) =>
       (await computeDescriptors(embedder, chips, signal ? { signal } : {})).map((e) => e.vector),
@@ -110,7 +138,7 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     info: {
       backend: first.backend,
       backendReason: first.fallbackReason ?? (first.backend === 'node' ? 'onnxruntime-node is installed' : `${first.backend} chosen`),
-      detector: detectorModel.manifest.id,
+      detector: detectorId,
     },
     dispose: async () => {
       await Promise.all([...sessions].map((s) => s.dispose()));

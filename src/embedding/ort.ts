@@ -259,7 +259,14 @@ async function nodeSession(bytes: Uint8Array, threads: number | undefined): Prom
     throw new UnsupportedEnvironmentError(`onnxruntime-node could not be loaded: ${(error as Error).message}`, { cause: error });
   }
   const intra = threads ?? (await defaultThreads());
-  const session = await openSession(ort, bytes, { executionProviders: ['cpu'], intraOpNumThreads: intra, graphOptimizationLevel: 'all' });
+  // No spinning: the engine runs several sessions in turn with JavaScript work between them, and idle pool
+  // threads that spin for work steal the cores the next stage needs.
+  const session = await openSession(ort, bytes, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: intra,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
   return wrap(ort, session, 'node', intra, undefined);
 }
 

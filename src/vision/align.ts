@@ -142,58 +142,61 @@ export function extractChip(image: RgbImage, chipToImage: Similarity, size = CHI
   if (!Number.isInteger(size) || size < 1) throw new InvalidInputError(`chip size must be a positive integer; got ${size}`);
   const { width, height, data } = image;
   const out = new Uint8Array(size * size * 3);
-  const scale = Math.hypot(chipToImage.a, chipToImage.b);
+  const { a, b, tx, ty } = chipToImage;
+  const scale = Math.hypot(a, b);
   const taps = scale > 1.5 ? Math.ceil(scale) : 1;
-  const acc = [0, 0, 0];
+  const weight = 1 / (taps * taps);
+  // Sub-sample offsets in chip pixels, centred on the pixel: (s + 0.5) / taps − 0.5.
+  const offsets = Array.from({ length: taps }, (_, s) => (s + 0.5) / taps - 0.5);
+  let r = 0, g = 0, bl = 0;
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
-      acc[0] = acc[1] = acc[2] = 0;
-      for (let sy = 0; sy < taps; sy++) {
-        for (let sx = 0; sx < taps; sx++) {
-          const cu = u + (sx + 0.5) / taps - 0.5;
-          const cv = v + (sy + 0.5) / taps - 0.5;
-          const x = chipToImage.a * cu - chipToImage.b * cv + chipToImage.tx;
-          const y = chipToImage.b * cu + chipToImage.a * cv + chipToImage.ty;
-          sampleBilinear(data, width, height, x, y, acc);
+      r = g = bl = 0;
+      for (const dv of offsets) {
+        for (const du of offsets) {
+          const cu = u + du;
+          const cv = v + dv;
+          const x = a * cu - b * cv + tx;
+          const y = b * cu + a * cv + ty;
+          // Bilinear: pixel centres at integer coordinates; taps outside the image read as black.
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          const fx = x - x0;
+          const fy = y - y0;
+          const inX0 = x0 >= 0 && x0 < width;
+          const inX1 = x0 + 1 >= 0 && x0 + 1 < width;
+          if (y0 >= 0 && y0 < height) {
+            const row = y0 * width;
+            const wy = 1 - fy;
+            if (inX0) {
+              const i = (row + x0) * 3, w = wy * (1 - fx);
+              r += w * data[i]!; g += w * data[i + 1]!; bl += w * data[i + 2]!;
+            }
+            if (inX1) {
+              const i = (row + x0 + 1) * 3, w = wy * fx;
+              r += w * data[i]!; g += w * data[i + 1]!; bl += w * data[i + 2]!;
+            }
+          }
+          if (y0 + 1 >= 0 && y0 + 1 < height) {
+            const row = (y0 + 1) * width;
+            if (inX0) {
+              const i = (row + x0) * 3, w = fy * (1 - fx);
+              r += w * data[i]!; g += w * data[i + 1]!; bl += w * data[i + 2]!;
+            }
+            if (inX1) {
+              const i = (row + x0 + 1) * 3, w = fy * fx;
+              r += w * data[i]!; g += w * data[i + 1]!; bl += w * data[i + 2]!;
+            }
+          }
         }
       }
       const o = (v * size + u) * 3;
-      const n = taps * taps;
-      out[o] = Math.round(acc[0]! / n);
-      out[o + 1] = Math.round(acc[1]! / n);
-      out[o + 2] = Math.round(acc[2]! / n);
+      out[o] = Math.round(r * weight);
+      out[o + 1] = Math.round(g * weight);
+      out[o + 2] = Math.round(bl * weight);
     }
   }
   return { width: size, height: size, data: out };
-}
-
-/** Adds the bilinear sample at (x, y) (pixel centres at integers) to acc[0..2]; outside reads as 0. */
-function sampleBilinear(
-  data: Uint8Array | Uint8ClampedArray,
-  width: number,
-  height: number,
-  x: number,
-  y: number,
-  acc: number[],
-): void {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  for (let dy = 0; dy <= 1; dy++) {
-    const yy = y0 + dy;
-    const wy = dy ? fy : 1 - fy;
-    if (yy < 0 || yy >= height || wy === 0) continue;
-    for (let dx = 0; dx <= 1; dx++) {
-      const xx = x0 + dx;
-      const w = wy * (dx ? fx : 1 - fx);
-      if (xx < 0 || xx >= width || w === 0) continue;
-      const i = (yy * width + xx) * 3;
-      acc[0]! += w * data[i]!;
-      acc[1]! += w * data[i + 1]!;
-      acc[2]! += w * data[i + 2]!;
-    }
-  }
 }
 
 /** An aligned face: the chip and the transform that made it. */
