@@ -6,7 +6,7 @@
 import { InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../store/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
-import { CHIP_SIZE, alignFace } from '../vision/align.ts';
+import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
@@ -56,12 +56,20 @@ export function l2Normalize(v: Float32Array): Float32Array {
 
 const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 });
 
+/** Pipeline settings of an engine. */
+export interface EngineOptions {
+  /** Face finding: thresholds, padding, the whole-image fallback. */
+  find?: Omit<FindFacesOptions, 'signal'>;
+  /** How faces are aligned onto the chip. Default 'dlib-68'. */
+  align?: AlignmentMethod;
+}
+
 /** Runs the pipeline over images; one instance holds loaded models. */
 export class FaceEngine {
   constructor(
     private readonly models: FaceModelSet,
     private readonly platform: EnginePlatform,
-    private readonly findOptions: Omit<FindFacesOptions, 'signal'> = {},
+    private readonly options: EngineOptions = {},
   ) {}
 
   /** Backend, model and detector in use. */
@@ -125,7 +133,7 @@ export class FaceEngine {
     const { image, scale } = decoded;
 
     start = clock.now();
-    let found = await findFaces(image, this.models.detect, { ...this.findOptions, ...(signal ? { signal } : {}) });
+    let found = await findFaces(image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
     found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     if (options.largestOnly) found = found.slice(0, 1);
     t.detect = clock.now() - start;
@@ -135,7 +143,7 @@ export class FaceEngine {
     const landmarks = found.length ? await this.models.landmarks(image, found.map((f) => f.box), signal) : [];
     t.landmarks = clock.now() - start;
     start = clock.now();
-    const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE).chip);
+    const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE, CHIP_PADDING, this.options.align ?? 'dlib-68').chip);
     t.align = clock.now() - start;
 
     throwIfAborted(signal);

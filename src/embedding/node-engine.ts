@@ -9,6 +9,7 @@ import { ModelLoadError } from '../errors.ts';
 import { decodeImageNode } from '../vision/decode-node.ts';
 import type { FindFacesOptions } from '../vision/find-faces.ts';
 import type { RgbImage } from '../vision/image.ts';
+import type { AlignmentMethod } from '../vision/align.ts';
 import { FaceEngine } from './engine.ts';
 import { type FaceModelOptions, loadFaceModels } from './models.ts';
 
@@ -33,6 +34,8 @@ export interface NodeEngineOptions extends Omit<FaceModelOptions, 'base'> {
   modelsDir?: string;
   /** Face-finding settings (thresholds, padding, whole-image fallback). */
   find?: Omit<FindFacesOptions, 'signal'>;
+  /** How faces are aligned; default 'dlib-68'. */
+  align?: AlignmentMethod;
 }
 
 /** JPEG thumbnail of an aligned chip. */
@@ -48,7 +51,10 @@ async function encodeThumbnail(chip: RgbImage) {
  * @throws ModelLoadError / UnsupportedEnvironmentError as loadFaceModels does.
  */
 export async function createNodeEngine(options: NodeEngineOptions = {}): Promise<FaceEngine> {
-  const { modelsDir, find, ...modelOptions } = options;
+  const { modelsDir, find, align, ...modelOptions } = options;
   const models = await loadFaceModels({ ...modelOptions, base: modelsDir ?? defaultModelsDir() });
-  return new FaceEngine(models, { decode: decodeImageNode, encodeThumbnail, now: () => performance.now() }, find);
+  return new FaceEngine(models, { decode: decodeImageNode, encodeThumbnail, now: () => performance.now() }, {
+    ...(find ? { find } : {}),
+    ...(align ? { align } : {}),
+  });
 }

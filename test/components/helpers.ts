@@ -7,11 +7,6 @@ import '../../components/index.ts';
 import type { EngineFactory, EngineRequest, FaceAttributeProbe, ProbeEventMap, ProbeState } from '../../components/index.ts';
 import { FakeEngine } from './fake-engine.ts';
 
-// The npm `assert` port (the browser stand-in for node:assert) reads process.stderr while it formats a failed
-// assertion's diff; without a `process` global every failure would read "process is not defined" instead.
-// Reported to the owner of test/browser/assert-shim.ts; until it is fixed there, the page gets a stand-in.
-(globalThis as { process?: unknown }).process ??= { env: {}, stderr: undefined };
-
 let counter = 0;
 
 /** A database name no other test uses. */

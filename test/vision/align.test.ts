@@ -93,6 +93,15 @@ describe('chip alignment onto dlib\'s template', () => {
     for (const k of ['a', 'b', 'tx', 'ty'] as const) assert.ok(Math.abs(t[k] - truth[k]) < 1e-3, `${k}`);
   });
 
+  it('the 5-point fit (eye corners, base of the nose) agrees with the 68-point one on an undistorted face', () => {
+    const truth = { a: 0.9 * Math.cos(0.4), b: 0.9 * Math.sin(0.4), tx: -12, ty: 30 };
+    const five = chipTransform(templateLandmarks(truth), CHIP_SIZE, 0.25, 'dlib-5');
+    // dlib's two templates differ by under a pixel at these points, so the fits agree closely, not exactly.
+    assert.ok(Math.abs(five.a - truth.a) < 0.01 && Math.abs(five.b - truth.b) < 0.01, `${five.a}, ${five.b}`);
+    assert.ok(Math.abs(five.tx - truth.tx) < 1.5 && Math.abs(five.ty - truth.ty) < 1.5, `${five.tx}, ${five.ty}`);
+    assert.throws(() => chipTransform(templateLandmarks(truth), CHIP_SIZE, 0.25, 'nope' as 'dlib-5'), /alignment must be/);
+  });
+
   it('samples a translated crop exactly when the transform is a pure shift', () => {
     const image = gradientImage(300, 200);
     const chip = extractChip(image, { a: 1, b: 0, tx: 20, ty: 30 }, 150);
