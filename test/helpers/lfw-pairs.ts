@@ -57,3 +57,16 @@ export function buildPairsText(imagesDir: string, folds: number, perFold: number
   }
   return `${lines.join('\n')}\n`;
 }
+
+// Run directly to write a pairs file for `face-probe verify`:
+//   node --import tsx test/helpers/lfw-pairs.ts <lfw-attributes/images> <out.txt> [pairs per fold = 150] [seed = 1]
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const [imagesDir, out, perFold = '150', seed = '1'] = process.argv.slice(2);
+  if (!imagesDir || !out) {
+    console.error('usage: node --import tsx test/helpers/lfw-pairs.ts <images dir> <out.txt> [pairs per fold] [seed]');
+    process.exit(2);
+  }
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(out, buildPairsText(imagesDir, 10, Number(perFold), Number(seed)));
+  console.log(`wrote ${out}: 10 folds × (${perFold} same + ${perFold} different) pairs`);
+}
