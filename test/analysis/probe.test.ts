@@ -31,24 +31,34 @@ describe('linear probe', () => {
     assert.ok(chance > 0.35 && chance < 0.65, String(chance));
   });
 
-  it('scales with training-fold statistics only: equals a hand-rolled cross-validation', () => {
+  it('scales with training-fold statistics only: equals a hand-rolled cross-validation, not a leaky one', () => {
     const kernel = testKernel();
     const d = 6;
-    const { data, classes } = plantedAttribute({ n0: 14, n1: 11, d, shift: 1.5, seed: 4 });
-    const result = linearProbe(kernel, data, d, classes, { folds: 5, seed: 2 });
+    const planted = plantedAttribute({ n0: 14, n1: 11, d, shift: 1.5, seed: 4 });
+    const { classes } = planted;
     const folds = stratifiedFolds(classes, 5, 2);
     const n = classes.length;
-    const expected = [0, 1, 2, 3, 4].map((f) => {
+    // An extreme row in fold 0: statistics that include that fold's test rows (a leak) squash every
+    // dimension of fold 0's training rows, so the leaky fold-0 accuracy differs from the honest one.
+    const data = Float32Array.from(planted.data);
+    const extreme = [...Array(n).keys()].find((i) => folds[i] === 0)!;
+    for (let j = 0; j < d; j++) data[extreme * d + j] = (j % 2 === 0 ? 1 : -1) * 1e3;
+    const result = linearProbe(kernel, data, d, classes, { folds: 5, seed: 2 });
+    const crossValidate = (statsRows: (train: number[], test: number[]) => number[]): number[] => [0, 1, 2, 3, 4].map((f) => {
       const train = [...Array(n).keys()].filter((i) => folds[i] !== f);
       const test = [...Array(n).keys()].filter((i) => folds[i] === f);
-      // Population mean and variance of the training rows only, in float64.
-      const mean = [...Array(d).keys()].map((j) => train.reduce((a, i) => a + data[i * d + j]!, 0) / train.length);
-      const sd = [...Array(d).keys()].map((j) => Math.sqrt(train.reduce((a, i) => a + (data[i * d + j]! - mean[j]!) ** 2, 0) / train.length));
-      const scale = (rows: number[]): Float32Array => Float32Array.from(rows.flatMap((i) => [...Array(d).keys()].map((j) => (data[i * d + j]! - mean[j]!) / sd[j]!)));
+      const rows = statsRows(train, test);
+      // Population mean and variance of the statistics' rows, in float64.
+      const mean = [...Array(d).keys()].map((j) => rows.reduce((a, i) => a + data[i * d + j]!, 0) / rows.length);
+      const sd = [...Array(d).keys()].map((j) => Math.sqrt(rows.reduce((a, i) => a + (data[i * d + j]! - mean[j]!) ** 2, 0) / rows.length));
+      const scale = (some: number[]): Float32Array => Float32Array.from(some.flatMap((i) => [...Array(d).keys()].map((j) => (data[i * d + j]! - mean[j]!) / sd[j]!)));
       const model = fitLogistic(scale(train), d, train.map((i) => classes[i]!));
       const predicted = predictClass(model, scale(test), d);
       return test.filter((i, r) => predicted[r] === classes[i]).length / test.length;
     });
+    const expected = crossValidate((train) => train);
+    const leaky = crossValidate((train, test) => [...train, ...test]);
+    assert.notDeepEqual(leaky, expected, 'the planted rows tell a leaky standardisation apart');
     assert.deepEqual(result.foldAccuracies, expected);
     assert.equal(result.accuracy, expected.reduce((a, b) => a + b, 0) / 5);
   });
