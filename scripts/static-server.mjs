@@ -2,6 +2,7 @@
 // crossOriginIsolated), correct MIME types for .wasm/.onnx/.mjs, and no caching surprises in tests.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -43,7 +44,14 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1', 
       'Cache-Control': 'no-cache',
       ...headers,
     };
-    let pathname = decodeURIComponent(url.pathname);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      // A malformed escape (e.g. "%E0%A4%A") is the client's error, not a reason to stop serving.
+      res.writeHead(400, common).end('bad request');
+      return;
+    }
     if (pathname.endsWith('/')) pathname += 'index.html';
     const mount = table.find(([prefix]) => pathname.startsWith(prefix) || `${pathname}/` === prefix);
     if (!mount) {
@@ -64,7 +72,8 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1', 
         'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': info.size,
       });
-      createReadStream(file).pipe(res);
+      // pipeline() ends the response on a read error (e.g. the file vanished after stat) instead of crashing.
+      pipeline(createReadStream(file), res, () => {});
     } catch {
       // A missing file is an ordinary 404 for the client, not a server fault.
       res.writeHead(404, common).end('not found');

@@ -4,7 +4,7 @@
 // one "N passed, N failed" line. Exit status is non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +44,7 @@ const status = run(process.execPath, [
   '--test',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts/summary-reporter.mjs')}`, '--test-reporter-destination=stdout',
-  ...files.map((f) => relative(root, join(root, f))),
+  ...files.map((f) => relative(root, resolve(root, f))),
 ]);
 if (typecheckFailed) console.log('(plus 1 failed: typecheck)');
 process.exit(status !== 0 || typecheckFailed ? 1 : 0);

@@ -8,6 +8,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FaceResult, ImageResult } from '../embedding/types.ts';
 
+function warn(message: string): void {
+  process.stderr.write(`face-probe: warning: ${message}\n`);
+}
+
 /** The default cache folder: $FACE_PROBE_CACHE, else $XDG_CACHE_HOME/face-attribute-probe, else ~/.cache/…. */
 export function defaultCacheDir(): string {
   if (process.env.FACE_PROBE_CACHE) return process.env.FACE_PROBE_CACHE;
@@ -28,7 +32,7 @@ const fromBase64 = (s: string) => {
 /** Finished image results by content hash, backed by a file. */
 export class EmbeddingCache {
   private readonly entries = new Map<string, StoredImage>();
-  private constructor(private readonly file: string | undefined) {}
+  private constructor(private file: string | undefined) {}
 
   /**
    * Opens (or starts) the cache for one model and pipeline version. `dir` undefined gives a memory-only cache.
@@ -36,7 +40,12 @@ export class EmbeddingCache {
    */
   static async open(dir: string | undefined, key: string): Promise<EmbeddingCache> {
     if (!dir) return new EmbeddingCache(undefined);
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error: unknown) {
+      warn(`cannot create the cache folder ${dir} (${(error as Error).message}); results are not cached`);
+      return new EmbeddingCache(undefined);
+    }
     const file = join(dir, `${key.replace(/[^a-zA-Z0-9._-]+/g, '_')}.ndjson`);
     const cache = new EmbeddingCache(file);
     let text = '';
@@ -85,6 +94,13 @@ export class EmbeddingCache {
       })),
     };
     this.entries.set(entry.hash, entry);
-    if (this.file) await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+    if (!this.file) return;
+    try {
+      await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+    } catch (error: unknown) {
+      // A full disk or a read-only cache must not cost the run its results: go on without the file.
+      warn(`cannot write the cache file ${this.file} (${(error as Error).message}); results are no longer cached`);
+      this.file = undefined;
+    }
   }
 }

@@ -28,8 +28,8 @@ export interface EmbedFilesOptions {
 
 /** The cache key for an engine: everything that changes what it computes. */
 export function cacheKey(engine: FaceEngine): string {
-  const { modelId, detector } = engine.info;
-  return `${modelId}__${detector}__pipeline-${PIPELINE_VERSION}`;
+  const { modelId, detector, alignment } = engine.info;
+  return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}`;
 }
 
 /**

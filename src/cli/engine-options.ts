@@ -6,6 +6,7 @@ import { createNodeEngine } from '../embedding/node-engine.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { DetectorName } from '../embedding/models.ts';
 import type { OrtBackendRequest } from '../embedding/ort.ts';
+import type { AlignmentMethod } from '../vision/align.ts';
 import { defaultCacheDir } from './cache.ts';
 
 /** Parsed shared options. */
@@ -13,6 +14,7 @@ export interface EngineCliOptions {
   models?: string;
   backend: OrtBackendRequest;
   detector: DetectorName;
+  align: AlignmentMethod;
   threads?: number;
   cache: string | false;
   quiet?: boolean;
@@ -24,6 +26,7 @@ export function withEngineOptions(command: Command): Command {
     .option('--models <dir>', 'folder of the built models (index.json + .onnx); default build/models')
     .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
     .addOption(new Option('--detector <name>', 'face detector: auto = tiny for images up to 416 px, SSD above').choices(['auto', 'ssd', 'tiny']).default('auto'))
+    .addOption(new Option('--align <method>', "alignment onto dlib's template: 68 or 5 landmarks").choices(['dlib-68', 'dlib-5']).default('dlib-68'))
     .option('--threads <n>', 'CPU threads for inference', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a positive integer; got "${v}"`);
@@ -40,11 +43,12 @@ export async function engineFromOptions(options: EngineCliOptions): Promise<Face
     ...(options.models ? { modelsDir: options.models } : {}),
     backend: options.backend,
     detector: options.detector,
+    align: options.align,
     ...(options.threads ? { threads: options.threads } : {}),
   });
   if (!options.quiet) {
-    const { backend, backendReason, modelId, detector } = engine.info;
-    process.stderr.write(`face-probe: ${modelId} with ${detector} on ${backend} (${backendReason})\n`);
+    const { backend, backendReason, modelId, detector, alignment } = engine.info;
+    process.stderr.write(`face-probe: ${modelId} with ${detector}, ${alignment} alignment, on ${backend} (${backendReason})\n`);
   }
   return engine;
 }
@@ -53,7 +57,12 @@ export async function engineFromOptions(options: EngineCliOptions): Promise<Face
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const stop = () => {
-    if (!controller.signal.aborted) process.stderr.write('\nface-probe: stopping after the current image…\n');
+    if (controller.signal.aborted) {
+      // A second Ctrl+C means now.
+      process.stderr.write('\nface-probe: interrupted\n');
+      process.exit(130);
+    }
+    process.stderr.write('\nface-probe: stopping after the current step (Ctrl+C again to quit at once)…\n');
     controller.abort();
   };
   process.on('SIGINT', stop);

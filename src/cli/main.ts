@@ -2,7 +2,7 @@
  * The `face-probe` command line (Node): embed, verify and reproduce.
  */
 import { Command, CommanderError } from 'commander';
-import { FaceProbeError } from '../errors.ts';
+import { FaceProbeError, isAbortError } from '../errors.ts';
 import { embedCommand } from './embed.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { verifyCommand } from './verify.ts';
@@ -25,12 +25,15 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(verifyCommand(setExit))
     .addCommand(reproduceCommand(setExit));
   for (const command of program.commands) command.exitOverride();
-  program.action(() => program.help());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error: unknown) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (isAbortError(error)) {
+      console.error('face-probe: interrupted');
+      return 130;
+    }
     const code = error instanceof FaceProbeError ? ` [${error.code}]` : '';
     console.error(`face-probe: ${error instanceof Error ? error.message : String(error)}${code}`);
     return 1;

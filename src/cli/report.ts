@@ -66,8 +66,12 @@ async function thumbnail(dataDir: string, row: ReportExperiment['rows'][number])
     const swap = (meta.orientation ?? 1) >= 5;
     const width = (swap ? meta.height : meta.width) ?? 0;
     const height = (swap ? meta.width : meta.height) ?? 0;
-    const left = Math.max(0, Math.floor(box.x)), topPx = Math.max(0, Math.floor(box.y));
-    const region = { left, top: topPx, width: Math.max(1, Math.min(width - left, Math.ceil(box.width))), height: Math.max(1, Math.min(height - topPx, Math.ceil(box.height))) };
+    // Clip the box to the image: a box reaching past an edge shrinks rather than shifts.
+    const left = Math.max(0, Math.floor(box.x));
+    const topPx = Math.max(0, Math.floor(box.y));
+    const right = Math.min(width, Math.ceil(box.x + box.width));
+    const bottom = Math.min(height, Math.ceil(box.y + box.height));
+    const region = { left, top: topPx, width: Math.max(1, right - left), height: Math.max(1, bottom - topPx) };
     const jpeg = await image.extract(region).resize(64, 64, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer();
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   } catch {

@@ -61,12 +61,8 @@ function collect<T extends { imagePath: string }>(
   const leftOut: CoverageFigures['left_out'] = [];
   for (const item of items) {
     const outcome = outcomes.get(join(dataDir, item.imagePath));
-    if (!outcome) {
-      leftOut.push({ image: item.imagePath, reason: 'not processed (cancelled)' });
-      continue;
-    }
-    if (!outcome.ok) {
-      leftOut.push({ image: item.imagePath, reason: outcome.error.message });
+    if (!outcome || !outcome.ok) {
+      leftOut.push({ image: item.imagePath, reason: outcome?.error.message ?? 'not processed' });
       continue;
     }
     const face = largestFace(outcome.faces);
@@ -188,6 +184,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
               onProgress: (p) => progress.update(runsDone + p.done, `${p.experiment}${p.person ? ` ${p.person}` : ''}`),
             });
             runsDone += 10 * Math.max(1, r.people.length);
+            // People with too few photos are skipped inside the run; the bar still moves past them.
+            progress.update(runsDone, r.definition.name);
             results.push({ ...result, ...figures });
             reportData.push({ result, coverage: figures, definition: r.definition, rows: kept, dataDir: options.data });
           }

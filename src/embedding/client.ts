@@ -4,9 +4,10 @@
  * finishes the image in flight and the client returns every outcome that finished.
  */
 import { type Remote, proxy, transfer, wrap } from 'comlink';
-import { isAbortError } from '../errors.ts';
+import { UnsupportedEnvironmentError, isAbortError, serializeError } from '../errors.ts';
+import { DecodeFailure, decodeError } from '../vision/decode.ts';
 import { installErrorTransfer } from './comlink-errors.ts';
-import type { BatchProgress, BatchResult, EngineInfo, ImageInput, ImageOutcome, ProcessOptions } from './types.ts';
+import type { BatchProgress, BatchResult, EngineInfo, ImageFailure, ImageInput, ImageOutcome, ProcessOptions } from './types.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
 
 /** A file the user dropped (File/Blob with a name) or bytes already in memory. */
@@ -23,33 +24,58 @@ export interface FaceEngineClient {
 /** Images per worker call: bounds the memory of bytes in flight while keeping the worker busy. */
 const BATCH = 4;
 
-async function toInput(source: ImageSource): Promise<ImageInput> {
-  if (source instanceof Blob) return { name: source.name, bytes: new Uint8Array(await source.arrayBuffer()) };
-  // A copy: its buffer is transferred to the worker, and the caller's bytes must stay usable.
-  return { name: source.name, bytes: source.bytes.slice() };
+/** Reads a source's bytes; a file that can no longer be read (moved, deleted, revoked) is that file's failure. */
+async function toInput(source: ImageSource): Promise<ImageInput | ImageFailure> {
+  if (!(source instanceof Blob)) {
+    // A copy: its buffer is transferred to the worker, and the caller's bytes must stay usable.
+    return { name: source.name, bytes: source.bytes.slice() };
+  }
+  try {
+    return { name: source.name, bytes: new Uint8Array(await source.arrayBuffer()) };
+  } catch (error: unknown) {
+    const reason = decodeError(DecodeFailure.Unreadable, `the file can no longer be read (${String((error as Error)?.message ?? error)})`, source.name, error);
+    return { ok: false, name: source.name, size: source.size, error: serializeError(reason) };
+  }
 }
+
+const isFailure = (x: ImageInput | ImageFailure): x is ImageFailure => 'ok' in x;
 
 /** The engine running in a Web Worker, behind comlink. */
 export class WorkerEngineClient implements FaceEngineClient {
   private nextJob = 1;
+  /** Rejects when the worker dies or is disposed, so no call waits forever on a worker that will never answer. */
+  private readonly gone: Promise<never>;
+  private fail: (error: unknown) => void = () => {};
 
   private constructor(
     private readonly worker: Worker,
     private readonly remote: Remote<WorkerApi>,
     readonly info: EngineInfo,
-  ) {}
+  ) {
+    this.gone = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
+    // Marked handled: it only matters while a call races it.
+    this.gone.catch(() => undefined);
+    worker.addEventListener('error', (event) => this.fail(workerFailure(event)));
+  }
 
   /**
    * Starts the worker and loads the models in it.
    * @param workerUrl URL of the bundled worker script (a module worker).
-   * @throws ModelLoadError / UnsupportedEnvironmentError from the worker, with their class and code intact.
+   * @throws ModelLoadError / UnsupportedEnvironmentError from the worker, with their class and code intact;
+   *   UnsupportedEnvironmentError when the worker script itself fails to load or run.
    */
   static async start(workerUrl: string | URL, options: WorkerInitOptions): Promise<WorkerEngineClient> {
     installErrorTransfer();
     const worker = new Worker(workerUrl, { type: 'module', name: 'face-attribute-probe-engine' });
     const remote = wrap<WorkerApi>(worker);
+    // comlink never settles a call to a worker that failed to start; its error event does fire.
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => reject(workerFailure(event, String(workerUrl))), { once: true });
+    });
     try {
-      const info = await remote.init(options);
+      const info = await Promise.race([remote.init(options), failed]);
       return new WorkerEngineClient(worker, remote, info);
     } catch (error: unknown) {
       worker.terminate();
@@ -60,62 +86,88 @@ export class WorkerEngineClient implements FaceEngineClient {
   /**
    * Processes images in input order. Each failure is an outcome beside its name; the rest go on. On abort,
    * the image in flight finishes, and the result holds every finished outcome with `cancelled: true`.
+   * @throws UnsupportedEnvironmentError when the worker dies; an AbortError when the client is disposed meanwhile.
    */
   async process(sources: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
     const { signal, onProgress } = options;
     const outcomes: ImageOutcome[] = [];
     let faces = 0;
     let failed = 0;
+    const record = (o: ImageOutcome) => {
+      outcomes.push(o);
+      if (o.ok) faces += o.faces.length;
+      else failed++;
+    };
     for (let start = 0; start < sources.length; start += BATCH) {
       if (signal?.aborted) return { outcomes, cancelled: true };
-      const jobId = this.nextJob++;
-      const inputs = await Promise.all(sources.slice(start, start + BATCH).map(toInput));
-      const onAbort = () => void this.remote.cancel(jobId);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const base = { done: outcomes.length, faces, failed };
-      const relay = onProgress
-        ? proxy((p: BatchProgress) => onProgress({
-          done: base.done + p.done,
-          total: sources.length,
-          faces: base.faces + p.faces,
-          failed: base.failed + p.failed,
-          name: p.name,
-        }))
-        : undefined;
-      let result: BatchResult;
-      try {
-        result = await this.remote.processBatch(
-          transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)),
-          {
-            jobId,
-            thumbnails: options.thumbnails ?? false,
-            attributes: options.attributes ?? false,
-            largestOnly: options.largestOnly ?? false,
-          },
-          relay,
-        );
-      } catch (error: unknown) {
-        if (isAbortError(error)) return { outcomes, cancelled: true };
-        throw error;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
+      const read = await Promise.all(sources.slice(start, start + BATCH).map(toInput));
+      if (signal?.aborted) return { outcomes, cancelled: true };
+      const inputs = read.filter((x): x is ImageInput => !isFailure(x));
+      let result: BatchResult = { outcomes: [], cancelled: false };
+      if (inputs.length) {
+        const jobId = this.nextJob++;
+        const onAbort = () => void this.remote.cancel(jobId);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const base = { done: outcomes.length + read.length - inputs.length, faces, failed: failed + read.length - inputs.length };
+        const relay = onProgress
+          ? proxy((p: BatchProgress) => onProgress({
+            done: base.done + p.done,
+            total: sources.length,
+            faces: base.faces + p.faces,
+            failed: base.failed + p.failed,
+            name: p.name,
+          }))
+          : undefined;
+        try {
+          result = await Promise.race([
+            this.remote.processBatch(
+              transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)),
+              {
+                jobId,
+                thumbnails: options.thumbnails ?? false,
+                attributes: options.attributes ?? false,
+                largestOnly: options.largestOnly ?? false,
+              },
+              relay,
+            ),
+            this.gone,
+          ]);
+        } catch (error: unknown) {
+          if (isAbortError(error) && signal?.aborted) return { outcomes, cancelled: true };
+          throw error;
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
       }
-      for (const o of result.outcomes) {
-        outcomes.push(o);
-        if (o.ok) faces += o.faces.length;
-        else failed++;
+      // Merge the worker's outcomes with the unreadable files, keeping input order.
+      let next = 0;
+      for (const x of read) {
+        if (isFailure(x)) record(x);
+        else {
+          const o = result.outcomes[next++];
+          if (o) record(o);
+        }
       }
       if (result.cancelled) return { outcomes, cancelled: true };
     }
     return { outcomes, cancelled: false };
   }
 
-  /** Releases the models and stops the worker. */
+  /** Releases the models and stops the worker; a batch still running ends with an AbortError. */
   async dispose(): Promise<void> {
+    this.fail(new DOMException('The engine was disposed.', 'AbortError'));
     try {
-      await this.remote.dispose();
+      await Promise.race([this.remote.dispose(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     } finally {
       this.worker.terminate();
     }
   }
+}
+
+/** The error for a worker that failed to load or crashed. */
+function workerFailure(event: Event, url?: string): UnsupportedEnvironmentError {
+  const message = (event as ErrorEvent).message;
+  return new UnsupportedEnvironmentError(
+    `the engine worker ${url ? `(${url}) ` : ''}failed${message ? `: ${message}` : ' to load (is the worker script served, as a module, from this origin?)'}`,
+  );
 }

@@ -3,7 +3,7 @@
  * decoder, the models and the thumbnail encoder are injected (Node: sharp + onnxruntime-node or -web;
  * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
  */
-import { InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { InferenceError, InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../store/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
@@ -33,7 +33,7 @@ export interface FaceModelSet {
   attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
   /** The embedding model's id and dimension. */
   readonly embedding: { id: string; dimension: number };
-  readonly info: Omit<EngineInfo, 'modelId' | 'dimension'>;
+  readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment'>;
   dispose(): Promise<void>;
 }
 
@@ -72,9 +72,14 @@ export class FaceEngine {
     private readonly options: EngineOptions = {},
   ) {}
 
-  /** Backend, model and detector in use. */
+  /** Backend, model, detector and alignment in use. */
   get info(): EngineInfo {
-    return { ...this.models.info, modelId: this.models.embedding.id, dimension: this.models.embedding.dimension };
+    return {
+      ...this.models.info,
+      modelId: this.models.embedding.id,
+      dimension: this.models.embedding.dimension,
+      alignment: this.options.align ?? 'dlib-68',
+    };
   }
 
   /**
@@ -83,6 +88,9 @@ export class FaceEngine {
    */
   async processImage(input: ImageInput, options: ProcessOptions = {}): Promise<ImageOutcome> {
     const { signal } = options;
+    if (options.attributes && !this.models.attributes) {
+      throw new InvalidInputError('attributes were asked for, but this engine was created without the attribute models (attributes: true)');
+    }
     let hash: string | undefined;
     try {
       throwIfAborted(signal);
@@ -94,7 +102,8 @@ export class FaceEngine {
     } catch (error: unknown) {
       if (isAbortError(error)) throw error;
       // Typed failures (decode, no face) and unexpected ones alike belong to this image, not the batch.
-      return { ok: false, name: input.name, ...(hash ? { hash } : {}), size: input.bytes.length, error: serializeError(error) };
+      const size = input.bytes?.length;
+      return { ok: false, name: input.name, ...(hash ? { hash } : {}), ...(size === undefined ? {} : { size }), error: serializeError(error) };
     }
   }
 
@@ -102,13 +111,13 @@ export class FaceEngine {
    * Processes images one after another; each failure is recorded beside its name and the rest go on.
    * On abort, stops promptly and returns what finished with `cancelled: true`.
    */
-  async processBatch(inputs: Iterable<ImageInput> | AsyncIterable<ImageInput>, options: ProcessOptions = {}): Promise<BatchResult> {
+  async processBatch(inputs: readonly ImageInput[], options: ProcessOptions = {}): Promise<BatchResult> {
     const outcomes: ImageOutcome[] = [];
-    const total = Array.isArray(inputs) ? inputs.length : Number.NaN;
+    const total = inputs.length;
     let faces = 0;
     let failed = 0;
     try {
-      for await (const input of inputs) {
+      for (const input of inputs) {
         const outcome = await this.processImage(input, options);
         outcomes.push(outcome);
         if (outcome.ok) faces += outcome.faces.length;
@@ -130,7 +139,10 @@ export class FaceEngine {
     const decoded = await this.platform.decode(input.bytes, input.name);
     t.decode = clock.now() - start;
     throwIfAborted(signal);
-    const { image, scale } = decoded;
+    const { image } = decoded;
+    // Results are reported in source pixels: undo the decoder's downscaling, per axis (each side is rounded).
+    const sx = decoded.sourceWidth / image.width;
+    const sy = decoded.sourceHeight / image.height;
 
     start = clock.now();
     let found = await findFaces(image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
@@ -141,6 +153,9 @@ export class FaceEngine {
     throwIfAborted(signal);
     start = clock.now();
     const landmarks = found.length ? await this.models.landmarks(image, found.map((f) => f.box), signal) : [];
+    if (landmarks.length !== found.length) {
+      throw new InferenceError(`the landmark model returned ${landmarks.length} results for ${found.length} faces`);
+    }
     t.landmarks = clock.now() - start;
     start = clock.now();
     const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE, CHIP_PADDING, this.options.align ?? 'dlib-68').chip);
@@ -151,7 +166,7 @@ export class FaceEngine {
     const vectors = chips.length ? await this.models.embed(chips, signal) : [];
     t.embed = clock.now() - start;
     if (vectors.length !== chips.length) {
-      throw new InvalidInputError(`the embedding model returned ${vectors.length} vectors for ${chips.length} faces`);
+      throw new InferenceError(`the embedding model returned ${vectors.length} vectors for ${chips.length} faces`);
     }
 
     const faces: FaceResult[] = [];
@@ -165,14 +180,15 @@ export class FaceEngine {
         t.attributes += clock.now() - start;
       }
       const thumbnail = options.thumbnails ? await this.platform.encodeThumbnail(chips[i]!) : undefined;
-      // Results are reported in source pixels: undo the decoder's downscaling.
-      const inv = 1 / scale;
       const points = landmarks[i]!;
       const sourcePoints = new Float32Array(points.length);
-      for (let j = 0; j < points.length; j++) sourcePoints[j] = points[j]! * inv;
+      for (let j = 0; j < points.length; j += 2) {
+        sourcePoints[j] = points[j]! * sx;
+        sourcePoints[j + 1] = points[j + 1]! * sy;
+      }
       faces.push({
         index: i,
-        box: { x: face.box.x * inv, y: face.box.y * inv, width: face.box.width * inv, height: face.box.height * inv },
+        box: { x: face.box.x * sx, y: face.box.y * sy, width: face.box.width * sx, height: face.box.height * sy },
         score: face.score,
         foundBy: face.foundBy,
         landmarks: sourcePoints,

@@ -117,4 +117,6 @@ export interface EngineInfo {
   dimension: number;
   /** The face detector in use. */
   detector: string;
+  /** How faces are aligned onto the chip ('dlib-68' or 'dlib-5'). */
+  alignment: string;
 }

@@ -2,6 +2,7 @@
  * The contract between the inference worker (worker.ts) and its client (client.ts): plain,
  * structured-cloneable data only. The main thread imports this file's types only.
  */
+import type { AlignmentMethod } from '../vision/align.ts';
 import type { OrtBackendRequest } from './ort.ts';
 import type { DetectorName } from './models.ts';
 import type { BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
@@ -17,6 +18,8 @@ export interface WorkerInitOptions {
   /** Load the age/gender and expression heads. */
   attributes?: boolean;
   threads?: number;
+  /** How faces are aligned; default 'dlib-68'. */
+  align?: AlignmentMethod;
 }
 
 /** Options of one batch in the worker. */

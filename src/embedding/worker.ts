@@ -39,17 +39,20 @@ const api: WorkerApi = {
     if (!engine) {
       loadedWith = key;
       setWasmPaths(options.ortWasmBaseUrl);
-      engine = loadFaceModels({
+      const loading = loadFaceModels({
         base: options.modelsBaseUrl,
         ...(options.backend ? { backend: options.backend } : {}),
         ...(options.detector ? { detector: options.detector } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
         attributes: options.attributes ?? false,
-      }).then((models) => new FaceEngine(models, browserPlatform));
-      engine.catch(() => {
-        // A failed load may be retried with another init call.
-        engine = undefined;
-        loadedWith = undefined;
+      }).then((models) => new FaceEngine(models, browserPlatform, options.align ? { align: options.align } : {}));
+      engine = loading;
+      loading.catch(() => {
+        // A failed load may be retried with another init call, unless a newer one has started meanwhile.
+        if (engine === loading) {
+          engine = undefined;
+          loadedWith = undefined;
+        }
       });
     }
     return (await engine).info;
@@ -60,14 +63,18 @@ const api: WorkerApi = {
     const ready = await engine;
     const controller = new AbortController();
     jobs.set(options.jobId, controller);
+    // Progress calls travel on their own port; waiting for them keeps them ahead of the result and
+    // catches a callback that throws on the other side.
+    const reports: Promise<unknown>[] = [];
     try {
       const result = await ready.processBatch(inputs, {
         signal: controller.signal,
-        ...(onProgress ? { onProgress } : {}),
+        ...(onProgress ? { onProgress: (p) => void reports.push(Promise.resolve(onProgress(p))) } : {}),
         thumbnails: options.thumbnails ?? false,
         attributes: options.attributes ?? false,
         largestOnly: options.largestOnly ?? false,
       });
+      await Promise.allSettled(reports);
       return transfer(result, transferables(result));
     } finally {
       jobs.delete(options.jobId);
@@ -79,10 +86,13 @@ const api: WorkerApi = {
   },
 
   async dispose() {
+    for (const controller of jobs.values()) controller.abort();
     const current = engine;
     engine = undefined;
     loadedWith = undefined;
-    if (current) await (await current).dispose();
+    // A load that failed has nothing to release.
+    const loaded = await current?.catch(() => undefined);
+    await loaded?.dispose();
   },
 };
 

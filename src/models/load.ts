@@ -79,12 +79,18 @@ export async function loadBuiltinModels(base: string | URL, names?: string[], op
   const index = parseModelIndex(parsed);
   const wanted = names ?? index.models.map((m) => m.file.replace(/\.onnx$/, ''));
   const out = new Map<string, LoadedModel>();
-  for (const name of wanted) {
-    const manifest = index.models.find((m) => m.file === `${name}.onnx`);
-    if (!manifest) {
-      throw new ModelLoadError(`model ${name} is not in ${dir}index.json; it lists ${index.models.map((m) => m.file).join(', ')}`);
+  try {
+    for (const name of wanted) {
+      const manifest = index.models.find((m) => m.file === `${name}.onnx`);
+      if (!manifest) {
+        throw new ModelLoadError(`model ${name} is not in ${dir}index.json; it lists ${index.models.map((m) => m.file).join(', ')}`);
+      }
+      out.set(name, await loadModel(manifest, `${dir}${manifest.file}`, options));
     }
-    out.set(name, await loadModel(manifest, `${dir}${manifest.file}`, options));
+  } catch (error: unknown) {
+    // Release what loaded before the failure: a retry would otherwise leave those sessions behind.
+    await Promise.allSettled([...out.values()].map((m) => m.session.dispose()));
+    throw error;
   }
   return out;
 }

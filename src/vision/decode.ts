@@ -27,6 +27,8 @@ export const DecodeFailure = {
   Corrupt: 'corrupt',
   TooLarge: 'too-large',
   ZeroSize: 'zero-size',
+  /** The file could not be read at all (moved, deleted, permissions). */
+  Unreadable: 'unreadable',
 } as const;
 /** One of {@link DecodeFailure}'s values. */
 export type DecodeFailure = (typeof DecodeFailure)[keyof typeof DecodeFailure];

@@ -61,7 +61,8 @@ export class FakeEngine implements FaceEngineClient {
 
   constructor(readonly dimension = 8, info: Partial<EngineInfo> = {}) {
     this.info = {
-      backend: 'fake', backendReason: 'injected by the test', modelId: 'fake-model', dimension, detector: 'fake-detector', ...info,
+      backend: 'fake', backendReason: 'injected by the test', modelId: 'fake-model', dimension, detector: 'fake-detector', alignment: 'dlib-68',
+      ...info,
     };
   }
 

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkerEngineClient } from '../../src/embedding/client.ts';
+import { ModelLoadError, UnsupportedEnvironmentError } from '../../src/errors.ts';
 import type { BatchProgress, ImageResult } from '../../src/embedding/types.ts';
 
 const origin = globalThis.location?.origin ?? '';
@@ -90,5 +91,24 @@ describe('the inference worker', () => {
     });
     assert.equal(result.cancelled, true);
     assert.ok(result.outcomes.length >= 1 && result.outcomes.length < inputs.length, `${result.outcomes.length} finished`);
+  });
+
+  it('rebuilds a model-loading failure in the worker as a ModelLoadError on this side', async () => {
+    await assert.rejects(
+      WorkerEngineClient.start(`${origin}/worker.js`, { modelsBaseUrl: `${origin}/no-such-models/`, ortWasmBaseUrl: `${origin}/ort/`, backend: 'wasm' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ModelLoadError, `a ModelLoadError, got ${String(error)}`);
+        assert.equal(error.code, 'model-load');
+        assert.match(error.message, /no-such-models\/index\.json/);
+        return true;
+      },
+    );
+  });
+
+  it('fails with a clear error, instead of waiting forever, when the worker script does not load', async () => {
+    await assert.rejects(
+      WorkerEngineClient.start(`${origin}/no-such-worker.js`, { modelsBaseUrl: `${origin}/build/models/`, ortWasmBaseUrl: `${origin}/ort/` }),
+      (error: unknown) => error instanceof UnsupportedEnvironmentError && /no-such-worker\.js/.test(error.message),
+    );
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRng } from '../../src/analysis/rng.ts';
 
 /** Writes nothing: returns the pairs.txt text for the images under `imagesDir`. */
@@ -60,7 +61,7 @@ export function buildPairsText(imagesDir: string, folds: number, perFold: number
 
 // Run directly to write a pairs file for `face-probe verify`:
 //   node --import tsx test/helpers/lfw-pairs.ts <lfw-attributes/images> <out.txt> [pairs per fold = 150] [seed = 1]
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [imagesDir, out, perFold = '150', seed = '1'] = process.argv.slice(2);
   if (!imagesDir || !out) {
     console.error('usage: node --import tsx test/helpers/lfw-pairs.ts <images dir> <out.txt> [pairs per fold] [seed]');

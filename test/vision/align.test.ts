@@ -50,7 +50,7 @@ describe('fitSimilarity', () => {
     for (const k of ['a', 'b', 'tx', 'ty'] as const) assert.ok(Math.abs(fit[k] - truth[k]) < 1e-9, `${k}: ${fit[k]} vs ${truth[k]}`);
   });
 
-  it('is the least-squares fit under noise (residual below the noise on symmetric perturbations)', () => {
+  it('is a least-squares fit: symmetric errors in the targets cancel out', () => {
     const from: Point[] = [{ x: -1, y: 0 }, { x: 1, y: 0 }, { x: 0, y: -1 }, { x: 0, y: 1 }];
     const to: Point[] = [{ x: -1.1, y: 0 }, { x: 1.1, y: 0 }, { x: 0, y: -0.9 }, { x: 0, y: 0.9 }];
     const fit = fitSimilarity(from, to);

@@ -1,0 +1,138 @@
+// The platform-neutral engine with fake models and a fake decoder: failure isolation, order, cancellation,
+// coordinates mapped back to source pixels, normalisation, and typed failures.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FaceEngine, type EnginePlatform, type FaceModelSet } from '../../src/embedding/engine.ts';
+import { DecodeError, InvalidInputError } from '../../src/errors.ts';
+import type { DecodedImage } from '../../src/vision/decode.ts';
+import { templatePoint } from '../../src/vision/align.ts';
+import type { Box, RgbImage } from '../../src/vision/image.ts';
+
+/** 68 landmarks on dlib's template, scaled into a box. */
+function landmarksIn(box: Box): Float32Array {
+  const flat = new Float32Array(136);
+  for (let i = 0; i < 68; i++) {
+    const p = i >= 17 ? templatePoint(i, 150, 0.25) : { x: 75, y: 75 };
+    flat[2 * i] = box.x + (p.x / 150) * box.width;
+    flat[2 * i + 1] = box.y + (p.y / 150) * box.height;
+  }
+  return flat;
+}
+
+function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; onDetect?: () => void } = {}): FaceModelSet {
+  return {
+    detect: async (image) => {
+      options.onDetect?.();
+      return [{ box: { x: image.width / 4, y: image.height / 4, width: image.width / 2, height: image.height / 2 }, score: 0.9 }];
+    },
+    landmarks: async (_image, boxes) => boxes.map(landmarksIn),
+    embed: async (chips) => options.vectors?.(chips) ?? chips.map((c) => Float32Array.from({ length: 4 }, (_, i) => c.data[i]! + 3)),
+    embedding: { id: 'fake-model', dimension: 4 },
+    info: { backend: 'fake', backendReason: 'test', detector: 'fake-detector' },
+    dispose: async () => {},
+  };
+}
+
+/** Decodes "images" whose bytes are [width/10, height/10, grey]; [0] fails; scale < 1 when asked. */
+function fakePlatform(scale = 1): EnginePlatform {
+  return {
+    decode: async (bytes: Uint8Array, name: string): Promise<DecodedImage> => {
+      if (bytes[0] === 0) throw new DecodeError(`${name}: broken`, { details: { reason: 'corrupt' } });
+      const sourceWidth = bytes[0]! * 10;
+      const sourceHeight = bytes[1]! * 10;
+      const width = Math.round(sourceWidth * scale);
+      const height = Math.round(sourceHeight * scale);
+      return {
+        image: { width, height, data: new Uint8Array(width * height * 3).fill(bytes[2]!) },
+        format: 'jpeg',
+        sourceWidth,
+        sourceHeight,
+        scale: width / sourceWidth,
+      };
+    },
+    encodeThumbnail: async (chip) => ({ type: 'image/jpeg', bytes: new Uint8Array([1, 2, 3]), width: chip.width, height: chip.height }),
+    now: () => 0,
+  };
+}
+
+const image = (name: string, w: number, h: number, grey = 100) => ({ name, bytes: new Uint8Array([w, h, grey]) });
+
+describe('FaceEngine', () => {
+  it('keeps each failure beside its name, in input order, and goes on', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    const { outcomes, cancelled } = await engine.processBatch([image('a', 20, 20), { name: 'bad', bytes: new Uint8Array([0]) }, image('c', 30, 20)]);
+    assert.equal(cancelled, false);
+    assert.deepEqual(outcomes.map((o) => [o.name, o.ok]), [['a', true], ['bad', false], ['c', true]]);
+    const bad = outcomes[1]!;
+    assert.ok(!bad.ok && bad.error.code === 'decode' && bad.error.details?.reason === 'corrupt');
+    assert.equal(bad.size, 1);
+  });
+
+  it('L2-normalises embeddings and tags them with the model id', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    const [o] = (await engine.processBatch([image('a', 20, 20, 1)])).outcomes;
+    assert.ok(o?.ok);
+    const e = o.faces[0]!.embedding;
+    assert.ok(Math.abs(Math.hypot(...e) - 1) < 1e-6);
+    assert.equal(o.faces[0]!.modelId, 'fake-model');
+  });
+
+  it('reports boxes and landmarks in source pixels when the decoder downscaled, per axis', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform(0.3));
+    const [o] = (await engine.processBatch([image('big', 100, 33)])).outcomes;
+    assert.ok(o?.ok);
+    assert.deepEqual([o.width, o.height], [1000, 330]);
+    const { box, landmarks } = o.faces[0]!;
+    // The fake detector puts the face in the middle half of the (downscaled) image.
+    assert.ok(Math.abs(box.x - 250) < 1e-6 && Math.abs(box.width - 500) < 1e-6, `x ${box.x}, width ${box.width}`);
+    assert.ok(Math.abs(box.y - 82.5) < 1e-6 && Math.abs(box.height - 165) < 1e-6, `y ${box.y}, height ${box.height}`);
+    for (let i = 0; i < 136; i += 2) {
+      assert.ok(landmarks[i]! >= 250 - 1e-3 && landmarks[i]! <= 750 + 1e-3);
+      assert.ok(landmarks[i + 1]! >= 82.5 - 1e-3 && landmarks[i + 1]! <= 247.5 + 1e-3);
+    }
+  });
+
+  it('stops on abort and returns what finished', async () => {
+    const controller = new AbortController();
+    let detections = 0;
+    const engine = new FaceEngine(fakeModels({ onDetect: () => { if (++detections === 2) controller.abort(); } }), fakePlatform());
+    const { outcomes, cancelled } = await engine.processBatch([image('a', 20, 20), image('b', 20, 20), image('c', 20, 20)], { signal: controller.signal });
+    assert.equal(cancelled, true);
+    assert.deepEqual(outcomes.map((o) => o.name), ['a']);
+  });
+
+  it('reports progress after every image', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    const seen: string[] = [];
+    await engine.processBatch([image('a', 20, 20), { name: 'bad', bytes: new Uint8Array([0]) }], {
+      onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.faces} faces ${p.failed} failed`),
+    });
+    assert.deepEqual(seen, ['1/2 1 faces 0 failed', '2/2 1 faces 1 failed']);
+  });
+
+  it('turns a model that returns the wrong number of vectors into an inference failure of that image', async () => {
+    const engine = new FaceEngine(fakeModels({ vectors: () => [] }), fakePlatform());
+    const [o] = (await engine.processBatch([image('a', 20, 20)])).outcomes;
+    assert.ok(o && !o.ok);
+    assert.equal(o.error.code, 'inference');
+    assert.match(o.error.message, /0 vectors for 1 faces/);
+  });
+
+  it('refuses attributes when the attribute models were not loaded', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    await assert.rejects(engine.processImage(image('a', 20, 20), { attributes: true }), InvalidInputError);
+  });
+
+  it('reports missing bytes as that image\'s failure', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    const o = await engine.processImage({ name: 'x', bytes: undefined as unknown as Uint8Array });
+    assert.ok(!o.ok);
+    assert.equal(o.error.code, 'invalid-input');
+    assert.equal(o.size, undefined);
+  });
+
+  it('says which alignment it uses', () => {
+    assert.equal(new FaceEngine(fakeModels(), fakePlatform()).info.alignment, 'dlib-68');
+    assert.equal(new FaceEngine(fakeModels(), fakePlatform(), { align: 'dlib-5' }).info.alignment, 'dlib-5');
+  });
+});
