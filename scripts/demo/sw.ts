@@ -12,7 +12,7 @@ export {};
 interface LifecycleEvent extends Event {
   waitUntil(work: Promise<unknown>): void;
 }
-interface FetchRequestEvent extends Event {
+interface FetchRequestEvent extends LifecycleEvent {
   readonly request: Request;
   respondWith(response: Promise<Response>): void;
 }
@@ -49,7 +49,11 @@ sw.addEventListener('activate', (event) => {
   })());
 });
 
-async function respond(request: Request): Promise<Response> {
+/**
+ * The cached answer to `request`, else the network's. A fetched same-origin file is cached in the background
+ * (`keep` extends the worker's life until the write ends), so the page never waits on the cache write.
+ */
+async function respond(request: Request, keep: (work: Promise<unknown>) => void): Promise<Response> {
   const cached = await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
   if (request.mode === 'navigate') {
@@ -60,8 +64,10 @@ async function respond(request: Request): Promise<Response> {
   const response = await fetch(request);
   if (response.ok && response.type === 'basic') {
     const copy = response.clone();
-    const cache = await caches.open(RUNTIME);
-    await cache.put(request, copy);
+    keep(caches.open(RUNTIME).then((cache) => cache.put(request, copy)).catch((error: unknown) => {
+      // A full quota or an evicted cache only means this file is fetched again next time.
+      console.warn(`the service worker could not cache ${request.url}:`, error);
+    }));
   }
   return response;
 }
@@ -69,5 +75,5 @@ async function respond(request: Request): Promise<Response> {
 sw.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== sw.location.origin) return;
-  event.respondWith(respond(request));
+  event.respondWith(respond(request, (work) => event.waitUntil(work)));
 });
