@@ -1,9 +1,10 @@
 /**
  * The engine's public entry for browsers and workers: the worker client, result types, and the
- * platform-neutral engine. Node-only parts (sharp, onnxruntime-node) are in src/node.ts.
+ * platform-neutral engine. The Node engine (sharp decoding) is exported from src/node.ts; ort.ts loads
+ * onnxruntime-node only at run time, in Node.
  */
 export { WorkerEngineClient, type FaceEngineClient, type ImageSource } from './client.ts';
-export { FaceEngine, l2Normalize, type EnginePlatform, type FaceModelSet } from './engine.ts';
+export { FaceEngine, l2Normalize, type EngineOptions, type EnginePlatform, type FaceModelSet } from './engine.ts';
 export { loadFaceModels, type DetectorName, type FaceModelOptions } from './models.ts';
 export { setWasmPaths, chooseBackend, type OrtBackend, type OrtBackendRequest } from './ort.ts';
 export type { WorkerInitOptions } from './worker-api.ts';

@@ -7,10 +7,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { ModelLoadError } from '../errors.ts';
 import { decodeImageNode } from '../vision/decode-node.ts';
-import type { FindFacesOptions } from '../vision/find-faces.ts';
 import type { RgbImage } from '../vision/image.ts';
-import type { AlignmentMethod } from '../vision/align.ts';
-import { FaceEngine } from './engine.ts';
+import { type EngineOptions, FaceEngine } from './engine.ts';
 import { type FaceModelOptions, loadFaceModels } from './models.ts';
 
 /**
@@ -29,13 +27,9 @@ export function defaultModelsDir(): string {
 }
 
 /** Options for {@link createNodeEngine}. */
-export interface NodeEngineOptions extends Omit<FaceModelOptions, 'base'> {
+export interface NodeEngineOptions extends Omit<FaceModelOptions, 'base'>, EngineOptions {
   /** Folder of the built models; default {@link defaultModelsDir}. */
   modelsDir?: string;
-  /** Face-finding settings (thresholds, padding, whole-image fallback). */
-  find?: Omit<FindFacesOptions, 'signal'>;
-  /** How faces are aligned; default 'dlib-68'. */
-  align?: AlignmentMethod;
 }
 
 /** JPEG thumbnail of an aligned chip. */

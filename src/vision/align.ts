@@ -134,6 +134,11 @@ export function templatePoint(i: number, size = CHIP_SIZE, padding = CHIP_PADDIN
   const x = MEAN_FACE_X[i - 17];
   const y = MEAN_FACE_Y[i - 17];
   if (x === undefined || y === undefined) throw new InvalidInputError(`dlib's template covers landmarks 17–67; got ${i}`);
+  return onChip(x, y, size, padding);
+}
+
+/** A unit-square template point placed on a chip of `size` px with `padding` on every side. */
+function onChip(x: number, y: number, size: number, padding: number): Point {
   return { x: ((padding + x) / (2 * padding + 1)) * size, y: ((padding + y) / (2 * padding + 1)) * size };
 }
 
@@ -149,8 +154,7 @@ export function chipTransform(
 ): Similarity {
   const points = landmarkPoints(landmarks);
   if (method === 'dlib-5') {
-    const place = (v: number) => ((padding + v) / (2 * padding + 1)) * size;
-    const from = DLIB_5_TEMPLATE.map(([, x, y]) => ({ x: place(x), y: place(y) }));
+    const from = DLIB_5_TEMPLATE.map(([, x, y]) => onChip(x, y, size, padding));
     return fitSimilarity(from, DLIB_5_TEMPLATE.map(([i]) => points[i]!));
   }
   if (method !== 'dlib-68') throw new InvalidInputError(`alignment must be 'dlib-5' or 'dlib-68'; got ${JSON.stringify(method)}`);
