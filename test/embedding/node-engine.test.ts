@@ -1,0 +1,72 @@
+// The real engine in Node on real photos: every face of a group photo, alignment onto the template, the same
+// photo giving the same embedding, and the same person closer than different people.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createNodeEngine } from '../../src/embedding/node-engine.ts';
+import type { FaceEngine } from '../../src/embedding/engine.ts';
+import type { ImageResult } from '../../src/embedding/types.ts';
+import { applySimilarity, chipTransform, invertSimilarity, templatePoint } from '../../src/vision/align.ts';
+import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
+
+const faceApiDemo = join(dirname(createRequire(join(projectRoot, 'package.json')).resolve('@vladmandic/face-api/package.json')), 'demo');
+
+function distance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s);
+}
+
+let engine: FaceEngine;
+before(async () => {
+  engine = await createNodeEngine();
+});
+after(async () => {
+  await engine?.dispose();
+});
+
+async function embed(path: string): Promise<ImageResult> {
+  const outcome = await engine.processImage({ name: path, bytes: readFileSync(path) });
+  assert.ok(outcome.ok, `${path}: ${outcome.ok ? '' : outcome.error.message}`);
+  return outcome;
+}
+
+describe('the Node engine on real photos', () => {
+  it('finds every face of a group photo, largest first, each with its own embedding', async () => {
+    const result = await embed(join(faceApiDemo, 'sample1.jpg'));
+    assert.ok(result.faces.length >= 3, `${result.faces.length} faces`);
+    const areas = result.faces.map((f) => f.box.width * f.box.height);
+    assert.deepEqual(areas, [...areas].sort((a, b) => b - a));
+    assert.ok(result.faces.every((f) => f.foundBy === 'detected'));
+    assert.ok(distance(result.faces[0]!.embedding, result.faces[1]!.embedding) > 0.3, 'different people, different vectors');
+  });
+
+  it('aligns the eyes and nose onto the template', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const face = (await embed(join(smoke, 'images', 'lfw_Alejandro_Toledo_0004.jpg'))).faces[0]!;
+    // Landmarks mapped into the chip land within a few pixels of dlib's template.
+    const toChip = invertSimilarity(chipTransform(face.landmarks));
+    for (const i of [36, 39, 42, 45, 30, 33]) {
+      const p = applySimilarity(toChip, { x: face.landmarks[2 * i]!, y: face.landmarks[2 * i + 1]! });
+      const q = templatePoint(i);
+      assert.ok(Math.hypot(p.x - q.x, p.y - q.y) < 6, `landmark ${i} is ${Math.hypot(p.x - q.x, p.y - q.y).toFixed(1)} px from the template`);
+    }
+  });
+
+  it('gives the same embedding for the same photo, and puts the same person closer than other people', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const at = (name: string) => join(smoke, 'images', name);
+    const a1 = (await embed(at('lfw_Alejandro_Toledo_0004.jpg'))).faces[0]!.embedding;
+    const a1again = (await embed(at('lfw_Alejandro_Toledo_0004.jpg'))).faces[0]!.embedding;
+    assert.equal(distance(a1, a1again), 0);
+    const toledo = ['0007', '0013', '0020', '0030'].map(async (n) => (await embed(at(`lfw_Alejandro_Toledo_${n}.jpg`))).faces[0]!.embedding);
+    const others = ['utk_male_white_35.jpg', 'utk_male_indian_28.jpg', 'utk_male_other_35.jpg', 'utk_male_asian_29.jpg'].map(async (f) => (await embed(at(f))).faces[0]!.embedding);
+    const same = (await Promise.all(toledo)).map((e) => distance(a1, e));
+    const different = (await Promise.all(others)).map((e) => distance(a1, e));
+    assert.ok(Math.max(...same) < Math.min(...different), `same person ≤ ${Math.max(...same).toFixed(3)} < different ≥ ${Math.min(...different).toFixed(3)}`);
+  });
+});
