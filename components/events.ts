@@ -12,6 +12,11 @@ export interface ProbeErrorDetail {
   name: string;
   /** The project's error code (see src/errors.ts ErrorCode) when the error is one of ours. */
   code: string | undefined;
+  /**
+   * The error's `details.reason` when it has one, e.g. a StorageError's 'quota-exceeded' or 'closed', or an
+   * import's 'different-model'.
+   */
+  reason: string | undefined;
   message: string;
 }
 
@@ -191,13 +196,15 @@ export function emit<K extends keyof ProbeEventMap>(target: EventTarget, type: K
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
 
-/** Plain data for any thrown value: the class name, the project's code when present, and the message. */
+/** Plain data for any thrown value: the class name, the project's code and reason when present, and the message. */
 export function describeError(error: unknown, during: string): ProbeErrorDetail {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; message?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; message?: unknown; details?: unknown };
+  const details = (typeof e.details === 'object' && e.details !== null ? e.details : {}) as { reason?: unknown };
   return {
     during,
     name: typeof e.name === 'string' ? e.name : 'Error',
     code: typeof e.code === 'string' ? e.code : undefined,
+    reason: typeof details.reason === 'string' ? details.reason : undefined,
     message: typeof e.message === 'string' ? e.message : String(error),
   };
 }

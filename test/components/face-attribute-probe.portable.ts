@@ -99,7 +99,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
       waitForEngine: false,
     });
     const event = await failure;
-    assert.deepEqual(event.detail, { during: 'engine', name: 'ModelLoadError', code: 'model-load', message: 'could not read models/index.json: HTTP 404' });
+    assert.deepEqual(event.detail, { during: 'engine', name: 'ModelLoadError', code: 'model-load', reason: undefined, message: 'could not read models/index.json: HTTP 404' });
     await untilState(m.el, 'error');
     await settled(m.el);
     const alert = deepQuery(m.el, '[role="alert"]');
@@ -414,7 +414,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
     (m.el as unknown as { renderApp: () => never }).renderApp = () => { throw new TypeError('a broken view'); };
     m.el.requestUpdate();
     const detail = (await failure).detail;
-    assert.deepEqual(detail, { during: 'render', name: 'TypeError', code: undefined, message: 'a broken view' });
+    assert.deepEqual(detail, { during: 'render', name: 'TypeError', code: undefined, reason: undefined, message: 'a broken view' });
     assert.match(deepQuery(m.el, '[role="alert"]')?.textContent ?? '', /could not be drawn: a broken view/);
   });
 });
