@@ -1,6 +1,7 @@
 /**
  * `<fap-progress>`: a batch's progress — photos done of total, faces found, failures — with a Cancel
- * button (`fap-cancel`), and the list of photos that failed with their reasons.
+ * button (`fap-cancel`), and the list of photos that failed with their reasons. A polite live region
+ * announces the phase and each tenth done, not every photo.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -26,19 +27,29 @@ export class FapProgress extends LitElement {
   @property() current = '';
   /** True once Cancel was pressed (the photo in flight still finishes). */
   @property({ type: Boolean }) cancelling = false;
+  /** The photos are done and other work follows (grouping, clustering): the bar shows activity, not a count. */
+  @property({ type: Boolean }) indeterminate = false;
 
   override render() {
     const counts = `${this.done} of ${this.total} photos · ${this.faces} ${this.faces === 1 ? 'face' : 'faces'}`
       + (this.failed ? ` · ${this.failed} failed` : '');
     return html`
       <div class="row">
-        <progress max=${Math.max(1, this.total)} value=${this.done} aria-label="Photos processed"></progress>
+        <progress max=${Math.max(1, this.total)} value=${this.indeterminate ? nothing : this.done} aria-label="Photos processed"></progress>
         <button type="button" ?disabled=${this.cancelling} @click=${this.onCancel}>${this.cancelling ? 'Cancelling…' : 'Cancel'}</button>
       </div>
-      <div role="status" aria-live="polite">
+      <div>
         <span>${this.phase}</span> <span class="counts">${counts}</span>
         ${this.current ? html`<span class="muted"> — ${this.current}</span>` : nothing}
-      </div>`;
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.summary()}</div>`;
+  }
+
+  /** What a screen reader hears: the phase and the share done in steps of a tenth, so not every photo is announced. */
+  private summary(): string {
+    if (this.indeterminate || this.total === 0) return this.phase;
+    const tenth = Math.floor((this.done / this.total) * 10) * 10;
+    return `${this.phase}: ${tenth} % of ${this.total} photos`;
   }
 
   private onCancel(): void {
