@@ -1,10 +1,12 @@
 /**
  * `<fap-cluster-gallery>`: one cluster as a gallery of face thumbnails, most representative (nearest the
  * centroid) first, with a name field (`fap-name` on Enter or when the field loses focus) and a checkbox that
- * selects it for merging (`fap-select`).
+ * selects it for merging (`fap-select`). The parent owns the name: the field shows `name` again whenever the
+ * parent sets it, so a rename the parent could not save does not stay on screen.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { ThumbnailLookup } from './thumbnails.ts';
 import { baseStyles, colourClass, paletteStyles } from './styles.ts';
 
@@ -36,9 +38,11 @@ export class FapClusterGallery extends LitElement {
   @property({ type: Number }) cluster = 0;
   /** Face ids, most representative first. */
   @property({ attribute: false }) faces: string[] = [];
-  /** The cluster's current name ('' for none). */
+  /** The cluster's name ('' for none), as the parent has it: typing a name only asks for it (`fap-name`). */
   @property() name = '';
   @property({ type: Boolean }) selected = false;
+  /** Disables naming and selecting (while the parent is busy). */
+  @property({ type: Boolean }) disabled = false;
   @property({ attribute: false }) thumb: ThumbnailLookup = () => undefined;
   /** Thumbnails shown before "Show all". */
   @property({ type: Number }) limit = 40;
@@ -52,9 +56,10 @@ export class FapClusterGallery extends LitElement {
         <span class="swatch" aria-hidden="true"></span>
         <h3>${title}${this.name ? html` — ${this.name}` : nothing}</h3>
         <span class="muted">${this.faces.length} ${this.faces.length === 1 ? 'face' : 'faces'}</span>
-        <label>Name <input type="text" name="cluster-name" .value=${this.name} placeholder="e.g. glasses"
-          aria-label="Name of ${title}" @keydown=${this.onKey} @change=${this.onChange}></label>
-        <label><input type="checkbox" .checked=${this.selected} @change=${this.onSelect}> merge</label>
+        <label>Name <input type="text" name="cluster-name" .value=${live(this.name)} placeholder="e.g. glasses"
+          aria-label="Name of ${title}" ?disabled=${this.disabled} @keydown=${this.onKey} @change=${this.onChange}></label>
+        <label><input type="checkbox" .checked=${live(this.selected)} aria-label="Merge ${title.toLowerCase()}" ?disabled=${this.disabled}
+          @change=${this.onSelect}> merge</label>
       </header>
       <ul aria-label="Faces of ${title}, most representative first">
         ${shown.map((id, i) => {
@@ -68,7 +73,7 @@ export class FapClusterGallery extends LitElement {
   }
 
   private onKey(event: KeyboardEvent): void {
-    // Enter commits the name; the change event that follows on blur then sees no difference.
+    // Enter commits the name; the change event that follows on blur sends it only if it still differs.
     if (event.key === 'Enter') this.commit(event.target as HTMLInputElement);
   }
 
@@ -79,7 +84,6 @@ export class FapClusterGallery extends LitElement {
   private commit(input: HTMLInputElement): void {
     const name = input.value.trim();
     if (name === this.name) return;
-    this.name = name;
     this.dispatchEvent(new CustomEvent<NameDetail>('fap-name', { detail: { cluster: this.cluster, name } }));
   }
 

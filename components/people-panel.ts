@@ -33,6 +33,8 @@ export class FapPeople extends LitElement {
   /** Most people shown before "Show all". */
   @property({ type: Number }) limit = 24;
   @property({ type: Boolean }) expanded = false;
+  /** Disables choosing a person (while the parent is busy). */
+  @property({ type: Boolean }) disabled = false;
 
   override render() {
     const shown = this.expanded ? this.people : this.people.slice(0, this.limit);
@@ -42,10 +44,10 @@ export class FapPeople extends LitElement {
         ${this.alone} ${this.alone === 1 ? 'face' : 'faces'} seen once. Choose a person to cluster only their faces.
       </p>
       <ul>
-        <li><button type="button" class="person" aria-pressed=${this.selected === 'all' ? 'true' : 'false'}
+        <li><button type="button" class="person" aria-pressed=${this.selected === 'all' ? 'true' : 'false'} ?disabled=${this.disabled}
           @click=${() => this.choose('all')}><span class="everyone">All</span><span>Everyone</span></button></li>
         ${shown.map((p) => html`<li>
-          <button type="button" class="person" aria-pressed=${this.selected === p.group.id ? 'true' : 'false'}
+          <button type="button" class="person" aria-pressed=${this.selected === p.group.id ? 'true' : 'false'} ?disabled=${this.disabled}
             @click=${() => this.choose(p.group.id)}>
             ${this.thumbImage(p)}
             <span>${p.group.name} · ${p.group.faceIds.length}</span>
