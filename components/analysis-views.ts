@@ -84,6 +84,8 @@ export interface ClusteringRequest {
   seed: number;
   id: string;
   now: number;
+  /** Checked between the k values searched (the clustering itself is synchronous). */
+  signal?: AbortSignal;
 }
 
 /** Fewest faces a clustering accepts: the silhouette needs k ≤ n − 1 with k ≥ 2. */
@@ -92,7 +94,8 @@ export const MIN_FACES_TO_CLUSTER = 3;
 /**
  * Clusters the given faces (k-means, 10 restarts; k set or chosen by silhouette) into a storable run. The
  * silhouette curve is kept in `scores` as `curve:<k>` entries, so it survives a reload.
- * @throws InvalidInputError with fewer than {@link MIN_FACES_TO_CLUSTER} faces or k outside [1, faces].
+ * @throws InvalidInputError with fewer than {@link MIN_FACES_TO_CLUSTER} faces or k outside [1, faces];
+ *   an AbortError when `request.signal` is aborted.
  */
 export function runClustering(kernel: Kernel, collection: FaceCollection, request: ClusteringRequest): ClusterRun {
   const { ids, vectors } = collection.matrix(request.faceIds);
@@ -100,12 +103,15 @@ export function runClustering(kernel: Kernel, collection: FaceCollection, reques
   if (ids.length < MIN_FACES_TO_CLUSTER) {
     throw new InvalidInputError(`clustering needs at least ${MIN_FACES_TO_CLUSTER} faces; this selection has ${ids.length}`);
   }
+  // The search below checks the signal between k values; a set k has no such point, so check once here.
+  request.signal?.throwIfAborted();
   const auto = request.k === 'auto';
   const result = cluster(kernel, vectors, d, {
     k: auto ? 'auto' : Math.min(request.k as number, ids.length),
     kRange: { min: 2, max: Math.min(8, ids.length - 1) },
     seed: request.seed,
     restarts: 10,
+    ...(request.signal ? { signal: request.signal } : {}),
   });
   const scores: Record<string, number> = { inertia: result.inertia, auto: auto ? 1 : 0 };
   for (const point of result.silhouetteCurve ?? []) scores[`curve:${point.k}`] = point.silhouette;
@@ -169,7 +175,8 @@ export function clusterView(kernel: Kernel, collection: FaceCollection, run: Clu
 /**
  * Merges clusters of a run into one (the lowest index), renumbering the rest in order and recomputing the
  * merged centroid and the silhouette. Names follow their clusters; the merged cluster keeps the first name
- * among those merged.
+ * among those merged. The merged run's k was set by the merge, so the silhouette search (`auto` and the
+ * `curve:<k>` scores) is not carried over; `merged: 1` marks it.
  * @throws InvalidInputError for fewer than two distinct clusters or an index outside [0, k).
  */
 export function mergeClusters(
@@ -206,8 +213,8 @@ export function mergeClusters(
     if (c > 0) for (let j = 0; j < d; j++) centroids[l * d + j] = (centroids[l * d + j] as number) / c;
     else centroids.set(run.centroids.subarray(l * d, (l + 1) * d), l * d);
   }
-  const scores: Record<string, number> = { ...run.scores, merged: 1 };
-  delete scores.silhouette;
+  // The old run's inertia and silhouette search describe clusters that no longer exist.
+  const scores: Record<string, number> = { merged: 1 };
   const silhouette = silhouetteOf(kernel, vectors, d, Int32Array.from(ids, (id) => labelOf.get(id) as number));
   if (silhouette !== null) scores.silhouette = silhouette;
   const newNames = new Map<number, string>();
