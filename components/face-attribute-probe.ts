@@ -14,8 +14,9 @@ import {
   type ResidentKernel,
   type RunScope,
 } from '../src/index.ts';
+import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
 import { MIN_FACES_TO_CLUSTER, curveOf } from './analysis-views.ts';
-import type { NameDetail, SelectDetail } from './cluster-gallery.ts';
+import type { SelectDetail } from './cluster-gallery.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import {
   BACKEND_CHOICES,
@@ -37,20 +38,13 @@ import {
   type ProbeStorageDetail,
 } from './events.ts';
 import type { ImportDetail } from './storage-panel.ts';
-import type { PersonDetail } from './people-panel.ts';
 import type { ProbeRow } from './probe-panel.ts';
+import { nextPaint } from './paint.ts';
 import { ProbeSession } from './session.ts';
 import { baseStyles } from './styles.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
-import { renderFigures } from './figures-view.ts';
 import './drop-zone.ts';
 import './progress-view.ts';
-import './people-panel.ts';
-import './cluster-gallery.ts';
-import './pca-scatter.ts';
-import './silhouette-curve.ts';
-import './fisher-chart.ts';
-import './probe-panel.ts';
 import './storage-panel.ts';
 
 /**
@@ -67,7 +61,26 @@ interface Work {
   controller: AbortController;
   progress: ProbeProgressDetail;
   phase: string;
+  /** False once the photos are done and work in this thread follows (grouping, clustering): no count to show. */
+  counting: boolean;
 }
+
+/** A short action in progress (see `act`). */
+interface Task {
+  label: string;
+  /** Whether the controls that start other actions are disabled meanwhile (a rename does not block them). */
+  blocking: boolean;
+}
+
+/** A name typed into a cluster's field and not yet saved. */
+interface PendingName {
+  runId: string | undefined;
+  cluster: number;
+  name: string;
+}
+
+/** The localStorage key that remembers the clustering shown for a database. */
+const shownRunKey = (database: string): string => `face-attribute-probe:${database}:shown-run`;
 
 /** `k` from its attribute: 'auto' (or empty) stays 'auto'; anything else is read as a number and checked later. */
 const kConverter = {
@@ -175,7 +188,12 @@ export class FaceAttributeProbe extends LitElement {
   @state() private error: ProbeErrorDetail | undefined;
   @state() private notice: string | undefined;
   @state() private cancelled = false;
-  @state() private busy = '';
+  /** Actions in progress, oldest first; their labels are shown. */
+  @state() private tasks: readonly Task[] = [];
+  /** Names typed but not yet saved, shown in their fields meanwhile. */
+  @state() private pendingNames: readonly PendingName[] = [];
+  /** The erase in progress: its Cancel, and whether another tab blocks it. */
+  @state() private erasing: { controller: AbortController; blocked: boolean } | undefined;
   @state() private mergeSelection = new Set<number>();
   @state() private probeRows: ProbeRow[] = [];
   @state() private probeFailures: PhotoFailure[] = [];
@@ -189,6 +207,8 @@ export class FaceAttributeProbe extends LitElement {
   private pendingStart = true;
   private exportUrl: string | undefined;
   private renderFailure: ProbeErrorDetail | undefined;
+  /** Persistent storage is asked for once per element, after photos were first stored. */
+  private persistenceAsked = false;
   private readonly thumbs = new ThumbnailUrls();
   private readonly thumb = (id: string): string | undefined => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail);
 
@@ -220,6 +240,7 @@ export class FaceAttributeProbe extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.work?.controller.abort();
+    this.erasing?.controller.abort();
     this.stopEngine();
     this.storeGeneration++;
     this.session?.close();
@@ -269,20 +290,39 @@ export class FaceAttributeProbe extends LitElement {
     if (list.length === 0) return undefined;
     const work = this.beginWork('ingest', list.length);
     if (!work) return undefined;
+    const signal = work.controller.signal;
     try {
       const session = await this.requireSession();
       const engine = await this.requireEngine();
       this.setPhase(work, 'Finding faces');
-      const detail = await session.ingest(engine, list, { signal: work.controller.signal, onProgress: (p) => this.progress(work, p) });
+      const { detail: stored, failure } = await session.ingest(engine, list, {
+        signal,
+        onProgress: (p) => this.progress(work, p),
+        onPhase: (phase) => this.enterPhase(work, phase),
+      });
+      // Cancel pressed after the last photo (while people were grouped) still skips the clustering.
+      const detail: ProbeFacesDetail = { ...stored, cancelled: stored.cancelled || signal.aborted };
+      // What was stored before a failing chunk is reported before the failure.
+      emit(this, 'probe-faces', detail);
+      if (detail.faces > 0) this.emitPeople();
+      if (failure) throw failure.error;
+      // Not awaited: a browser that asks the user (Firefox) would hold the clustering until they answer.
+      if (detail.photos > 0) void this.keepStorage(session);
       this.cancelled = detail.cancelled;
       this.notice = detail.cancelled
         ? `Cancelled after ${detail.processed} of ${list.length} photos; the finished ones were kept.`
+          + (!session.view && session.faces >= MIN_FACES_TO_CLUSTER ? ' Choose Cluster to group them.' : '')
         : undefined;
-      emit(this, 'probe-faces', detail);
-      if (detail.faces > 0) this.emitPeople();
-      if (!session.view && session.faces >= MIN_FACES_TO_CLUSTER) {
-        await session.cluster({ kind: 'all' }, this.k);
-        this.afterClustering('clustered');
+      if (!detail.cancelled && !session.view && session.faces >= MIN_FACES_TO_CLUSTER) {
+        await this.enterPhase(work, 'Clustering');
+        try {
+          await session.cluster({ kind: 'all' }, this.k, { signal });
+          this.afterClustering('clustered');
+        } catch (error: unknown) {
+          if (!isAbortError(error)) throw error;
+          this.cancelled = true;
+          this.notice = 'Cancelled before clustering; the photos were kept. Choose Cluster to group them.';
+        }
       } else if (session.view && detail.faces > 0 && !detail.cancelled) {
         this.notice = `${detail.faces} new ${detail.faces === 1 ? 'face is' : 'faces are'} not in the clustering shown: choose Cluster to include them.`;
       }
@@ -294,6 +334,19 @@ export class FaceAttributeProbe extends LitElement {
     } finally {
       this.endWork(work);
     }
+  }
+
+  /** Asks once for persistent storage (the browser may evict data otherwise) and shows the answer. */
+  private async keepStorage(session: ProbeSession): Promise<void> {
+    if (this.persistenceAsked || this.storageInfo?.persisted === true) return;
+    this.persistenceAsked = true;
+    try {
+      await session.requestPersistence();
+    } catch (error: unknown) {
+      // Not being granted persistence loses nothing now; the storage panel shows the state either way.
+      console.warn('face-attribute-probe: could not ask for persistent storage', error);
+    }
+    await this.refreshStorage();
   }
 
   /** Stops the batch in progress; the photo in flight finishes and everything finished is kept. */
@@ -315,21 +368,42 @@ export class FaceAttributeProbe extends LitElement {
     });
   }
 
-  /** Names cluster `cluster` (0-based) of the shown clustering; '' removes the name. */
+  /**
+   * Names cluster `cluster` (0-based) of the clustering shown when called; '' removes the name. Refused
+   * (shown and dispatched) when another clustering is shown by the time earlier actions finished.
+   */
   async nameCluster(cluster: number, name: string): Promise<void> {
-    await this.act('store', '', async (session) => {
-      await session.rename(cluster, name);
-      this.clearProbe();
-      this.emitNamed();
-    });
+    const pending: PendingName = { runId: this.session?.view?.run.id, cluster, name: name.trim() };
+    this.pendingNames = [...this.pendingNames, pending];
+    await this.act('store', 'Saving the name…', async (session) => {
+      const revision = session.namesRevision;
+      try {
+        await session.rename(cluster, name, pending.runId === undefined ? {} : { runId: pending.runId });
+      } finally {
+        // Probe results and the named figures follow the names, also when only the probe could not be saved.
+        if (session.namesRevision !== revision) {
+          this.clearProbe();
+          this.emitNamed();
+        }
+      }
+    }, { blocking: false });
+    // Saved or not, the field shows the stored name again.
+    this.pendingNames = this.pendingNames.filter((p) => p !== pending);
   }
 
-  /** Merges clusters (0-based indices) of the shown clustering into one. */
+  /** Merges clusters (0-based indices) of the clustering shown when called into one. */
   async mergeClusters(clusters: readonly number[]): Promise<void> {
+    const runId = this.session?.view?.run.id;
     await this.act('analysis', 'Merging…', async (session) => {
-      await session.merge(clusters);
-      this.mergeSelection = new Set();
-      this.afterClustering('merged');
+      try {
+        await session.merge(clusters, runId === undefined ? {} : { runId });
+      } finally {
+        // The merged clustering replaced the old one even when only its probe could not be saved.
+        if (session.view && session.view.run.id !== runId) {
+          this.mergeSelection = new Set();
+          this.afterClustering('merged');
+        }
+      }
     });
   }
 
@@ -379,25 +453,52 @@ export class FaceAttributeProbe extends LitElement {
   /** Imports an export file (validated before anything is written) and shows what it holds. */
   async importData(file: Blob): Promise<void> {
     await this.act('import', 'Importing…', async (session) => {
-      const added = await session.importBlob(file);
+      // With the engine known, a file of another model is refused (its vectors would not compare).
+      const added = await session.importBlob(file, this.engineInfo ? { modelId: this.engineInfo.modelId } : {});
       this.thumbs.revoke();
       emit(this, 'probe-import', added);
       this.afterLoad();
+      if (session.problem !== undefined) this.fail(session.problem, 'import');
       await this.refreshStorage();
     });
   }
 
-  /** Erases every photo, face, clustering and name in this element's database (no confirmation: the UI asks first). */
+  /**
+   * Erases every photo, face, clustering and name in this element's database (no confirmation: the UI asks
+   * first). While another tab blocks the deletion, the element says so and offers Cancel.
+   */
   async eraseAll(): Promise<void> {
+    const erasing = { controller: new AbortController(), blocked: false };
+    this.erasing = erasing;
+    this.notice = undefined;
     await this.act('store', 'Erasing…', async (session) => {
-      await session.erase({ onBlocked: () => { this.notice = 'Close the other tabs of this page to finish erasing.'; } });
+      try {
+        await session.erase({
+          signal: erasing.controller.signal,
+          onBlocked: () => { if (this.erasing === erasing) this.erasing = { ...erasing, blocked: true }; },
+        });
+      } catch (error: unknown) {
+        if (!isAbortError(error)) throw error;
+        // The browser cannot withdraw a deletion: it happens once the other tabs close, and the store reopens then.
+        this.notice = 'Erasing was cancelled here, but the browser still deletes the data once the other tabs of this page close; '
+          + 'this page opens the emptied store then.';
+        void this.openStore();
+        return;
+      }
       this.thumbs.revoke();
       this.clearProbe();
       this.mergeSelection = new Set();
+      this.forgetShownRun();
       this.notice = 'Everything was erased.';
       emit(this, 'probe-erased', { database: session.database });
       await this.refreshStorage();
     });
+    if (this.erasing?.controller === erasing.controller) this.erasing = undefined;
+  }
+
+  /** Stops waiting for a blocked erase (the deletion still happens once the other tabs close). */
+  private cancelErase(): void {
+    this.erasing?.controller.abort();
   }
 
   // ── Engine and store ─────────────────────────────────────────────────────────────────────────────
@@ -457,7 +558,8 @@ export class FaceAttributeProbe extends LitElement {
     this.thumbs.revoke();
     const opening = (async () => {
       this.kernel ??= loadKernel();
-      return ProbeSession.open(this.database, await this.kernel);
+      const preferredRun = this.shownRun();
+      return ProbeSession.open(this.database, await this.kernel, preferredRun === undefined ? {} : { preferredRun });
     })();
     this.opening = opening;
     try {
@@ -468,6 +570,7 @@ export class FaceAttributeProbe extends LitElement {
       }
       this.session = session;
       this.afterLoad();
+      if (session.problem !== undefined) this.fail(session.problem, 'store');
       await this.refreshStorage();
     } catch (error: unknown) {
       if (generation === this.storeGeneration) this.fail(error, 'store');
@@ -498,12 +601,18 @@ export class FaceAttributeProbe extends LitElement {
     this.notice = undefined;
     this.cancelled = false;
     const phase = this.engineStatus === 'ready' ? 'Starting' : 'Loading the models…';
-    this.work = { kind, controller: new AbortController(), progress: { done: 0, total, faces: 0, failed: 0, name: '' }, phase };
+    this.work = { kind, controller: new AbortController(), progress: { done: 0, total, faces: 0, failed: 0, name: '' }, phase, counting: true };
     return this.work;
   }
 
-  private setPhase(work: Work, phase: string): void {
-    if (this.work === work && !work.controller.signal.aborted) this.work = { ...work, phase };
+  private setPhase(work: Work, phase: string, counting = true): void {
+    if (this.work?.controller === work.controller && !work.controller.signal.aborted) this.work = { ...this.work, phase, counting };
+  }
+
+  /** Shows a phase of work in this thread (no photo count) and lets it paint before that synchronous work. */
+  private async enterPhase(work: Work, phase: string): Promise<void> {
+    this.setPhase(work, phase, false);
+    await nextPaint();
   }
 
   private progress(work: Work, progress: ProbeProgressDetail): void {
@@ -516,21 +625,57 @@ export class FaceAttributeProbe extends LitElement {
     if (this.work?.controller === work.controller) this.work = undefined;
   }
 
-  /** Runs a short action on the open session, showing `label` while it runs and any error after. */
-  private async act(during: string, label: string, action: (session: ProbeSession) => Promise<void>): Promise<void> {
+  /**
+   * Runs a short action on the open session, showing `label` while it runs and any error after. Actions
+   * may overlap (the session runs its operations one at a time); each one is counted until it ends.
+   */
+  private async act(during: string, label: string, action: (session: ProbeSession) => Promise<void>, options: { blocking?: boolean } = {}): Promise<void> {
+    const task: Task = { label, blocking: options.blocking ?? true };
     this.error = undefined;
     this.cancelled = false;
-    this.busy = label;
+    this.tasks = [...this.tasks, task];
     try {
-      // Let the busy label render before a synchronous analysis blocks the page for a moment.
+      // Let the label paint before a synchronous analysis blocks the page for a moment.
       await this.updateComplete;
+      await nextPaint();
       await action(await this.requireSession());
     } catch (error: unknown) {
       this.fail(error, during);
     } finally {
-      this.busy = '';
+      this.tasks = this.tasks.filter((t) => t !== task);
       // The session changed in place (names, runs): its fields are not reactive properties.
       this.requestUpdate();
+    }
+  }
+
+  /** Whether a batch or a blocking action runs: the controls that start others are disabled meanwhile. */
+  private get blocked(): boolean {
+    return this.work !== undefined || this.tasks.some((t) => t.blocking);
+  }
+
+  /** The clustering last shown for this database, remembered across reloads. */
+  private shownRun(): string | undefined {
+    try {
+      return localStorage.getItem(shownRunKey(this.database)) ?? undefined;
+    } catch {
+      // No localStorage (a sandboxed frame, storage disabled): the newest clustering is shown instead.
+      return undefined;
+    }
+  }
+
+  private rememberShownRun(runId: string): void {
+    try {
+      localStorage.setItem(shownRunKey(this.database), runId);
+    } catch {
+      // As in shownRun: without localStorage only the choice across reloads is lost.
+    }
+  }
+
+  private forgetShownRun(): void {
+    try {
+      localStorage.removeItem(shownRunKey(this.database));
+    } catch {
+      // As in shownRun.
     }
   }
 
@@ -579,6 +724,7 @@ export class FaceAttributeProbe extends LitElement {
     this.clearProbe();
     if (!view) return;
     const run = view.run;
+    this.rememberShownRun(run.id);
     emit(this, 'probe-clusters', {
       runId: run.id,
       scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
@@ -623,28 +769,32 @@ export class FaceAttributeProbe extends LitElement {
   private renderApp(): TemplateResult {
     const s = this.session;
     const working = this.work !== undefined;
+    const label = [...new Set(this.tasks.map((t) => t.label))].join(' ') || undefined;
     return html`
       ${this.renderHeader()}
       ${this.error ? html`<div class="error" role="alert" part="error">
         <p><strong>${this.error.name}</strong>${this.error.code ? html` (${this.error.code})` : nothing}: ${this.error.message}</p>
         <button type="button" @click=${() => { this.error = undefined; }}>Dismiss</button></div>` : nothing}
       <section aria-label="Add photos">
-        <fap-drop-zone part="dropzone" ?disabled=${working || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
+        <fap-drop-zone part="dropzone" ?disabled=${this.blocked || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
           @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => this.fail(e.detail.error, 'ingest')}></fap-drop-zone>
         ${this.work ? html`<fap-progress part="progress" .phase=${this.work.phase} .done=${this.work.progress.done}
           .total=${this.work.progress.total} .faces=${this.work.progress.faces} .failed=${this.work.progress.failed}
-          .current=${this.work.progress.name} ?cancelling=${this.work.controller.signal.aborted} @fap-cancel=${() => this.cancel()}></fap-progress>` : nothing}
-        ${this.notice || this.busy ? html`<p class="notice" role="status" part="notice">${this.busy || this.notice}</p>` : nothing}
+          .current=${this.work.progress.name} ?indeterminate=${!this.work.counting} ?cancelling=${this.work.controller.signal.aborted}
+          @fap-cancel=${() => this.cancel()}></fap-progress>` : nothing}
+        ${label || this.notice ? html`<p class="notice" role="status" part="notice">${label ?? ''}${label && this.notice ? ' ' : ''}${this.notice ?? ''}</p>` : nothing}
         <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
         ${s && s.photos === 0 && !working ? html`<p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p>` : nothing}
         ${!s && !this.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
       </section>
-      ${s && s.faces > 0 ? this.renderAnalysis(s) : nothing}
+      ${s && s.faces > 0 ? renderAnalysis(s, this.analysisContext()) : nothing}
       ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
         <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${this.storageInfo?.usage} .quota=${this.storageInfo?.quota}
-          .persisted=${this.storageInfo?.persisted} ?busy=${working || this.busy !== ''}
+          .persisted=${this.storageInfo?.persisted} ?busy=${this.blocked}
           @fap-export=${() => void this.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => void this.importData(e.detail.file)}
-          @fap-erase=${() => void this.eraseAll()}></fap-storage-panel></section>` : nothing}`;
+          @fap-erase=${() => void this.eraseAll()}></fap-storage-panel>
+        ${this.erasing?.blocked ? html`<p class="notice" role="status" part="notice">Erasing… Close the other tabs of this page to finish erasing.
+          <button type="button" name="cancel-erase" @click=${() => this.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}`;
   }
 
   private renderHeader(): TemplateResult {
@@ -663,55 +813,25 @@ export class FaceAttributeProbe extends LitElement {
     </header>`;
   }
 
-  private renderAnalysis(s: ProbeSession): TemplateResult {
-    const view = s.view;
-    const run = view?.run;
-    const scope = run?.scope.kind === 'person' ? run.scope.groupId : 'all';
-    const curve = run ? curveOf(run) : [];
-    const busy = this.work !== undefined || this.busy !== '';
-    return html`
-      <section part="people" aria-labelledby="people-h"><h2 id="people-h">People</h2>
-        <fap-people .people=${s.people} .alone=${s.alone} .selected=${scope} .thumb=${this.thumb}
-          @fap-person=${(e: CustomEvent<PersonDetail>) => void this.cluster({ person: e.detail.groupId })}></fap-people>
-      </section>
-      <section part="clustering" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters</h2>
-        <form class="controls" @submit=${this.onClusterSubmit}>
-          <label>Faces <select name="scope">
-            <option value="all" ?selected=${scope === 'all'}>Everyone (${s.faces})</option>
-            ${s.people.map((p) => html`<option value=${p.group.id} ?selected=${scope === p.group.id}>${p.group.name} (${p.group.faceIds.length})</option>`)}
-          </select></label>
-          <label>Clusters (k) <input type="number" name="k" min="1" max="50" placeholder="auto"
-            .value=${this.k === 'auto' ? '' : String(this.k)} aria-describedby="k-hint"></label>
-          <span id="k-hint" class="muted">empty: chosen by silhouette</span>
-          <button type="submit" class="primary" ?disabled=${busy || s.faces < MIN_FACES_TO_CLUSTER}>${run ? 'Cluster again' : 'Cluster'}</button>
-          ${s.runs.length > 1 ? html`<label>Clustering shown <select name="run" @change=${this.onRunChange}>
-            ${s.runs.map((r, i) => html`<option value=${r.id} ?selected=${r.id === run?.id}>#${i + 1}: ${r.scope.kind === 'all' ? 'everyone' : 'one person'}, k = ${r.k}</option>`)}
-          </select></label>` : nothing}
-          ${view ? html`<button type="button" name="merge" ?disabled=${busy || this.mergeSelection.size < 2}
-            @click=${() => void this.mergeClusters([...this.mergeSelection])}>Merge selected (${this.mergeSelection.size})</button>` : nothing}
-        </form>
-        ${s.faces < MIN_FACES_TO_CLUSTER ? html`<p class="muted">Clustering needs at least ${MIN_FACES_TO_CLUSTER} faces.</p>` : nothing}
-        ${view && run ? html`
-          <div class="galleries">
-            ${view.members.map((faces, c) => html`<fap-cluster-gallery part="cluster" .cluster=${c} .faces=${faces}
-              .name=${s.names.get(c) ?? ''} .selected=${this.mergeSelection.has(c)} .thumb=${this.thumb}
-              @fap-name=${(e: CustomEvent<NameDetail>) => void this.nameCluster(e.detail.cluster, e.detail.name)}
-              @fap-select=${this.onSelect}></fap-cluster-gallery>`)}
-          </div>
-          <div class="views">
-            <figure part="scatter"><fap-pca-scatter .ids=${view.ids} .labels=${view.labels} .points=${view.points}
-              .explained=${view.explained} .names=${s.names} .k=${run.k} .thumb=${this.thumb}></fap-pca-scatter>
-              <figcaption>Every face of this clustering on the first two principal components, coloured by cluster.</figcaption></figure>
-            ${curve.length ? html`<figure part="silhouette" class="curve"><fap-silhouette-curve .curve=${curve} .chosen=${run.k}></fap-silhouette-curve>
-              <figcaption>k = ${run.k} chosen by the highest mean silhouette${run.scores.silhouette === undefined ? '' : ` (${run.scores.silhouette.toFixed(3)})`}.</figcaption></figure>`
-              : html`<p class="muted">k = ${run.k}, set by hand${run.scores.silhouette === undefined ? '' : `; silhouette ${run.scores.silhouette.toFixed(3)}`}.</p>`}
-          </div>
-        ` : nothing}
-      </section>
-      ${view ? html`<section part="named" aria-labelledby="named-h"><h2 id="named-h">Named groups</h2>${renderFigures(s)}</section>` : nothing}
-      ${view ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
-        <fap-probe-panel .groups=${s.groups.map((g) => g.name)} .rows=${this.probeRows} .failures=${this.probeFailures} ?busy=${busy}
-          @fap-probe-files=${(e: CustomEvent<FilesDetail>) => void this.probeFiles(e.detail.files)}></fap-probe-panel></section>` : nothing}`;
+  private analysisContext(): AnalysisContext {
+    const runId = this.session?.view?.run.id;
+    return {
+      blocked: this.blocked,
+      k: this.k,
+      mergeSelection: this.mergeSelection,
+      thumb: this.thumb,
+      nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
+        ?? this.session?.names.get(cluster) ?? '',
+      probeRows: this.probeRows,
+      probeFailures: this.probeFailures,
+      onPerson: (e) => void this.cluster({ person: e.detail.groupId }),
+      onClusterSubmit: (e) => this.onClusterSubmit(e),
+      onRunChange: (e) => this.onRunChange(e),
+      onName: (e) => void this.nameCluster(e.detail.cluster, e.detail.name),
+      onSelect: (e) => this.onSelect(e),
+      onMerge: () => void this.mergeClusters([...this.mergeSelection]),
+      onProbeFiles: (e) => void this.probeFiles(e.detail.files),
+    };
   }
 
   private onClusterSubmit(event: SubmitEvent): void {

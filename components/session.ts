@@ -2,22 +2,21 @@
  * The element's working state, without any UI: the store, the faces in memory, the people, the cluster
  * runs and their names, the named groups' figures, and the operations on them (add photos, cluster, name,
  * merge, probe, export, import, erase). Every change is written to IndexedDB first, so a reload shows the
- * same state.
+ * same state. Operations run one at a time, in the order they were called (a queue), so one never reads
+ * state another is halfway through changing. Loading only reads.
  */
 import {
   FaceStore,
   InvalidInputError,
   assignFaces,
+  isAbortError,
   type EngineInfo,
   type FaceEngineClient,
   type ImageOutcome,
   type ImageResult,
   type ResidentKernel,
   type ClusterRun,
-  type FaceBatch,
-  type FaceRecord,
   type ModelRecord,
-  type PhotoRecord,
   type RunScope,
   type Thumbnail,
 } from '../src/index.ts';
@@ -37,6 +36,7 @@ import {
 } from './analysis-views.ts';
 import { FaceCollection } from './collection.ts';
 import type { PhotoFailure, ProbeAssignment, ProbeFacesDetail, ProbeProgressDetail, ProbeStorageDetail } from './events.ts';
+import { failureOf, toBatch } from './ingest-batch.ts';
 
 /** Photos per engine call and per store transaction: finished work is saved as it goes, so Cancel keeps it. */
 export const INGEST_CHUNK = 24;
@@ -45,6 +45,18 @@ export const INGEST_CHUNK = 24;
 export interface WorkOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ProbeProgressDetail) => void;
+  /**
+   * Called when a batch moves on from the engine to work in this thread ('Grouping people'); awaited, so
+   * the caller can let the page paint before that synchronous work.
+   */
+  onPhase?: (phase: string) => Promise<void> | void;
+}
+
+/** The outcome of {@link ProbeSession.ingest}: what was stored, and the error that ended the batch early, if one did. */
+export interface IngestResult {
+  detail: ProbeFacesDetail;
+  /** Set when a chunk failed (full storage, a crashed worker): `detail` counts what was stored before it. */
+  failure: { error: unknown } | undefined;
 }
 
 /** A probed face: where it falls, and its thumbnail. */
@@ -59,76 +71,20 @@ export interface ProbeResult {
   cancelled: boolean;
 }
 
-function failureOf(outcome: ImageOutcome & { ok: false }): PhotoFailure {
-  return { name: outcome.name, code: outcome.error.code ?? outcome.error.name, message: outcome.error.message };
-}
-
 /** A unique id for a run (random: runs from two tabs must not collide). */
 function newRunId(): string {
   return `run:${crypto.randomUUID()}`;
 }
 
-/** The store batch for a chunk of outcomes; photos already in this drop (same content) are left out. */
-function toBatch(outcomes: readonly ImageOutcome[], info: EngineInfo, now: number, seen: Set<string>): {
-  batch: Required<FaceBatch>;
-  vectors: Map<string, Float32Array>;
-  failures: PhotoFailure[];
-  /** Failures whose bytes could not even be read (no hash): listed for this session, never stored. */
-  unstored: PhotoFailure[];
-  repeated: number;
-} {
-  const photos: PhotoRecord[] = [];
-  const faces: FaceRecord[] = [];
-  const vectors = new Map<string, Float32Array>();
-  const failures: PhotoFailure[] = [];
-  const unstored: PhotoFailure[] = [];
-  let repeated = 0;
-  for (const o of outcomes) {
-    if (!o.ok) failures.push(failureOf(o));
-    if (o.hash === undefined) {
-      if (!o.ok) unstored.push(failureOf(o));
-      continue;
-    }
-    if (seen.has(o.hash)) {
-      repeated++;
-      continue;
-    }
-    seen.add(o.hash);
-    if (!o.ok) {
-      const error = failureOf(o);
-      photos.push({ hash: o.hash, name: o.name, size: o.size ?? 0, type: '', addedAt: now, width: 0, height: 0, faceIds: [], error: { code: error.code, message: error.message } });
-      continue;
-    }
-    const ids = o.faces.map((f) => `${o.hash}:${f.index}`);
-    photos.push({ hash: o.hash, name: o.name, size: o.size, type: `image/${o.format}`, addedAt: now, width: o.width, height: o.height, faceIds: ids });
-    o.faces.forEach((f, i) => {
-      const id = ids[i] as string;
-      faces.push({
-        id, photoHash: o.hash, index: f.index, box: f.box, score: f.score, landmarks: f.landmarks, foundBy: f.foundBy,
-        modelId: f.modelId,
-        // The engine encodes a thumbnail whenever one is asked for; an empty one would only show as a blank tile.
-        thumbnail: f.thumbnail ?? { type: 'image/jpeg', bytes: new Uint8Array(0), width: 0, height: 0 },
-        ...(f.attributes ? { attributes: f.attributes } : {}),
-      });
-      vectors.set(id, f.embedding);
-    });
-  }
-  const d = info.dimension;
-  const faceIds = faces.map((f) => f.id);
-  const matrix = new Float32Array(faceIds.length * d);
-  faceIds.forEach((id, i) => matrix.set(vectors.get(id) as Float32Array, i * d));
-  return {
-    batch: { photos, faces, embeddings: faceIds.length ? [{ modelId: info.modelId, dimension: d, faceIds, vectors: matrix }] : [] },
-    vectors,
-    failures,
-    unstored,
-    repeated,
-  };
-}
-
 /** The model whose faces to show: the one with the most vectors. */
 function largestModel(models: readonly ModelRecord[]): ModelRecord | undefined {
   return [...models].sort((a, b) => b.count - a.count)[0];
+}
+
+/** Options of {@link ProbeSession.rename} and {@link ProbeSession.merge}. */
+export interface ShownRunOptions {
+  /** The run the caller saw: the call is refused when another run is shown by the time it runs. */
+  runId?: string;
 }
 
 /** The element's state over one database. Open with {@link ProbeSession.open}. */
@@ -146,21 +102,38 @@ export class ProbeSession {
   view: ClusterView | undefined;
   /** Names of the shown run's clusters. */
   names = new Map<number, string>();
+  /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
+  namesRevision = 0;
   /** The distinct names of the shown run and their faces. */
   groups: NamedGroup[] = [];
   /** Figures for two or more named groups. */
   figures: GroupFigures | undefined;
+  /**
+   * Why the last load could not show everything (the stored clustering or its figures could not be read
+   * or computed), or undefined. The session stays usable: Export, Import and Erase still work.
+   */
+  problem: unknown;
   private unstored: PhotoFailure[] = [];
+  /** Hashes of the photos stored as failures. */
+  private storedFailures = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private store: FaceStore, readonly kernel: ResidentKernel) {}
 
   /**
-   * Opens (creating if needed) the database and loads what it holds.
+   * Opens (creating if needed) the database and loads what it holds, showing `preferredRun` when it is
+   * one of the model's runs, else the newest. A failure to load after the store opened does not reject:
+   * the session is returned empty with {@link problem} set, so the data can still be exported or erased.
    * @throws StorageError when IndexedDB is unavailable, blocked or newer than this code.
    */
-  static async open(database: string, kernel: ResidentKernel): Promise<ProbeSession> {
+  static async open(database: string, kernel: ResidentKernel, options: { preferredRun?: string } = {}): Promise<ProbeSession> {
     const session = new ProbeSession(await FaceStore.open(database), kernel);
-    await session.load();
+    try {
+      await session.load(undefined, options.preferredRun);
+    } catch (error: unknown) {
+      session.clear();
+      session.problem = error;
+    }
     return session;
   }
 
@@ -179,32 +152,60 @@ export class ProbeSession {
     return this.faces - this.people.reduce((n, p) => n + p.group.faceIds.length, 0);
   }
 
-  /** Reloads everything for `model` (default: the stored model with the most vectors). */
-  async load(model?: { modelId: string; dimension: number }): Promise<void> {
-    const chosen = model ?? largestModel(await this.store.models());
-    this.photos = await this.store.countPhotos();
-    this.failures = [...(await this.storedFailures()), ...this.unstored];
+  /** Runs `task` after every operation called before it has finished (however it ended). */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    // The next operation waits for this one whichever way it ends; its outcome is this caller's.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private clear(): void {
+    this.collection = undefined;
+    this.people = [];
+    this.runs = [];
     this.view = undefined;
     this.names = new Map();
+    this.namesRevision++;
     this.groups = [];
     this.figures = undefined;
-    if (!chosen) {
-      this.collection = undefined;
-      this.people = [];
-      this.runs = [];
-      return;
-    }
+  }
+
+  /** Reloads everything for `model` (default: the stored model with the most vectors). Reads only. */
+  private async load(model?: { modelId: string; dimension: number }, preferredRun?: string): Promise<void> {
+    this.problem = undefined;
+    const chosen = model ?? largestModel(await this.store.models());
+    this.photos = await this.store.countPhotos();
+    this.failures = [...(await this.listStoredFailures()), ...this.unstored];
+    this.clear();
+    if (!chosen) return;
     this.collection = await FaceCollection.load(this.store, chosen.modelId, chosen.dimension);
     this.people = peopleFromGroups(await this.store.listIdentityGroups({ modelId: chosen.modelId }), this.collection);
     this.runs = await this.store.listRuns({ modelId: chosen.modelId });
-    const latest = this.runs.at(-1);
-    if (latest) await this.show(latest);
+    const shown = this.runs.find((r) => r.id === preferredRun) ?? this.runs.at(-1);
+    if (!shown) return;
+    // The faces and people are loaded: a clustering that cannot be shown, or figures that cannot be
+    // computed, leave them shown, and the caller reports the problem.
+    try {
+      await this.showRun(shown);
+    } catch (error: unknown) {
+      this.view = undefined;
+      this.names = new Map();
+      this.problem = error;
+      return;
+    }
+    try {
+      this.refreshFigures();
+    } catch (error: unknown) {
+      this.figures = undefined;
+      this.problem = error;
+    }
   }
 
-  private async storedFailures(): Promise<PhotoFailure[]> {
-    return (await this.store.listPhotos())
-      .filter((p) => p.error !== undefined)
-      .map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
+  private async listStoredFailures(): Promise<PhotoFailure[]> {
+    const failed = (await this.store.listPhotos()).filter((p) => p.error !== undefined);
+    this.storedFailures = new Set(failed.map((p) => p.hash));
+    return failed.map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
   }
 
   /** Makes sure the collection holds `modelId`'s faces (the engine may use another model than the store). */
@@ -217,10 +218,15 @@ export class ProbeSession {
 
   /**
    * Runs photos through the engine in chunks and stores each chunk at once (photo, faces and vectors
-   * atomically), so what finished is kept when the signal cancels. Then regroups people when faces were added.
-   * @throws StorageError when a chunk cannot be written (earlier chunks stay stored).
+   * atomically), so what finished is kept when the signal cancels. Then regroups people when faces were
+   * added. A photo stored as a failure that works this time replaces its failure record. A chunk that
+   * cannot be stored ends the batch: the result counts what was stored before it and carries the error.
    */
-  async ingest(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<ProbeFacesDetail> {
+  ingest(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<IngestResult> {
+    return this.serial(() => this.ingestNow(engine, files, options));
+  }
+
+  private async ingestNow(engine: FaceEngineClient, files: readonly File[], options: WorkOptions): Promise<IngestResult> {
     const { signal, onProgress } = options;
     const info = engine.info;
     const collection = await this.useModel(info);
@@ -228,8 +234,6 @@ export class ProbeSession {
     const failures: PhotoFailure[] = [];
     let photos = 0, faces = 0, duplicates = 0, done = 0, found = 0, failed = 0;
     let cancelled = false;
-    // A failed chunk (full storage, a crashed worker) ends the batch, but what was stored before it still
-    // counts: the people are regrouped with it before the error goes on to the caller.
     let failure: { error: unknown } | undefined;
     try {
       for (let start = 0; start < files.length && !cancelled; start += INGEST_CHUNK) {
@@ -242,18 +246,22 @@ export class ProbeSession {
           ...(signal ? { signal } : {}),
           onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces: found + p.faces, failed: failed + p.failed, name: p.name }),
         });
-        const { batch, vectors, failures: chunkFailures, unstored, repeated } = toBatch(result.outcomes, info, Date.now(), seen);
+        const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
-        const written = batch.photos.length ? await this.store.addBatch(batch) : undefined;
+        // A failure record is replaced by deleting it first: the store keeps the record it has for a hash.
+        if (chunk.replaced.length) await this.store.deletePhotos(chunk.replaced);
+        for (const hash of chunk.replaced) this.storedFailures.delete(hash);
+        const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch) : undefined;
         const added = new Set(written?.addedPhotos ?? []);
-        for (const face of batch.faces) {
-          if (added.has(face.photoHash)) collection.add(face, vectors.get(face.id) as Float32Array);
+        for (const face of chunk.batch.faces) {
+          if (added.has(face.photoHash)) collection.add(face, chunk.vectors.get(face.id) as Float32Array);
         }
+        for (const hash of chunk.failed) if (added.has(hash)) this.storedFailures.add(hash);
         photos += added.size;
         faces += written?.faces ?? 0;
-        duplicates += repeated + (written?.skippedPhotos.length ?? 0);
-        failures.push(...chunkFailures);
-        this.unstored.push(...unstored);
+        duplicates += chunk.repeated + (written?.skippedPhotos.filter((h) => !chunk.failed.has(h)).length ?? 0);
+        failures.push(...chunk.failures);
+        this.unstored.push(...chunk.unstored);
         for (const o of result.outcomes) {
           done++;
           if (o.ok) found += o.faces.length;
@@ -262,17 +270,25 @@ export class ProbeSession {
         cancelled = result.cancelled;
       }
     } catch (error: unknown) {
-      failure = { error };
+      // An engine that stops at the signal by throwing was cancelled, like one that returns early.
+      if (isAbortError(error) && signal?.aborted) cancelled = true;
+      else failure = { error };
     }
-    this.photos = await this.store.countPhotos();
-    this.failures = [...(await this.storedFailures()), ...this.unstored];
-    if (faces > 0) await this.regroupPeople();
-    if (failure) throw failure.error;
-    return { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size };
+    try {
+      this.photos = await this.store.countPhotos();
+      this.failures = [...(await this.listStoredFailures()), ...this.unstored];
+      if (faces > 0) {
+        await options.onPhase?.('Grouping people');
+        await this.regroupPeople();
+      }
+    } catch (error: unknown) {
+      failure ??= { error };
+    }
+    return { detail: { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size }, failure };
   }
 
   /** Groups all faces by person again and replaces the stored groups. */
-  async regroupPeople(): Promise<void> {
+  private async regroupPeople(): Promise<void> {
     const collection = this.collection;
     if (!collection) return;
     const people = groupPeople(this.kernel, collection, Date.now());
@@ -296,85 +312,130 @@ export class ProbeSession {
 
   /**
    * Clusters everyone's or one person's faces into a new run (k set, or chosen by silhouette) and shows it.
-   * @throws InvalidInputError with too few faces, a bad k or an unknown person.
+   * @throws InvalidInputError with too few faces, a bad k or an unknown person; AbortError when `signal` aborts first.
    */
-  async cluster(scope: RunScope, k: number | 'auto'): Promise<ClusterRun> {
-    const collection = this.collection;
-    if (!collection) throw new InvalidInputError('there are no faces to cluster yet: add photos first');
-    const run = runClustering(this.kernel, collection, {
-      scope, faceIds: this.scopeFaces(scope), k, seed: this.runs.length, id: newRunId(), now: Date.now(),
+  cluster(scope: RunScope, k: number | 'auto', options: { signal?: AbortSignal } = {}): Promise<ClusterRun> {
+    return this.serial(async () => {
+      const collection = this.collection;
+      if (!collection) throw new InvalidInputError('there are no faces to cluster yet: add photos first');
+      const run = runClustering(this.kernel, collection, {
+        scope, faceIds: this.scopeFaces(scope), k, seed: this.runs.length, id: newRunId(), now: Date.now(),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      await this.store.saveRun(run);
+      this.runs.push(run);
+      await this.show(run);
+      return run;
     });
-    await this.store.saveRun(run);
-    this.runs.push(run);
-    await this.show(run);
-    return run;
   }
 
   /** Shows a stored run. @throws InvalidInputError for an unknown run id. */
-  async select(runId: string): Promise<void> {
-    const run = this.runs.find((r) => r.id === runId);
-    if (!run) throw new InvalidInputError(`there is no cluster run '${runId}'`);
-    await this.show(run);
+  select(runId: string): Promise<void> {
+    return this.serial(async () => {
+      const run = this.runs.find((r) => r.id === runId);
+      if (!run) throw new InvalidInputError(`there is no cluster run '${runId}'`);
+      await this.show(run);
+    });
   }
 
+  /** Shows `run` with its stored names and their figures. Reads only. */
   private async show(run: ClusterRun): Promise<void> {
+    await this.showRun(run);
+    this.refreshFigures();
+  }
+
+  /** Shows `run` with its stored names, without figures. */
+  private async showRun(run: ClusterRun): Promise<void> {
     const collection = this.collection as FaceCollection;
+    this.groups = [];
+    this.figures = undefined;
     this.view = clusterView(this.kernel, collection, run);
     this.names = await this.store.clusterNames(run.id);
-    await this.refreshFigures();
+    this.namesRevision++;
   }
 
-  /** Recomputes the named groups' figures and stores them with the trained probe. */
-  private async refreshFigures(): Promise<void> {
+  /** Recomputes the named groups and their figures (in memory only). */
+  private refreshFigures(): void {
     const view = this.view;
     const collection = this.collection;
     this.groups = view ? namedGroups(view, this.names) : [];
     this.figures = undefined;
     if (!view || !collection || this.groups.length < 2) return;
     this.figures = groupFigures(this.kernel, collection, this.groups, view.run.seed);
-    await this.store.saveProbe(probeRecord(view.run, this.groups, this.figures, Date.now()));
+  }
+
+  /** Stores the shown run's trained probe, or deletes it when fewer than two groups are named. */
+  private async saveFigures(): Promise<void> {
+    const view = this.view;
+    if (!view) return;
+    if (this.figures) await this.store.saveProbe(probeRecord(view.run, this.groups, this.figures, Date.now()));
+    else await this.store.deleteProbe(`probe:${view.run.id}`);
+  }
+
+  /** The shown view, checked against the run the caller saw. */
+  private shownView(what: string, runId: string | undefined): ClusterView {
+    const view = this.view;
+    if (!view) throw new InvalidInputError(`there is no clustering to ${what} yet`);
+    if (runId !== undefined && view.run.id !== runId) {
+      throw new InvalidInputError(`the clustering to ${what} is no longer shown (another one replaced it meanwhile): try again on the one shown`);
+    }
+    return view;
   }
 
   /**
-   * Names (or, with '', unnames) a cluster of the shown run.
-   * @throws InvalidInputError when no run is shown or the cluster is out of range.
+   * Names (or, with '', unnames) a cluster of the shown run and stores the named groups' trained probe.
+   * @throws InvalidInputError when no run is shown, `runId` is not the one shown, or the cluster is out of
+   *   range; StorageError when the name or the probe cannot be stored (the name is applied when it was).
    */
-  async rename(cluster: number, name: string): Promise<void> {
-    const view = this.view;
-    if (!view) throw new InvalidInputError('there is no clustering to name yet');
-    const trimmed = name.trim();
-    await this.store.nameCluster(view.run.id, cluster, trimmed === '' ? null : trimmed);
-    if (trimmed === '') this.names.delete(cluster);
-    else this.names.set(cluster, trimmed);
-    await this.refreshFigures();
+  rename(cluster: number, name: string, options: ShownRunOptions = {}): Promise<void> {
+    return this.serial(async () => {
+      const view = this.shownView('name', options.runId);
+      const trimmed = name.trim();
+      await this.store.nameCluster(view.run.id, cluster, trimmed === '' ? null : trimmed);
+      // Defensive: operations are queued, so nothing should have replaced the view meanwhile.
+      if (this.view !== view) return;
+      if (trimmed === '') this.names.delete(cluster);
+      else this.names.set(cluster, trimmed);
+      this.namesRevision++;
+      this.refreshFigures();
+      await this.saveFigures();
+    });
   }
 
   /**
    * Merges clusters of the shown run into a new run that replaces it (names carried over).
-   * @throws InvalidInputError for fewer than two clusters or none shown.
+   * @throws InvalidInputError for fewer than two clusters, none shown, or `runId` not the one shown.
    */
-  async merge(clusters: readonly number[]): Promise<ClusterRun> {
-    const view = this.view;
-    const collection = this.collection;
-    if (!view || !collection) throw new InvalidInputError('there is no clustering to merge yet');
-    const merged = mergeClusters(this.kernel, collection, view.run, clusters, this.names, { id: newRunId(), now: Date.now() });
-    await this.store.saveRun(merged.run);
-    for (const [c, name] of merged.names) await this.store.nameCluster(merged.run.id, c, name);
-    await this.store.deleteRun(view.run.id);
-    await this.store.deleteProbe(`probe:${view.run.id}`);
-    this.runs = [...this.runs.filter((r) => r.id !== view.run.id), merged.run];
-    await this.show(merged.run);
-    return merged.run;
+  merge(clusters: readonly number[], options: ShownRunOptions = {}): Promise<ClusterRun> {
+    return this.serial(async () => {
+      const view = this.shownView('merge', options.runId);
+      const collection = this.collection as FaceCollection;
+      const merged = mergeClusters(this.kernel, collection, view.run, clusters, this.names, { id: newRunId(), now: Date.now() });
+      await this.store.saveRun(merged.run);
+      for (const [c, name] of merged.names) await this.store.nameCluster(merged.run.id, c, name);
+      await this.store.deleteRun(view.run.id);
+      await this.store.deleteProbe(`probe:${view.run.id}`);
+      this.runs = [...this.runs.filter((r) => r.id !== view.run.id), merged.run];
+      await this.show(merged.run);
+      await this.saveFigures();
+      return merged.run;
+    });
   }
 
   /**
    * Runs new photos through the engine (with the age/gender/expression heads) and assigns each face to the
    * named groups. The faces are not stored.
-   * @throws InvalidInputError when fewer than two groups are named.
+   * @throws InvalidInputError when fewer than two groups are named, or a face comes from another model or
+   *   has another dimension than the named faces.
    */
-  async probe(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<ProbeResult> {
+  probe(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<ProbeResult> {
+    return this.serial(() => this.probeNow(engine, files, options));
+  }
+
+  private async probeNow(engine: FaceEngineClient, files: readonly File[], options: WorkOptions): Promise<ProbeResult> {
     const figures = this.figures;
-    if (!figures) throw new InvalidInputError('name at least two clusters before probing new faces');
+    const modelId = this.view?.run.modelId;
+    if (!figures || modelId === undefined) throw new InvalidInputError('name at least two clusters before probing new faces');
     const result = await engine.process(files, {
       thumbnails: true,
       attributes: true,
@@ -385,7 +446,11 @@ export class ProbeSession {
     const faces = ok.flatMap((o) => o.faces.map((f) => ({ photo: o.name, face: f })));
     const d = figures.assigner.d;
     const matrix = new Float32Array(faces.length * d);
-    faces.forEach(({ face }, i) => {
+    faces.forEach(({ photo, face }, i) => {
+      // Vectors of two models are not comparable even when their dimensions agree.
+      if (face.modelId !== modelId) {
+        throw new InvalidInputError(`${photo}: its face comes from model '${face.modelId}'; the named groups are of model '${modelId}'`);
+      }
       if (face.embedding.length !== d) {
         throw new InvalidInputError(`a probe face has ${face.embedding.length} dimensions; the named groups have ${d}`);
       }
@@ -422,30 +487,52 @@ export class ProbeSession {
     return { ...estimate, photos: this.photos, faces: this.faces };
   }
 
+  /**
+   * Asks the browser to keep this origin's data under storage pressure.
+   * @returns true when storage is (now) persistent.
+   */
+  requestPersistence(): Promise<boolean> {
+    return this.store.requestPersistence();
+  }
+
   /** The export file of the shown model. @throws InvalidInputError when there is nothing to export. */
-  async exportBlob(): Promise<Blob> {
-    const modelId = this.collection?.modelId;
-    if (!modelId || this.faces === 0) throw new InvalidInputError('there is nothing to export yet: add photos first');
-    return this.store.exportToBlob({ modelId });
+  exportBlob(): Promise<Blob> {
+    return this.serial(async () => {
+      const modelId = this.collection?.modelId;
+      if (!modelId || this.faces === 0) throw new InvalidInputError('there is nothing to export yet: add photos first');
+      return this.store.exportToBlob({ modelId });
+    });
   }
 
   /**
    * Imports an export file (validated whole before anything is written) and reloads.
+   * @param options.modelId refuse a file of another model (InvalidInputError, details.reason 'different-model').
    * @throws InvalidInputError for a malformed file; StorageError when it cannot be written.
    */
-  async importBlob(blob: Blob): Promise<{ photos: number; faces: number }> {
-    const result = await this.store.importFromBlob(blob);
-    await this.load({ modelId: result.modelId, dimension: result.dimension });
-    return { photos: result.added.photos, faces: result.added.faces };
+  importBlob(blob: Blob, options: { modelId?: string } = {}): Promise<{ photos: number; faces: number }> {
+    return this.serial(async () => {
+      const result = await this.store.importFromBlob(blob, options);
+      await this.load({ modelId: result.modelId, dimension: result.dimension });
+      return { photos: result.added.photos, faces: result.added.faces };
+    });
   }
 
-  /** Deletes the whole database and starts again with an empty one. */
-  async erase(options: { onBlocked?: () => void } = {}): Promise<void> {
-    const name = this.store.name;
-    await this.store.erase(options.onBlocked ? { onBlocked: options.onBlocked } : {});
-    this.store = await FaceStore.open(name);
-    this.unstored = [];
-    await this.load();
+  /**
+   * Deletes the whole database and starts again with an empty one.
+   * @throws AbortError when `signal` aborts while another tab blocks the deletion: this session's store is
+   *   closed then, and the browser still deletes the database once that tab closes.
+   */
+  erase(options: { onBlocked?: () => void; signal?: AbortSignal } = {}): Promise<void> {
+    return this.serial(async () => {
+      const name = this.store.name;
+      await this.store.erase({
+        ...(options.onBlocked ? { onBlocked: options.onBlocked } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      this.store = await FaceStore.open(name);
+      this.unstored = [];
+      await this.load();
+    });
   }
 
   /** Closes the database connection. */

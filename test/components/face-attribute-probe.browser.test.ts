@@ -1,7 +1,7 @@
-/** The component suite (face-attribute-probe.portable.ts) in headless Chromium, with an injected fake engine. */
+/** The component suites (face-attribute-probe.portable.ts, session-safety.portable.ts) in headless Chromium, with an injected fake engine. */
 import { test } from 'node:test';
 import { runInChromium } from '../helpers/browser-suite.ts';
 
 test('<face-attribute-probe> in Chromium', { timeout: 300_000 }, async (t) => {
-  await runInChromium(t, { files: ['test/components/face-attribute-probe.portable.ts'], timeoutMs: 240_000 });
+  await runInChromium(t, { files: ['test/components/face-attribute-probe.portable.ts', 'test/components/session-safety.portable.ts'], timeoutMs: 240_000 });
 });
