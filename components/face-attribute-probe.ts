@@ -41,6 +41,7 @@ import type { ImportDetail } from './storage-panel.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import { nextPaint } from './paint.ts';
 import { ProbeSession } from './session.ts';
+import { rememberShownRun, shownRun } from './shown-run.ts';
 import { baseStyles } from './styles.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
 import './drop-zone.ts';
@@ -78,9 +79,6 @@ interface PendingName {
   cluster: number;
   name: string;
 }
-
-/** The localStorage key that remembers the clustering shown for a database. */
-const shownRunKey = (database: string): string => `face-attribute-probe:${database}:shown-run`;
 
 /** `k` from its attribute: 'auto' (or empty) stays 'auto'; anything else is read as a number and checked later. */
 const kConverter = {
@@ -488,7 +486,7 @@ export class FaceAttributeProbe extends LitElement {
       this.thumbs.revoke();
       this.clearProbe();
       this.mergeSelection = new Set();
-      this.forgetShownRun();
+      rememberShownRun(session.database, undefined);
       this.notice = 'Everything was erased.';
       emit(this, 'probe-erased', { database: session.database });
       await this.refreshStorage();
@@ -558,7 +556,7 @@ export class FaceAttributeProbe extends LitElement {
     this.thumbs.revoke();
     const opening = (async () => {
       this.kernel ??= loadKernel();
-      const preferredRun = this.shownRun();
+      const preferredRun = shownRun(this.database);
       return ProbeSession.open(this.database, await this.kernel, preferredRun === undefined ? {} : { preferredRun });
     })();
     this.opening = opening;
@@ -653,32 +651,6 @@ export class FaceAttributeProbe extends LitElement {
     return this.work !== undefined || this.tasks.some((t) => t.blocking);
   }
 
-  /** The clustering last shown for this database, remembered across reloads. */
-  private shownRun(): string | undefined {
-    try {
-      return localStorage.getItem(shownRunKey(this.database)) ?? undefined;
-    } catch {
-      // No localStorage (a sandboxed frame, storage disabled): the newest clustering is shown instead.
-      return undefined;
-    }
-  }
-
-  private rememberShownRun(runId: string): void {
-    try {
-      localStorage.setItem(shownRunKey(this.database), runId);
-    } catch {
-      // As in shownRun: without localStorage only the choice across reloads is lost.
-    }
-  }
-
-  private forgetShownRun(): void {
-    try {
-      localStorage.removeItem(shownRunKey(this.database));
-    } catch {
-      // As in shownRun.
-    }
-  }
-
   private fail(error: unknown, during: string): void {
     // A cancelled batch is not an error: its outcome is reported through probe-faces.
     if (isAbortError(error)) return;
@@ -724,7 +696,7 @@ export class FaceAttributeProbe extends LitElement {
     this.clearProbe();
     if (!view) return;
     const run = view.run;
-    this.rememberShownRun(run.id);
+    rememberShownRun(this.database, run.id);
     emit(this, 'probe-clusters', {
       runId: run.id,
       scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
