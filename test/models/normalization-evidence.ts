@@ -17,19 +17,15 @@ import type { RgbImage } from '../../src/vision/image.ts';
 import { detectLandmarks68 } from '../../src/vision/landmarks.ts';
 import { datasetsRoot, projectRoot } from '../helpers/datasets.ts';
 import { decodeFile } from './face-api-reference.ts';
+import { createRng } from '../../src/analysis/rng.ts';
 
 const perPerson = Number(process.argv[2] ?? 15);
 const root = join(datasetsRoot, 'lfw-attributes', 'images');
 
+/** Seeded uniform floats in [0, 1), from the project's own generator. */
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed);
+  return () => generator.next();
 }
 
 function distance(a: Float32Array, b: Float32Array, normalise: boolean): number {

@@ -11,17 +11,12 @@ import type {
   PhotoRecord,
   ProbeRecord,
 } from '../../src/store/types.ts';
+import { createRng } from '../../src/analysis/rng.ts';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+/** Seeded uniform floats in [0, 1), from the project's own generator. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed);
+  return () => generator.next();
 }
 
 /** A random well-formed content hash (64 hex digits). */
