@@ -64,7 +64,8 @@ export async function embedFiles(
         cached++;
         outcomes.set(file, hit);
       } else {
-        const outcome = await engine.processImage({ name: file, bytes }, options.signal ? { signal: options.signal } : {});
+        // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
+        const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, options.signal ? { signal: options.signal } : {});
         if (outcome.ok) await cache.put(outcome);
         outcomes.set(file, outcome);
       }

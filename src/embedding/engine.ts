@@ -97,7 +97,7 @@ export class FaceEngine {
       if (!(input.bytes instanceof Uint8Array)) {
         throw new InvalidInputError(`${input.name}: image bytes must be a Uint8Array; got ${typeof input.bytes}`);
       }
-      hash = await hashBytes(input.bytes);
+      hash = input.hash ?? (await hashBytes(input.bytes));
       return await this.run(input, hash, options);
     } catch (error: unknown) {
       if (isAbortError(error)) throw error;

@@ -72,6 +72,8 @@ export interface StageTimings {
 export interface ImageInput {
   name: string;
   bytes: Uint8Array;
+  /** SHA-256 of `bytes` (hex), when the caller already computed it (e.g. for a cache lookup). */
+  hash?: string;
 }
 
 /** Progress of a batch, reported after each image. */
