@@ -5,14 +5,14 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { MIN_FACES_TO_CLUSTER, curveOf } from './analysis-views.ts';
+import { MIN_FACES_TO_CLUSTER, curveOf } from '../src/index.ts';
 import type { NameDetail, SelectDetail } from './cluster-gallery.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import { renderFigures } from './figures-view.ts';
 import type { PersonDetail } from './people-panel.ts';
 import type { PhotoFailure } from './events.ts';
 import type { ProbeRow } from './probe-panel.ts';
-import type { ProbeSession } from './session.ts';
+import type { Workspace } from '../src/index.ts';
 import type { ThumbnailLookup } from './thumbnails.ts';
 import './people-panel.ts';
 import './cluster-gallery.ts';
@@ -41,7 +41,7 @@ export interface AnalysisContext {
 }
 
 /** How the shown run's k came about, under the scatter plot. */
-function renderK(s: ProbeSession): TemplateResult {
+function renderK(s: Workspace): TemplateResult {
   const run = s.view?.run;
   if (!run) return html``;
   const silhouette = run.scores.silhouette;
@@ -57,7 +57,7 @@ function renderK(s: ProbeSession): TemplateResult {
 }
 
 /** The people, clustering, named-groups and probe sections. */
-export function renderAnalysis(s: ProbeSession, c: AnalysisContext): TemplateResult {
+export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult {
   const view = s.view;
   const run = view?.run;
   const scope = run?.scope.kind === 'person' ? run.scope.groupId : 'all';

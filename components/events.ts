@@ -3,6 +3,18 @@
  * `element.addEventListener('probe-clusters', (e) => e.detail.k)` type-checks. Every event bubbles and is
  * composed (it crosses shadow roots); details are plain data.
  */
+import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from '../src/index.ts';
+
+export type { PhotoFailure };
+/** Progress of a batch of photos: after each photo. */
+export type ProbeProgressDetail = WorkProgress;
+/** A batch of photos finished (or was cancelled). */
+export type ProbeFacesDetail = IngestSummary;
+/** One probe face and where it falls. */
+export type ProbeAssignment = GroupAssignment;
+/** Storage used by this origin, as the browser reports it. */
+export type ProbeStorageDetail = StorageSummary;
+
 
 /** An error as the element reports it: the project's error class name and code, and where it happened. */
 export interface ProbeErrorDetail {
@@ -27,44 +39,6 @@ export interface ProbeReadyDetail {
   modelId: string;
   dimension: number;
   detector: string;
-}
-
-/** Progress of a batch of photos: after each photo. */
-export interface ProbeProgressDetail {
-  /** Photos finished (succeeded or failed). */
-  done: number;
-  total: number;
-  /** Faces found so far. */
-  faces: number;
-  /** Photos that failed so far. */
-  failed: number;
-  /** The photo just finished. */
-  name: string;
-}
-
-/** A photo that could not be used, with the reason. */
-export interface PhotoFailure {
-  name: string;
-  /** The project's error code, e.g. 'decode'. */
-  code: string;
-  message: string;
-}
-
-/** A batch of photos finished (or was cancelled). */
-export interface ProbeFacesDetail {
-  /** Photos the engine finished (stored, duplicate or failed); fewer than given when cancelled. */
-  processed: number;
-  /** Photos newly stored (duplicates of stored photos are not counted). */
-  photos: number;
-  /** Faces newly stored. */
-  faces: number;
-  /** Photos already in the store (same content). */
-  duplicates: number;
-  failures: PhotoFailure[];
-  /** True when Cancel stopped the batch; what finished was kept. */
-  cancelled: boolean;
-  /** Faces in the whole collection now. */
-  totalFaces: number;
 }
 
 /** Faces grouped by person. */
@@ -112,41 +86,10 @@ export interface ProbeNamedDetail {
   topDimensions: number[];
 }
 
-/** One probe face and where it falls. */
-export interface ProbeAssignment {
-  /** The photo's name. */
-  photo: string;
-  /** The face's index in its photo. */
-  face: number;
-  /** The linear probe's group and its probability. */
-  group: string;
-  confidence: number;
-  /** The nearest named centroid and its posterior probability. */
-  nearest: string;
-  nearestConfidence: number;
-  /** The supervised heads, when they ran. */
-  age: number | undefined;
-  gender: string | undefined;
-  genderProbability: number | undefined;
-  /** The most likely expression and its probability. */
-  expression: string | undefined;
-  expressionProbability: number | undefined;
-}
-
 /** New faces were probed against the named groups. */
 export interface ProbeAssignmentsDetail {
   assignments: ProbeAssignment[];
   failures: PhotoFailure[];
-}
-
-/** Storage used by this origin, as the browser reports it. */
-export interface ProbeStorageDetail {
-  /** Bytes used (undefined where the browser does not say). */
-  usage: number | undefined;
-  quota: number | undefined;
-  persisted: boolean | undefined;
-  photos: number;
-  faces: number;
 }
 
 /** An export file was made. */

@@ -15,7 +15,7 @@ import {
   type RunScope,
 } from '../src/index.ts';
 import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
-import { MIN_FACES_TO_CLUSTER, curveOf } from './analysis-views.ts';
+import { MIN_FACES_TO_CLUSTER, curveOf } from '../src/index.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import {
@@ -25,7 +25,7 @@ import {
   type BackendChoice,
   type EngineFactory,
   type FaceEngineClient,
-} from './engine.ts';
+} from './engine-factory.ts';
 import {
   describeError,
   emit,
@@ -40,7 +40,7 @@ import {
 import type { ImportDetail } from './storage-panel.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import { nextPaint } from './paint.ts';
-import { ProbeSession } from './session.ts';
+import { Workspace } from '../src/index.ts';
 import { rememberShownRun, shownRun } from './shown-run.ts';
 import { baseStyles } from './styles.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
@@ -179,7 +179,7 @@ export class FaceAttributeProbe extends LitElement {
   /** Starts the engine; replace it (before the element is connected) to use another engine, e.g. a fake in tests. */
   @property({ attribute: false }) engineFactory: EngineFactory = workerEngineFactory;
 
-  @state() private session: ProbeSession | undefined;
+  @state() private session: Workspace | undefined;
   @state() private engineInfo: EngineInfo | undefined;
   @state() private engineStatus: 'off' | 'starting' | 'ready' | 'failed' = 'off';
   @state() private work: Work | undefined;
@@ -201,7 +201,7 @@ export class FaceAttributeProbe extends LitElement {
   private engineGeneration = 0;
   private storeGeneration = 0;
   private kernel: Promise<ResidentKernel> | undefined;
-  private opening: Promise<ProbeSession> | undefined;
+  private opening: Promise<Workspace> | undefined;
   private pendingStart = true;
   private exportUrl: string | undefined;
   private renderFailure: ProbeErrorDetail | undefined;
@@ -335,7 +335,7 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   /** Asks once for persistent storage (the browser may evict data otherwise) and shows the answer. */
-  private async keepStorage(session: ProbeSession): Promise<void> {
+  private async keepStorage(session: Workspace): Promise<void> {
     if (this.persistenceAsked || this.storageInfo?.persisted === true) return;
     this.persistenceAsked = true;
     try {
@@ -557,7 +557,7 @@ export class FaceAttributeProbe extends LitElement {
     const opening = (async () => {
       this.kernel ??= loadKernel();
       const preferredRun = shownRun(this.database);
-      return ProbeSession.open(this.database, await this.kernel, preferredRun === undefined ? {} : { preferredRun });
+      return Workspace.open(this.database, await this.kernel, preferredRun === undefined ? {} : { preferredRun });
     })();
     this.opening = opening;
     try {
@@ -575,7 +575,7 @@ export class FaceAttributeProbe extends LitElement {
     }
   }
 
-  private async requireSession(): Promise<ProbeSession> {
+  private async requireSession(): Promise<Workspace> {
     if (this.session) return this.session;
     // Opening is under way (it starts when the element connects): wait for it; its failure was shown already.
     if (!this.opening) throw new InvalidInputError('the photo store is not open: the element must be connected to a document');
@@ -627,7 +627,7 @@ export class FaceAttributeProbe extends LitElement {
    * Runs a short action on the open session, showing `label` while it runs and any error after. Actions
    * may overlap (the session runs its operations one at a time); each one is counted until it ends.
    */
-  private async act(during: string, label: string, action: (session: ProbeSession) => Promise<void>, options: { blocking?: boolean } = {}): Promise<void> {
+  private async act(during: string, label: string, action: (session: Workspace) => Promise<void>, options: { blocking?: boolean } = {}): Promise<void> {
     const task: Task = { label, blocking: options.blocking ?? true };
     this.error = undefined;
     this.cancelled = false;
@@ -686,7 +686,7 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   private emitPeople(): void {
-    const s = this.session as ProbeSession;
+    const s = this.session as Workspace;
     emit(this, 'probe-people', { people: s.people.length, alone: s.alone, sizes: s.people.map((p) => p.group.faceIds.length) });
   }
 
@@ -711,7 +711,7 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   private emitNamed(): void {
-    const s = this.session as ProbeSession;
+    const s = this.session as Workspace;
     if (!s.view) return;
     const f = s.figures;
     const detail: ProbeNamedDetail = {

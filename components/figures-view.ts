@@ -6,12 +6,12 @@
  * cleanly the clustering split the faces, not how well the embedding encodes what the names mean.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ProbeSession } from './session.ts';
+import type { Workspace } from '../src/index.ts';
 import { percent } from './styles.ts';
 import './fisher-chart.ts';
 
 /** The figures of the session's named groups, or a hint on how to get them. */
-export function renderFigures(session: ProbeSession): TemplateResult {
+export function renderFigures(session: Workspace): TemplateResult {
   const groups = session.groups;
   const f = session.figures;
   if (!f) {

@@ -4,7 +4,7 @@
  * exported here.
  */
 export { FaceAttributeProbe, type ProbeState } from './face-attribute-probe.ts';
-export { BACKEND_CHOICES, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest, type FaceEngineClient } from './engine.ts';
+export { BACKEND_CHOICES, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest, type FaceEngineClient } from './engine-factory.ts';
 export type {
   PhotoFailure,
   ProbeAssignment,

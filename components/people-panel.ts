@@ -4,7 +4,7 @@
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { PersonView } from './analysis-views.ts';
+import type { PersonView } from '../src/index.ts';
 import type { ThumbnailLookup } from './thumbnails.ts';
 import { baseStyles } from './styles.ts';
 

@@ -1,7 +1,8 @@
 /**
  * face-attribute-probe's public entry for browsers (and anything else without Node built-ins): the engine
- * client, the store, the analysis library and the kernel. Node adds src/node.ts (file decoding with sharp,
- * onnxruntime-node). Components import only from here.
+ * client, the store, the analysis library, the kernel and the workspace (the session a UI drives). Node
+ * adds src/node.ts (file decoding with sharp, onnxruntime-node, the reproduction harness). Components import
+ * only from here.
  */
 export * from './errors.ts';
 export * from './embedding/index.ts';
@@ -27,6 +28,7 @@ export type {
 } from './store/index.ts';
 export type * from './store/types.ts';
 export * from './analysis/index.ts';
+export * from './workspace/index.ts';
 export { loadKernel, kernelInfo, referenceKernel, detectSimd, type LoadKernelOptions, type KernelInfo } from './kernel/index.ts';
 export type * from './kernel/types.ts';
 export { FoundBy, findFaces, largestFace, type Detection, type Detector, type FindFacesOptions, type FoundFace } from './vision/find-faces.ts';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { DecodeError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { ImageOutcome } from '../embedding/types.ts';
-import { hashBytes } from '../store/hash.ts';
+import { hashBytes } from '../runtime/hash.ts';
 import { EmbeddingCache } from './cache.ts';
 import { startProgress } from './progress.ts';
 

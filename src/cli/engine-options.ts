@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { createNodeEngine } from '../embedding/node-engine.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { DetectorName } from '../embedding/models.ts';
-import type { OrtBackendRequest } from '../embedding/ort.ts';
+import type { OrtBackendRequest } from '../runtime/ort.ts';
 import type { AlignmentMethod } from '../vision/align.ts';
 import { defaultCacheDir } from './cache.ts';
 

@@ -5,18 +5,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { type IdentityGroupingResult, runIdentityGrouping } from '../analysis/identity.ts';
 import {
   EXPERIMENT_NAMES,
   IDENTITY_GROUPING,
   type ExperimentResult,
-  type IdentityGroupingResult,
   loadLabelSets,
   resolveExperiment,
   resolveIdentityGrouping,
   runExperiment,
-  runIdentityGrouping,
   selectExperiments,
-} from '../analysis/index.ts';
+} from '../reproduce/index.ts';
 import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { InvalidInputError } from '../errors.ts';
 import { largestFace } from '../vision/find-faces.ts';
-import { lfwImagePath, parsePairs, verificationAccuracy } from '../analysis/verification.ts';
+import { lfwImagePath, parsePairs, verificationAccuracy } from '../reproduce/verification.ts';
 import { embedFiles, failureSummary } from './embed-files.ts';
 import { type EngineCliOptions, engineFromOptions, interruptSignal, withEngineOptions } from './engine-options.ts';
 

@@ -4,41 +4,14 @@
  * finishes the image in flight and the client returns every outcome that finished.
  */
 import { type Remote, proxy, transfer, wrap } from 'comlink';
-import { UnsupportedEnvironmentError, isAbortError, serializeError } from '../errors.ts';
-import { DecodeFailure, decodeError } from '../vision/decode.ts';
+import { UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import { installErrorTransfer } from './comlink-errors.ts';
-import type { BatchProgress, BatchResult, EngineInfo, ImageFailure, ImageInput, ImageOutcome, ProcessOptions } from './types.ts';
+import { type ImageSource, isReadFailure, readSource } from './source.ts';
+import type { BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageInput, ImageOutcome, ProcessOptions } from './types.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
-
-/** A file the user dropped (File/Blob with a name) or bytes already in memory. */
-export type ImageSource = ImageInput | (Blob & { name: string });
-
-/** What the component needs from an engine: the real worker client, or a fake in tests. */
-export interface FaceEngineClient {
-  readonly info: EngineInfo;
-  /** Processes images in order; see {@link WorkerEngineClient.process}. */
-  process(sources: readonly ImageSource[], options?: ProcessOptions): Promise<BatchResult>;
-  dispose(): Promise<void>;
-}
 
 /** Images per worker call: bounds the memory of bytes in flight while keeping the worker busy. */
 const BATCH = 4;
-
-/** Reads a source's bytes; a file that can no longer be read (moved, deleted, revoked) is that file's failure. */
-async function toInput(source: ImageSource): Promise<ImageInput | ImageFailure> {
-  if (!(source instanceof Blob)) {
-    // A copy: its buffer is transferred to the worker, and the caller's bytes must stay usable.
-    return { name: source.name, bytes: source.bytes.slice() };
-  }
-  try {
-    return { name: source.name, bytes: new Uint8Array(await source.arrayBuffer()) };
-  } catch (error: unknown) {
-    const reason = decodeError(DecodeFailure.Unreadable, `the file can no longer be read (${String((error as Error)?.message ?? error)})`, source.name, error);
-    return { ok: false, name: source.name, size: source.size, error: serializeError(reason) };
-  }
-}
-
-const isFailure = (x: ImageInput | ImageFailure): x is ImageFailure => 'ok' in x;
 
 /** The engine running in a Web Worker, behind comlink. */
 export class WorkerEngineClient implements FaceEngineClient {
@@ -100,9 +73,9 @@ export class WorkerEngineClient implements FaceEngineClient {
     };
     for (let start = 0; start < sources.length; start += BATCH) {
       if (signal?.aborted) return { outcomes, cancelled: true };
-      const read = await Promise.all(sources.slice(start, start + BATCH).map(toInput));
+      const read = await Promise.all(sources.slice(start, start + BATCH).map((s) => readSource(s, true)));
       if (signal?.aborted) return { outcomes, cancelled: true };
-      const inputs = read.filter((x): x is ImageInput => !isFailure(x));
+      const inputs = read.filter((x): x is ImageInput => !isReadFailure(x));
       let result: BatchResult = { outcomes: [], cancelled: false };
       if (inputs.length) {
         const jobId = this.nextJob++;
@@ -142,7 +115,7 @@ export class WorkerEngineClient implements FaceEngineClient {
       // Merge the worker's outcomes with the unreadable files, keeping input order.
       let next = 0;
       for (const x of read) {
-        if (isFailure(x)) record(x);
+        if (isReadFailure(x)) record(x);
         else {
           const o = result.outcomes[next++];
           if (o) record(o);

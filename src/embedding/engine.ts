@@ -4,15 +4,17 @@
  * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
  */
 import { InferenceError, InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
-import { hashBytes } from '../store/hash.ts';
+import { hashBytes } from '../runtime/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
+import { type ImageSource, isReadFailure, readSource } from './source.ts';
 import type {
   BatchResult,
   EngineInfo,
+  FaceEngineClient,
   FaceResult,
   ImageInput,
   ImageOutcome,
@@ -65,7 +67,7 @@ export interface EngineOptions {
 }
 
 /** Runs the pipeline over images; one instance holds loaded models. */
-export class FaceEngine {
+export class FaceEngine implements FaceEngineClient {
   constructor(
     private readonly models: FaceModelSet,
     private readonly platform: EnginePlatform,
@@ -108,17 +110,20 @@ export class FaceEngine {
   }
 
   /**
-   * Processes images one after another; each failure is recorded beside its name and the rest go on.
-   * On abort, stops promptly and returns what finished with `cancelled: true`.
+   * Processes images (bytes, or files read one at a time) one after another; each failure is recorded
+   * beside its name and the rest go on. On abort, stops promptly and returns what finished with
+   * `cancelled: true`.
    */
-  async processBatch(inputs: readonly ImageInput[], options: ProcessOptions = {}): Promise<BatchResult> {
+  async processBatch(inputs: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
     const outcomes: ImageOutcome[] = [];
     const total = inputs.length;
     let faces = 0;
     let failed = 0;
     try {
-      for (const input of inputs) {
-        const outcome = await this.processImage(input, options);
+      for (const source of inputs) {
+        // Files are read one at a time, so a large drop never holds every photo's bytes at once.
+        const input = await readSource(source, false);
+        const outcome = isReadFailure(input) ? input : await this.processImage(input, options);
         outcomes.push(outcome);
         if (outcome.ok) faces += outcome.faces.length;
         else failed++;
@@ -129,6 +134,11 @@ export class FaceEngine {
       throw error;
     }
     return { outcomes, cancelled: false };
+  }
+
+  /** {@link processBatch} under the name every {@link FaceEngineClient} shares. */
+  process(sources: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
+    return this.processBatch(sources, options);
   }
 
   private async run(input: ImageInput, hash: string, options: ProcessOptions): Promise<ImageResult> {

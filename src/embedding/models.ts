@@ -12,7 +12,7 @@ import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import { detectLandmarks68Batch } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
-import type { OrtSessionOptions } from './ort.ts';
+import type { OrtSessionOptions } from '../runtime/ort.ts';
 import { computeDescriptors } from './descriptor.ts';
 import type { FaceModelSet } from './engine.ts';
 

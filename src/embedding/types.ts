@@ -3,6 +3,7 @@
  * objects come out of the Node engine and across the browser worker boundary.
  */
 import type { SerializedError } from '../errors.ts';
+import type { ImageSource } from './source.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Box } from '../vision/image.ts';
@@ -121,4 +122,18 @@ export interface EngineInfo {
   detector: string;
   /** How faces are aligned onto the chip ('dlib-68' or 'dlib-5'). */
   alignment: string;
+}
+
+/**
+ * What a UI or the workspace needs from an engine, wherever it runs: the worker client in browsers
+ * ({@link WorkerEngineClient}), the in-process {@link FaceEngine} in Node, or a fake in tests.
+ */
+export interface FaceEngineClient {
+  readonly info: EngineInfo;
+  /**
+   * Processes images in input order: each failure is an outcome beside its name and the rest go on; on
+   * abort it returns what finished with `cancelled: true`.
+   */
+  process(sources: readonly ImageSource[], options?: ProcessOptions): Promise<BatchResult>;
+  dispose(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * structured-cloneable data only. The main thread imports this file's types only.
  */
 import type { AlignmentMethod } from '../vision/align.ts';
-import type { OrtBackendRequest } from './ort.ts';
+import type { OrtBackendRequest } from '../runtime/ort.ts';
 import type { DetectorName } from './models.ts';
 import type { BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
 

@@ -8,7 +8,7 @@ import { installErrorTransfer } from './comlink-errors.ts';
 import { browserPlatform } from './browser-platform.ts';
 import { FaceEngine } from './engine.ts';
 import { loadFaceModels } from './models.ts';
-import { setWasmPaths } from './ort.ts';
+import { setWasmPaths } from '../runtime/ort.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
 import type { BatchResult } from './types.ts';
 

@@ -3,10 +3,10 @@
  * sha256, the file opens in onnxruntime, and its inputs and outputs have the names and shapes the manifest
  * declares. Used for the built-in models (build/models/index.json) and for a user's own embedding model.
  */
-import { createSession, type OrtSession, type OrtSessionOptions } from '../embedding/ort.ts';
+import { createSession, type OrtSession, type OrtSessionOptions } from '../runtime/ort.ts';
 import { InvalidInputError, ModelLoadError, throwIfAborted } from '../errors.ts';
 import { parseManifest, parseModelIndex, type ModelManifest, type ModelTask } from './manifest.ts';
-import { readBytes } from './read-bytes.ts';
+import { readBytes } from '../runtime/read-bytes.ts';
 
 /** A model ready to run: its manifest and an open session. */
 export interface LoadedModel {

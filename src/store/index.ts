@@ -7,7 +7,7 @@ export { DEFAULT_CHUNK_SIZE } from './embeddings.ts';
 export type { EmbeddingRows } from './embeddings.ts';
 export { EXPORT_MAGIC, EXPORT_VERSION, ImportFailure } from './export-format.ts';
 export type { ImportResult } from './transfer.ts';
-export { hashBytes, isContentHash } from './hash.ts';
+export { hashBytes, isContentHash } from '../runtime/hash.ts';
 export { DB_VERSION } from './schema.ts';
 export { StorageFailure } from './store-errors.ts';
 export * from './types.ts';

@@ -4,7 +4,7 @@
  * and what is accepted.
  */
 import { InvalidInputError } from '../errors.ts';
-import { isContentHash } from './hash.ts';
+import { isContentHash } from '../runtime/hash.ts';
 import {
   FOUND_BY,
   THUMBNAIL_TYPES,

@@ -6,7 +6,7 @@
 import { mkdir, readFile, symlink, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { EXPERIMENTS, loadLabelSets, resolveExperiment } from '../../src/analysis/index.ts';
+import { EXPERIMENTS, loadLabelSets, resolveExperiment } from '../../src/reproduce/index.ts';
 
 const LABEL_FILES = [
   'utkface-balanced/labels.csv',

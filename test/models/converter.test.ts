@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createSession } from '../../src/embedding/ort.ts';
+import { createSession } from '../../src/runtime/ort.ts';
 import { ModelLoadError } from '../../src/errors.ts';
 import { convertModel, CONVERTERS } from '../../src/models/convert.ts';
 import { samePads } from '../../src/models/layers.ts';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { chooseBackend, setWasmPaths } from '../../src/embedding/ort.ts';
+import { chooseBackend, setWasmPaths } from '../../src/runtime/ort.ts';
 import { loadBuiltinModels } from '../../src/models/load.ts';
 import type { RgbImage } from '../../src/vision/image.ts';
 import { checkImage, Figures, MODEL_FILES, type OurModels } from './compare.ts';

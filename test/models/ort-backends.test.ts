@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chooseBackend, createSession } from '../../src/embedding/ort.ts';
+import { chooseBackend, createSession } from '../../src/runtime/ort.ts';
 import { InferenceError, InvalidInputError, isAbortError, ModelLoadError, UnsupportedEnvironmentError } from '../../src/errors.ts';
 import type { LoadedModel } from '../../src/models/load.ts';
 import { loadBuiltinModels } from '../../src/models/load.ts';

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseBackend, createSession, setWasmPaths } from '../../src/embedding/ort.ts';
-import { isNode } from '../../src/models/read-bytes.ts';
+import { chooseBackend, createSession, setWasmPaths } from '../../src/runtime/ort.ts';
+import { isNode } from '../../src/runtime/read-bytes.ts';
 import { UnsupportedEnvironmentError } from '../../src/errors.ts';
 
 const MODEL = '/build/models/face-landmark-68-tiny.onnx';

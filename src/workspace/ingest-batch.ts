@@ -2,8 +2,9 @@
  * Turns one chunk of engine outcomes into the store batch that records it: photos with their faces and
  * vectors, failed photos as photo records carrying their error, each photo once per drop.
  */
-import type { EngineInfo, FaceBatch, FaceRecord, ImageOutcome, PhotoRecord } from '../src/index.ts';
-import type { PhotoFailure } from './events.ts';
+import type { EngineInfo, ImageOutcome } from '../embedding/types.ts';
+import type { FaceBatch, FaceRecord, PhotoRecord } from '../store/types.ts';
+import type { PhotoFailure } from './types.ts';
 
 /** A failed outcome as the element lists it. */
 export function failureOf(outcome: ImageOutcome & { ok: false }): PhotoFailure {

@@ -11,12 +11,12 @@
  */
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import type { Kernel } from '../kernel/types.ts';
-import { splitHalfFisherCurve, topMValues } from './fisher.ts';
-import { checkBinaryClasses, checkMatrix, meanStd, pick, selectRows } from './matrix.ts';
-import { adjustedRandIndex, chanceAccuracy, clusterAccuracy, normalizedMutualInfo } from './metrics.ts';
-import { OURS_METHOD, oursClustering } from './ours.ts';
-import { linearProbe } from './probe.ts';
-import { createRng, deriveSeed, sampleIndices } from './rng.ts';
+import { splitHalfFisherCurve, topMValues } from '../analysis/fisher.ts';
+import { checkBinaryClasses, checkMatrix, meanStd, pick, selectRows } from '../analysis/matrix.ts';
+import { adjustedRandIndex, chanceAccuracy, clusterAccuracy, normalizedMutualInfo } from '../analysis/metrics.ts';
+import { OURS_METHOD, oursClustering } from '../analysis/ours.ts';
+import { linearProbe } from '../analysis/probe.ts';
+import { createRng, deriveSeed, sampleIndices } from '../analysis/rng.ts';
 
 /** What the runner needs to know about an experiment (a subset of an {@link ExperimentDefinition}). */
 export interface ExperimentSpec {

@@ -14,7 +14,7 @@
  * onnxruntime-web's Node build into a browser bundle.
  */
 import { InferenceError, InvalidInputError, isAbortError, ModelLoadError, UnsupportedEnvironmentError, throwIfAborted } from '../errors.ts';
-import { importAtRuntime, isNode, readBytes } from '../models/read-bytes.ts';
+import { importAtRuntime, isNode, readBytes } from './read-bytes.ts';
 
 /** What a caller may ask for. */
 export type OrtBackendRequest = 'auto' | 'webgpu' | 'wasm' | 'node';

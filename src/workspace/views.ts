@@ -18,13 +18,10 @@ import {
   stratifiedFolds,
   trainAssigner,
   type FaceAssigner,
-  InvalidInputError,
-  type ClusterRun,
-  type IdentityGroup,
-  type Kernel,
-  type ProbeRecord,
-  type RunScope,
-} from '../src/index.ts';
+} from '../analysis/index.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { Kernel } from '../kernel/types.ts';
+import type { ClusterRun, IdentityGroup, ProbeRecord, RunScope } from '../store/types.ts';
 import type { FaceCollection } from './collection.ts';
 
 /** A person: an identity group of at least two faces and its most typical face. */
@@ -229,15 +226,15 @@ export function mergeClusters(
 }
 
 /** A distinct name and the faces of every cluster that carries it. */
-export interface NamedGroup {
+export interface NamedClusters {
   name: string;
   clusters: number[];
   faceIds: string[];
 }
 
 /** The distinct names of a run's clusters, in cluster order; clusters sharing a name form one group. */
-export function namedGroups(view: ClusterView, names: ReadonlyMap<number, string>): NamedGroup[] {
-  const groups = new Map<string, NamedGroup>();
+export function namedGroups(view: ClusterView, names: ReadonlyMap<number, string>): NamedClusters[] {
+  const groups = new Map<string, NamedClusters>();
   for (let c = 0; c < view.run.k; c++) {
     const name = names.get(c)?.trim();
     if (!name) continue;
@@ -250,7 +247,7 @@ export function namedGroups(view: ClusterView, names: ReadonlyMap<number, string
 }
 
 /** How well the named groups separate, and the assigner that probes new faces. */
-export interface GroupFigures {
+export interface NamedGroupFigures {
   groups: { name: string; faces: number }[];
   /** k-means (k = groups) matched accuracy on the named faces. */
   accuracy: number;
@@ -270,7 +267,7 @@ export interface GroupFigures {
  * and an assigner trained on every named face.
  * @throws InvalidInputError with fewer than two groups.
  */
-export function groupFigures(kernel: Kernel, collection: FaceCollection, groups: readonly NamedGroup[], seed: number): GroupFigures {
+export function groupFigures(kernel: Kernel, collection: FaceCollection, groups: readonly NamedClusters[], seed: number): NamedGroupFigures {
   if (groups.length < 2) throw new InvalidInputError(`figures need two or more named groups; got ${groups.length}`);
   const d = collection.dimension;
   const parts = groups.map((g) => collection.matrix(g.faceIds));
@@ -329,7 +326,7 @@ function concatRows(rows: readonly Float32Array[], d: number): Float32Array {
 }
 
 /** The named groups and their trained probe as a storable record (one per run). */
-export function probeRecord(run: ClusterRun, groups: readonly NamedGroup[], figures: GroupFigures, now: number): ProbeRecord {
+export function probeRecord(run: ClusterRun, groups: readonly NamedClusters[], figures: NamedGroupFigures, now: number): ProbeRecord {
   const { assigner } = figures;
   const d = assigner.d;
   const weights = new Float32Array(assigner.probes.length * d);

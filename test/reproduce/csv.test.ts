@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv } from '../../src/analysis/csv.ts';
+import { parseCsv } from '../../src/reproduce/csv.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 
 /** Asserts that parsing fails with an InvalidInputError naming the file and the line. */

@@ -2,7 +2,8 @@
  * The faces of one embedding model held in memory for analysis: their records (with thumbnails) and their
  * embeddings as one growable row-major matrix, so clustering and projections never re-read IndexedDB.
  */
-import type { FaceRecord, FaceStore } from '../src/index.ts';
+import type { FaceStore } from '../store/face-store.ts';
+import type { FaceRecord } from '../store/types.ts';
 
 /** Faces of one model and their vectors: row i of {@link FaceCollection.vectors} belongs to faces[i]. */
 export class FaceCollection {

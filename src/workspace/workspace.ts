@@ -5,21 +5,12 @@
  * same state. Operations run one at a time, in the order they were called (a queue), so one never reads
  * state another is halfway through changing. Loading only reads.
  */
-import {
-  FaceStore,
-  InvalidInputError,
-  assignFaces,
-  isAbortError,
-  type EngineInfo,
-  type FaceEngineClient,
-  type ImageOutcome,
-  type ImageResult,
-  type ResidentKernel,
-  type ClusterRun,
-  type ModelRecord,
-  type RunScope,
-  type Thumbnail,
-} from '../src/index.ts';
+import { assignFaces } from '../analysis/named-clusters.ts';
+import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult } from '../embedding/types.ts';
+import { InvalidInputError, isAbortError } from '../errors.ts';
+import type { ResidentKernel } from '../kernel/types.ts';
+import { FaceStore } from '../store/face-store.ts';
+import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -30,21 +21,21 @@ import {
   probeRecord,
   runClustering,
   type ClusterView,
-  type GroupFigures,
-  type NamedGroup,
+  type NamedGroupFigures,
+  type NamedClusters,
   type PersonView,
-} from './analysis-views.ts';
+} from './views.ts';
 import { FaceCollection } from './collection.ts';
-import type { PhotoFailure, ProbeAssignment, ProbeFacesDetail, ProbeProgressDetail, ProbeStorageDetail } from './events.ts';
+import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
 /** Photos per engine call and per store transaction: finished work is saved as it goes, so Cancel keeps it. */
 export const INGEST_CHUNK = 24;
 
-/** Options of {@link ProbeSession.ingest} and {@link ProbeSession.probe}. */
+/** Options of {@link Workspace.ingest} and {@link Workspace.probe}. */
 export interface WorkOptions {
   signal?: AbortSignal;
-  onProgress?: (progress: ProbeProgressDetail) => void;
+  onProgress?: (progress: WorkProgress) => void;
   /**
    * Called when a batch moves on from the engine to work in this thread ('Grouping people'); awaited, so
    * the caller can let the page paint before that synchronous work.
@@ -52,19 +43,19 @@ export interface WorkOptions {
   onPhase?: (phase: string) => Promise<void> | void;
 }
 
-/** The outcome of {@link ProbeSession.ingest}: what was stored, and the error that ended the batch early, if one did. */
+/** The outcome of {@link Workspace.ingest}: what was stored, and the error that ended the batch early, if one did. */
 export interface IngestResult {
-  detail: ProbeFacesDetail;
+  detail: IngestSummary;
   /** Set when a chunk failed (full storage, a crashed worker): `detail` counts what was stored before it. */
   failure: { error: unknown } | undefined;
 }
 
 /** A probed face: where it falls, and its thumbnail. */
-export interface ProbedFace extends ProbeAssignment {
+export interface ProbedFace extends GroupAssignment {
   thumbnail: Thumbnail | undefined;
 }
 
-/** The outcome of {@link ProbeSession.probe}. */
+/** The outcome of {@link Workspace.probe}. */
 export interface ProbeResult {
   faces: ProbedFace[];
   failures: PhotoFailure[];
@@ -81,14 +72,14 @@ function largestModel(models: readonly ModelRecord[]): ModelRecord | undefined {
   return [...models].sort((a, b) => b.count - a.count)[0];
 }
 
-/** Options of {@link ProbeSession.rename} and {@link ProbeSession.merge}. */
+/** Options of {@link Workspace.rename} and {@link Workspace.merge}. */
 export interface ShownRunOptions {
   /** The run the caller saw: the call is refused when another run is shown by the time it runs. */
   runId?: string;
 }
 
-/** The element's state over one database. Open with {@link ProbeSession.open}. */
-export class ProbeSession {
+/** The element's state over one database. Open with {@link Workspace.open}. */
+export class Workspace {
   /** Faces of the shown model (undefined until a model has faces or the engine names one). */
   collection: FaceCollection | undefined;
   /** Photos stored (including those that failed). */
@@ -105,9 +96,9 @@ export class ProbeSession {
   /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
   namesRevision = 0;
   /** The distinct names of the shown run and their faces. */
-  groups: NamedGroup[] = [];
+  groups: NamedClusters[] = [];
   /** Figures for two or more named groups. */
-  figures: GroupFigures | undefined;
+  figures: NamedGroupFigures | undefined;
   /**
    * Why the last load could not show everything (the stored clustering or its figures could not be read
    * or computed), or undefined. The session stays usable: Export, Import and Erase still work.
@@ -126,8 +117,8 @@ export class ProbeSession {
    * the session is returned empty with {@link problem} set, so the data can still be exported or erased.
    * @throws StorageError when IndexedDB is unavailable, blocked or newer than this code.
    */
-  static async open(database: string, kernel: ResidentKernel, options: { preferredRun?: string } = {}): Promise<ProbeSession> {
-    const session = new ProbeSession(await FaceStore.open(database), kernel);
+  static async open(database: string, kernel: ResidentKernel, options: { preferredRun?: string } = {}): Promise<Workspace> {
+    const session = new Workspace(await FaceStore.open(database), kernel);
     try {
       await session.load(undefined, options.preferredRun);
     } catch (error: unknown) {
@@ -482,7 +473,7 @@ export class ProbeSession {
   }
 
   /** Storage figures for the panel. */
-  async storage(): Promise<ProbeStorageDetail> {
+  async storage(): Promise<StorageSummary> {
     const estimate = await this.store.estimate();
     return { ...estimate, photos: this.photos, faces: this.faces };
   }

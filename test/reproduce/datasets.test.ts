@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   LabelFile, loadLabelSets, parseCelebaLabels, parseLfwBinaryLabels, parseManualLabels, parseUtkfaceLabels,
-} from '../../src/analysis/datasets.ts';
+} from '../../src/reproduce/datasets.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { datasetOrSkip, datasetsRoot } from '../helpers/datasets.ts';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestThreshold, lfwImagePath, parsePairs, verificationAccuracy } from '../../src/analysis/verification.ts';
+import { bestThreshold, lfwImagePath, parsePairs, verificationAccuracy } from '../../src/reproduce/verification.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 
 const sample = `2\t2

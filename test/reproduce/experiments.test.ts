@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLabelSets, parseUtkfaceLabels, type LabelSets } from '../../src/analysis/datasets.ts';
+import { loadLabelSets, parseUtkfaceLabels, type LabelSets } from '../../src/reproduce/datasets.ts';
 import {
   EXPERIMENTS, EXPERIMENT_NAMES, resolveExperiment, resolveIdentityGrouping, selectExperiments, type ExperimentItem,
-} from '../../src/analysis/experiments.ts';
+} from '../../src/reproduce/experiments.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { datasetOrSkip, datasetsRoot } from '../helpers/datasets.ts';
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { balancedSample, runExperiment, type ExperimentResult, type ProtocolProgress } from '../../src/analysis/protocol.ts';
+import { balancedSample, runExperiment, type ExperimentResult, type ProtocolProgress } from '../../src/reproduce/protocol.ts';
 import { InvalidInputError } from '../../src/errors.ts';
-import { plantedAttribute, testKernel } from './helpers.ts';
+import { plantedAttribute, testKernel } from '../analysis/helpers.ts';
 
 const kernel = testKernel();
 const d = 128;

@@ -1,0 +1,25 @@
+/**
+ * The workspace: the session a UI drives over one database (ingest, people, clustering, naming, probes,
+ * export, import, erase), with no UI of its own. It runs the same in the browser (behind
+ * `<face-attribute-probe>`) and headless in Node with the real engine and fake-indexeddb.
+ */
+export { Workspace, INGEST_CHUNK, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions } from './workspace.ts';
+export { FaceCollection } from './collection.ts';
+export {
+  MIN_FACES_TO_CLUSTER,
+  clusterView,
+  curveOf,
+  groupFigures,
+  groupPeople,
+  mergeClusters,
+  namedGroups,
+  peopleFromGroups,
+  probeRecord,
+  runClustering,
+  type ClusterView,
+  type ClusteringRequest,
+  type NamedGroupFigures,
+  type NamedClusters,
+  type PersonView,
+} from './views.ts';
+export type * from './types.ts';

@@ -1,0 +1,73 @@
+/**
+ * What the workspace reports to whoever drives it (the element, a test, a script): progress, what a batch
+ * of photos added, failures, where probed faces fall, and storage figures. Plain data throughout.
+ */
+
+/** Progress of a batch of photos: after each photo. */
+export interface WorkProgress {
+  /** Photos finished (succeeded or failed). */
+  done: number;
+  total: number;
+  /** Faces found so far. */
+  faces: number;
+  /** Photos that failed so far. */
+  failed: number;
+  /** The photo just finished. */
+  name: string;
+}
+
+/** A photo that could not be used, with the reason. */
+export interface PhotoFailure {
+  name: string;
+  /** The project's error code, e.g. 'decode'. */
+  code: string;
+  message: string;
+}
+
+/** A batch of photos finished (or was cancelled). */
+export interface IngestSummary {
+  /** Photos the engine finished (stored, duplicate or failed); fewer than given when cancelled. */
+  processed: number;
+  /** Photos newly stored (duplicates of stored photos are not counted). */
+  photos: number;
+  /** Faces newly stored. */
+  faces: number;
+  /** Photos already in the store (same content). */
+  duplicates: number;
+  failures: PhotoFailure[];
+  /** True when Cancel stopped the batch; what finished was kept. */
+  cancelled: boolean;
+  /** Faces in the whole collection now. */
+  totalFaces: number;
+}
+
+/** One probe face and where it falls. */
+export interface GroupAssignment {
+  /** The photo's name. */
+  photo: string;
+  /** The face's index in its photo. */
+  face: number;
+  /** The linear probe's group and its probability. */
+  group: string;
+  confidence: number;
+  /** The nearest named centroid and its posterior probability. */
+  nearest: string;
+  nearestConfidence: number;
+  /** The supervised heads, when they ran. */
+  age: number | undefined;
+  gender: string | undefined;
+  genderProbability: number | undefined;
+  /** The most likely expression and its probability. */
+  expression: string | undefined;
+  expressionProbability: number | undefined;
+}
+
+/** Storage used by this origin, as the browser reports it. */
+export interface StorageSummary {
+  /** Bytes used (undefined where the browser does not say). */
+  usage: number | undefined;
+  quota: number | undefined;
+  persisted: boolean | undefined;
+  photos: number;
+  faces: number;
+}
