@@ -6,6 +6,7 @@
  * state another is halfway through changing. Loading only reads.
  */
 import { assignFaces } from '../analysis/named-clusters.ts';
+import type { ImageSource } from '../embedding/source.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult } from '../embedding/types.ts';
 import { InvalidInputError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
@@ -213,11 +214,11 @@ export class Workspace {
    * added. A photo stored as a failure that works this time replaces its failure record. A chunk that
    * cannot be stored ends the batch: the result counts what was stored before it and carries the error.
    */
-  ingest(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<IngestResult> {
+  ingest(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions = {}): Promise<IngestResult> {
     return this.serial(() => this.ingestNow(engine, files, options));
   }
 
-  private async ingestNow(engine: FaceEngineClient, files: readonly File[], options: WorkOptions): Promise<IngestResult> {
+  private async ingestNow(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions): Promise<IngestResult> {
     const { signal, onProgress } = options;
     const info = engine.info;
     const collection = await this.useModel(info);
@@ -419,11 +420,11 @@ export class Workspace {
    * @throws InvalidInputError when fewer than two groups are named, or a face comes from another model or
    *   has another dimension than the named faces.
    */
-  probe(engine: FaceEngineClient, files: readonly File[], options: WorkOptions = {}): Promise<ProbeResult> {
+  probe(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions = {}): Promise<ProbeResult> {
     return this.serial(() => this.probeNow(engine, files, options));
   }
 
-  private async probeNow(engine: FaceEngineClient, files: readonly File[], options: WorkOptions): Promise<ProbeResult> {
+  private async probeNow(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions): Promise<ProbeResult> {
     const figures = this.figures;
     const modelId = this.view?.run.modelId;
     if (!figures || modelId === undefined) throw new InvalidInputError('name at least two clusters before probing new faces');

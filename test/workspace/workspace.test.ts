@@ -1,0 +1,141 @@
+/**
+ * The workspace headless in Node: the real engine (onnxruntime in Node) on real photos, the real kernel,
+ * and IndexedDB from fake-indexeddb. Photos in, people grouped, a clustering named and probed, and the
+ * same state back after a reload and through export/import: what the element shows, without the element.
+ */
+import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { createNodeEngine } from '../../src/embedding/node-engine.ts';
+import type { FaceEngine } from '../../src/embedding/engine.ts';
+import { StorageError } from '../../src/errors.ts';
+import { loadKernel } from '../../src/kernel/index.ts';
+import { hashBytes } from '../../src/runtime/hash.ts';
+import type { ResidentKernel } from '../../src/kernel/types.ts';
+import { FaceStore } from '../../src/store/face-store.ts';
+import { Workspace } from '../../src/workspace/workspace.ts';
+import { datasetOrSkip } from '../helpers/datasets.ts';
+
+let engine: FaceEngine;
+let kernel: ResidentKernel;
+let databases: string[] = [];
+let dbCount = 0;
+
+before(async () => {
+  engine = await createNodeEngine({ attributes: true });
+  kernel = await loadKernel();
+});
+after(async () => {
+  await engine?.dispose();
+});
+afterEach(async () => {
+  for (const name of databases) {
+    await new Promise<void>((resolve) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+    });
+  }
+  databases = [];
+});
+
+function freshName(): string {
+  const name = `workspace-test-${process.pid}-${++dbCount}`;
+  databases.push(name);
+  return name;
+}
+
+/** The smoke set's photos as in-memory sources, sorted by name (10 of one person, 10 people seen once). */
+function smokePhotos(dir: string): { name: string; bytes: Uint8Array }[] {
+  const images = join(dir, 'images');
+  return readdirSync(images).sort().map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(images, name))) }));
+}
+
+describe('the workspace, headless, on real photos', () => {
+  it('adds photos, groups people, clusters, names, probes, and keeps it all across a reload and an export/import', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke);
+    const toledo = photos.filter((p) => p.name.startsWith('lfw_Alejandro_Toledo'));
+    const others = photos.filter((p) => !p.name.startsWith('lfw_Alejandro_Toledo'));
+    assert.equal(toledo.length, 10);
+
+    const name = freshName();
+    const ws = await Workspace.open(name, kernel);
+    const progress: number[] = [];
+    const { detail, failure } = await ws.ingest(engine, photos, { onProgress: (p) => progress.push(p.done) });
+    assert.equal(failure, undefined);
+    assert.equal(detail.processed, 20);
+    assert.equal(detail.photos + detail.failures.length, 20);
+    assert.ok(detail.faces >= 19, `${detail.faces} faces stored`);
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only goes forward');
+    assert.equal(progress.at(-1), 20);
+
+    // The ten photos of one man form one person.
+    const biggest = ws.people[0];
+    assert.ok(biggest, 'at least one person');
+    assert.ok(biggest.group.faceIds.length >= 9, `the largest person has ${biggest.group.faceIds.length} faces`);
+    const toledoHashes = new Set(await Promise.all(toledo.map((p) => hashBytes(p.bytes))));
+    const toledoFaces = new Set(ws.collection!.faces.filter((f) => toledoHashes.has(f.photoHash)).map((f) => f.id));
+    // (One UTKFace stranger found at a lower threshold joins him today: issue 11's grouping work.)
+    assert.ok(biggest.group.faceIds.filter((id) => toledoFaces.has(id)).length >= 10, 'the largest person holds his ten photos');
+
+    // Adding the same photos again stores nothing new.
+    const again = await ws.ingest(engine, toledo);
+    assert.equal(again.detail.photos, 0);
+    assert.equal(again.detail.duplicates, 10);
+
+    // Everyone in two clusters, both named: figures and a trained probe.
+    const run = await ws.cluster({ kind: 'all' }, 2);
+    assert.equal(run.k, 2);
+    await ws.rename(0, 'first');
+    await ws.rename(1, 'second');
+    assert.ok(ws.figures, 'two named groups give figures');
+    const probed = await ws.probe(engine, [others[0]!]);
+    assert.equal(probed.failures.length, 0);
+    assert.equal(probed.faces.length, 1);
+    assert.ok(['first', 'second'].includes(probed.faces[0]!.group));
+    assert.equal(typeof probed.faces[0]!.age, 'number', 'the attribute heads ran');
+
+    // A reload (a new workspace on the same database) shows the same run, names and people.
+    const exported = await ws.exportBlob();
+    ws.close();
+    const reloaded = await Workspace.open(name, kernel);
+    assert.equal(reloaded.problem, undefined);
+    assert.equal(reloaded.view?.run.id, run.id);
+    assert.deepEqual([...reloaded.names.entries()].sort(), [[0, 'first'], [1, 'second']]);
+    assert.equal(reloaded.faces, ws.faces);
+    assert.deepEqual(reloaded.people.map((p) => p.group.faceIds.length), ws.people.map((p) => p.group.faceIds.length));
+    reloaded.close();
+
+    // The export file rebuilds the same workspace in an empty database.
+    const copy = await Workspace.open(freshName(), kernel);
+    const imported = await copy.importBlob(exported);
+    assert.equal(imported.faces, ws.faces);
+    assert.equal(copy.view?.run.id, run.id);
+    assert.deepEqual([...copy.names.values()].sort(), ['first', 'second']);
+    copy.close();
+  });
+
+  it('reports a failure to save people after adding photos, and keeps the photos', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke).filter((p) => p.name.startsWith('lfw_Alejandro_Toledo')).slice(0, 4);
+    const ws = await Workspace.open(freshName(), kernel);
+    const proto = FaceStore.prototype as unknown as Record<string, unknown>;
+    const method = 'saveIdentityGroup';
+    const original = proto[method];
+    proto[method] = () => Promise.reject(new StorageError('Could not save: the storage quota for this site is full (QuotaExceededError).', { details: { reason: 'quota-exceeded' } }));
+    try {
+      const { detail, failure } = await ws.ingest(engine, photos);
+      assert.ok(failure, 'the failure to save people reaches the caller');
+      assert.ok(failure.error instanceof StorageError);
+      assert.equal(detail.photos, 4, 'the photos themselves were stored');
+    } finally {
+      proto[method] = original;
+    }
+    ws.close();
+  });
+});
+
