@@ -474,4 +474,18 @@ describe('<face-attribute-probe> under overlapping operations and failing storag
     m.engine.resume();
     await adding;
   });
+
+  it('shows an error with its reason when the people cannot be saved after photos are added, and keeps the photos', T, async () => {
+    m = await mount();
+    patchStore('saveIdentityGroup', () => async () => { throw quotaError(); });
+    let stored: number | undefined;
+    const errors: ProbeErrorDetail[] = [];
+    m.el.addEventListener('probe-faces', (e) => { stored = e.detail.photos; });
+    m.el.addEventListener('probe-error', (e) => errors.push(e.detail));
+    await m.el.addFiles(groups());
+    assert.equal(stored, 9, 'the photos were stored');
+    assert.deepEqual(errors.map((e) => [e.during, e.reason]), [['ingest', 'quota-exceeded']]);
+    assert.equal(m.el.state, 'error');
+    assert.match(deepText(m.el), /quota/i, 'the person sees why');
+  });
 });
