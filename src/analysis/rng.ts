@@ -1,10 +1,12 @@
 /**
  * Seeded randomness for the analyses: every random choice (balanced samples, label shuffles,
  * folds, splits, graph orderings) comes from a generator built here, so a run is a pure function
- * of its seed. The generator is mulberry32 (32-bit state, period 2^32), ample for sampling a few
- * thousand items; streams for different purposes are separated with {@link deriveSeed}.
+ * of its seed. The generator is the kernel's xoshiro128** (src/kernel/rng.ts, the same bits as the
+ * WASM's), so one call that seeds k-means and samples for the silhouette draws from one family;
+ * streams for different purposes are separated with {@link deriveSeed}.
  */
 import { InvalidInputError } from '../errors.ts';
+import { Rng as Xoshiro } from '../kernel/rng.ts';
 
 /** A deterministic source of uniform numbers. */
 export interface Rng {
@@ -41,14 +43,8 @@ function fmix32(h: number): number {
  * @throws InvalidInputError when `seed` is not a safe integer.
  */
 export function createRng(seed: number): Rng {
-  let state = seedTo32(seed);
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Xoshiro(seedTo32(seed));
+  const next = (): number => generator.nextFloat();
   return {
     next,
     int(n: number): number {
