@@ -5,7 +5,6 @@
  */
 import { InferenceError, InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../runtime/hash.ts';
-import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
@@ -14,6 +13,7 @@ import { type ImageSource, isReadFailure, readSource } from './source.ts';
 import type {
   BatchResult,
   EngineInfo,
+  FaceAttributes,
   FaceEngineClient,
   FaceResult,
   ImageInput,
@@ -21,6 +21,7 @@ import type {
   ImageResult,
   ProcessOptions,
   StageTimings,
+  Thumbnail,
 } from './types.ts';
 
 /** The models the engine runs, behind plain functions (see models.ts for the ONNX implementations). */

@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
-import type { FaceAttributes } from '../store/types.ts';
+import type { FaceAttributes } from './types.ts';
 import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
 import { detectFacesSsd } from '../vision/detect-ssd.ts';
 import { detectFacesTiny } from '../vision/detect-tiny.ts';
@@ -13,7 +13,7 @@ import type { Box, RgbImage } from '../vision/image.ts';
 import { detectLandmarks68Batch } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from '../runtime/ort.ts';
-import { computeDescriptors } from './descriptor.ts';
+import { computeDescriptors } from '../vision/descriptor.ts';
 import type { FaceModelSet } from './engine.ts';
 
 /**

@@ -4,9 +4,37 @@
  */
 import type { SerializedError } from '../errors.ts';
 import type { ImageSource } from './source.ts';
-import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Box } from '../vision/image.ts';
+
+/** Image types a thumbnail may have. */
+export type ThumbnailType = 'image/jpeg' | 'image/webp' | 'image/png';
+
+/** The accepted {@link ThumbnailType} values. */
+export const THUMBNAIL_TYPES: readonly ThumbnailType[] = ['image/jpeg', 'image/webp', 'image/png'];
+
+/** A small encoded face image for galleries (bytes rather than a Blob so it works in Node too). */
+export interface Thumbnail {
+  type: ThumbnailType;
+  /** The encoded image file. */
+  bytes: Uint8Array;
+  /** Width in px. */
+  width: number;
+  /** Height in px. */
+  height: number;
+}
+
+/** Face attributes from the attribute models (age/gender/expression), when they ran. */
+export interface FaceAttributes {
+  /** Estimated age in years. */
+  age: number;
+  /** The predicted gender label. */
+  gender: string;
+  /** Probability of {@link gender}, in [0, 1]. */
+  genderProbability: number;
+  /** Expression label → probability. */
+  expressions: Record<string, number>;
+}
 
 /** One face of an image, embedded. Coordinates are in the source image's pixels (after EXIF rotation). */
 export interface FaceResult {

@@ -3,6 +3,9 @@
  * instances), so the same objects cross a worker boundary, go into IndexedDB, and work in Node.
  * Pixel coordinates are in the photo's own pixels (after EXIF orientation); times are epoch ms.
  */
+import type { FaceAttributes, Thumbnail } from '../embedding/types.ts';
+import type { FoundBy } from '../vision/find-faces.ts';
+import type { Box } from '../vision/image.ts';
 
 /** A failure recorded for a photo that could not be processed (decode error, no face, ...). */
 export interface PhotoError {
@@ -36,48 +39,10 @@ export interface PhotoRecord {
   error?: PhotoError;
 }
 
-/** An axis-aligned box in photo pixels. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** How a face was found: the detector, a padded retry, a lower threshold, or the whole image as one face. */
-export type FoundBy = 'detected' | 'padded' | 'lower-threshold' | 'whole-image';
-
-/** The accepted {@link FoundBy} values. */
-export const FOUND_BY: readonly FoundBy[] = ['detected', 'padded', 'lower-threshold', 'whole-image'];
-
-/** Image types a thumbnail may have. */
-export type ThumbnailType = 'image/jpeg' | 'image/webp' | 'image/png';
-
-/** The accepted {@link ThumbnailType} values. */
-export const THUMBNAIL_TYPES: readonly ThumbnailType[] = ['image/jpeg', 'image/webp', 'image/png'];
-
-/** A small encoded face image for galleries (bytes rather than a Blob so it works in Node too). */
-export interface Thumbnail {
-  type: ThumbnailType;
-  /** The encoded image file. */
-  bytes: Uint8Array;
-  /** Width in px. */
-  width: number;
-  /** Height in px. */
-  height: number;
-}
-
-/** Face attributes from the attribute models (age/gender/expression), when they ran. */
-export interface FaceAttributes {
-  /** Estimated age in years. */
-  age: number;
-  /** The predicted gender label. */
-  gender: string;
-  /** Probability of {@link gender}, in [0, 1]. */
-  genderProbability: number;
-  /** Expression label → probability. */
-  expressions: Record<string, number>;
-}
+// Types of what the pipeline produces are owned by the pipeline; the store keeps them as they come.
+export type { Box } from '../vision/image.ts';
+export type { FoundBy } from '../vision/find-faces.ts';
+export type { FaceAttributes, Thumbnail, ThumbnailType } from '../embedding/types.ts';
 
 /** One face in a photo. */
 export interface FaceRecord {

@@ -5,17 +5,9 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import { isContentHash } from '../runtime/hash.ts';
-import {
-  FOUND_BY,
-  THUMBNAIL_TYPES,
-  type ClusterName,
-  type ClusterRun,
-  type FaceBatch,
-  type FaceRecord,
-  type IdentityGroup,
-  type PhotoRecord,
-  type ProbeRecord,
-} from './types.ts';
+import { THUMBNAIL_TYPES } from '../embedding/types.ts';
+import { FOUND_BY } from '../vision/find-faces.ts';
+import type { ClusterName, ClusterRun, FaceBatch, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
 
 /** Longest accepted model id, in UTF-16 units. */
 export const MAX_MODEL_ID_LENGTH = 256;

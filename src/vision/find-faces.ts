@@ -21,6 +21,9 @@ export const FoundBy = {
 /** One of {@link FoundBy}'s values. */
 export type FoundBy = (typeof FoundBy)[keyof typeof FoundBy];
 
+/** The accepted {@link FoundBy} values. */
+export const FOUND_BY: readonly FoundBy[] = Object.values(FoundBy);
+
 /** A detector's output: a box in the pixels of the image it was given, and a confidence in [0, 1]. */
 export interface Detection {
   box: Box;

@@ -3,7 +3,7 @@
  * equality tests (portable: no Node modules). Each comparison records its largest difference in a
  * {@link Figures} table and returns the problems it found as readable strings.
  */
-import { computeDescriptors } from '../../src/embedding/descriptor.ts';
+import { computeDescriptors } from '../../src/vision/descriptor.ts';
 import { EXPRESSION_LABELS } from '../../src/models/builtin.ts';
 import type { LoadedModel } from '../../src/models/load.ts';
 import { predictAgeGenderBatch, predictExpressionsBatch } from '../../src/vision/attributes.ts';

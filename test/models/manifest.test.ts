@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { computeDescriptor } from '../../src/embedding/descriptor.ts';
+import { computeDescriptor } from '../../src/vision/descriptor.ts';
 import { InvalidInputError, ModelLoadError } from '../../src/errors.ts';
 import { BUILTIN_MODELS } from '../../src/models/builtin.ts';
 import { loadModel } from '../../src/models/load.ts';

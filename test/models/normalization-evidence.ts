@@ -9,7 +9,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeDescriptors } from '../../src/embedding/descriptor.ts';
+import { computeDescriptors } from '../../src/vision/descriptor.ts';
 import { type LoadedModel, loadBuiltinModels } from '../../src/models/load.ts';
 import { alignFace } from '../../src/vision/align.ts';
 import { detectFacesSsd } from '../../src/vision/detect-ssd.ts';

@@ -6,8 +6,8 @@
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { inputSide } from '../models/manifest.ts';
 import { assertTask, type LoadedModel } from '../models/load.ts';
-import type { RgbImage } from '../vision/image.ts';
-import { batchTensor } from '../vision/resize.ts';
+import type { RgbImage } from './image.ts';
+import { batchTensor } from './resize.ts';
 
 /** An embedding and the model it came from (vectors of different models must never be compared). */
 export interface Embedding {
