@@ -3,7 +3,7 @@
  * encoder on OffscreenCanvas.
  */
 import { UnsupportedEnvironmentError } from '../errors.ts';
-import type { Thumbnail } from '../store/types.ts';
+import type { Thumbnail } from './types.ts';
 import { decodeImageBrowser } from '../vision/decode-browser.ts';
 import type { RgbImage } from '../vision/image.ts';
 import type { EnginePlatform } from './engine.ts';

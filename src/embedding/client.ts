@@ -6,8 +6,8 @@
 import { type Remote, proxy, transfer, wrap } from 'comlink';
 import { UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import { installErrorTransfer } from './comlink-errors.ts';
-import { type ImageSource, isReadFailure, readSource } from './source.ts';
-import type { BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageInput, ImageOutcome, ProcessOptions } from './types.ts';
+import { isReadFailure, readSource } from './source.ts';
+import type { BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageInput, ImageOutcome, ImageSource, ProcessOptions } from './types.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
 
 /** Images per worker call: bounds the memory of bytes in flight while keeping the worker busy. */

@@ -9,7 +9,7 @@ import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vis
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
-import { type ImageSource, isReadFailure, readSource } from './source.ts';
+import { isReadFailure, readSource } from './source.ts';
 import type {
   BatchResult,
   EngineInfo,
@@ -19,6 +19,7 @@ import type {
   ImageInput,
   ImageOutcome,
   ImageResult,
+  ImageSource,
   ProcessOptions,
   StageTimings,
   Thumbnail,

@@ -4,7 +4,7 @@
  * onnxruntime-node only at run time, in Node.
  */
 export { WorkerEngineClient } from './client.ts';
-export { readSource, type ImageSource } from './source.ts';
+export { readSource } from './source.ts';
 export { FaceEngine, l2Normalize, type EngineOptions, type EnginePlatform, type FaceModelSet } from './engine.ts';
 export { loadFaceModels, type DetectorName, type FaceModelOptions } from './models.ts';
 export { setWasmPaths, chooseBackend, type OrtBackend, type OrtBackendRequest } from '../runtime/ort.ts';

@@ -1,14 +1,10 @@
 /**
- * Image sources as callers hold them (a dropped File or Blob with a name, or bytes already in memory), and
- * reading one into bytes: shared by the worker client and the in-process engine, so both treat an
+ * Reading an image source (a dropped File or Blob with a name, or bytes already in memory) into bytes: shared by the worker client and the in-process engine, so both treat an
  * unreadable file the same way (a failure of that file, not of the batch).
  */
 import { serializeError } from '../errors.ts';
 import { DecodeFailure, decodeError } from '../vision/decode.ts';
-import type { ImageFailure, ImageInput } from './types.ts';
-
-/** A file the user dropped (File/Blob with a name) or bytes already in memory. */
-export type ImageSource = ImageInput | (Blob & { name: string });
+import type { ImageFailure, ImageInput, ImageSource } from './types.ts';
 
 /**
  * Reads a source's bytes. Bytes in memory are copied when `copy` is set (the worker client transfers

@@ -3,7 +3,6 @@
  * objects come out of the Node engine and across the browser worker boundary.
  */
 import type { SerializedError } from '../errors.ts';
-import type { ImageSource } from './source.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Box } from '../vision/image.ts';
 
@@ -104,6 +103,9 @@ export interface ImageInput {
   /** SHA-256 of `bytes` (hex), when the caller already computed it (e.g. for a cache lookup). */
   hash?: string;
 }
+
+/** A file the user dropped (File/Blob with a name) or bytes already in memory. */
+export type ImageSource = ImageInput | (Blob & { name: string });
 
 /** Progress of a batch, reported after each image. */
 export interface BatchProgress {

@@ -6,8 +6,7 @@
  * state another is halfway through changing. Loading only reads.
  */
 import { assignFaces } from '../analysis/named-clusters.ts';
-import type { ImageSource } from '../embedding/source.ts';
-import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult } from '../embedding/types.ts';
+import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
