@@ -3,29 +3,24 @@
  * Photos go through the inference worker; faces, vectors, clusterings and names go into IndexedDB; the
  * analysis runs on the WebAssembly kernel in the page. See events.ts for the events it dispatches.
  */
-import { LitElement, html, css, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
   DEFAULT_DB_NAME,
   InvalidInputError,
+  MIN_FACES_TO_CLUSTER,
   isAbortError,
-  loadKernel,
   type EngineInfo,
-  type ResidentKernel,
   type RunScope,
+  type Workspace,
 } from '../src/index.ts';
 import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
-import { MIN_FACES_TO_CLUSTER, curveOf } from '../src/index.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
+import { Download } from './download.ts';
 import type { FilesDetail } from './drop-zone.ts';
-import {
-  BACKEND_CHOICES,
-  absoluteUrl,
-  workerEngineFactory,
-  type BackendChoice,
-  type EngineFactory,
-  type FaceEngineClient,
-} from './engine-factory.ts';
+import { EngineController } from './engine-controller.ts';
+import { BACKEND_CHOICES, absoluteUrl, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest } from './engine-factory.ts';
+import { clustersDetail, namedDetail, peopleDetail, readyDetail } from './event-details.ts';
 import {
   describeError,
   emit,
@@ -33,17 +28,17 @@ import {
   type ProbeClustersDetail,
   type ProbeErrorDetail,
   type ProbeFacesDetail,
-  type ProbeNamedDetail,
   type ProbeProgressDetail,
   type ProbeStorageDetail,
 } from './events.ts';
-import type { ImportDetail } from './storage-panel.ts';
+import { faceAttributeProbeStyles } from './face-attribute-probe.styles.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import { nextPaint } from './paint.ts';
-import { Workspace } from '../src/index.ts';
 import { rememberShownRun, shownRun } from './shown-run.ts';
-import { baseStyles } from './styles.ts';
+import type { ImportDetail } from './storage-panel.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
+import { WorkController, type Work } from './work-controller.ts';
+import { WorkspaceController } from './workspace-controller.ts';
 import './drop-zone.ts';
 import './progress-view.ts';
 import './storage-panel.ts';
@@ -55,23 +50,6 @@ import './storage-panel.ts';
  * 'probing' (probe results shown).
  */
 export type ProbeState = 'loading' | 'empty' | 'working' | 'cancelled' | 'error' | 'ready' | 'clustered' | 'named' | 'probing';
-
-/** A batch in progress. */
-interface Work {
-  kind: 'ingest' | 'probe';
-  controller: AbortController;
-  progress: ProbeProgressDetail;
-  phase: string;
-  /** False once the photos are done and work in this thread follows (grouping, clustering): no count to show. */
-  counting: boolean;
-}
-
-/** A short action in progress (see `act`). */
-interface Task {
-  label: string;
-  /** Whether the controls that start other actions are disabled meanwhile (a rename does not block them). */
-  blocking: boolean;
-}
 
 /** A name typed into a cluster's field and not yet saved. */
 interface PendingName {
@@ -138,31 +116,7 @@ const kConverter = {
  */
 @customElement('face-attribute-probe')
 export class FaceAttributeProbe extends LitElement {
-  static override styles = [baseStyles, css`
-    :host { display: block; background: var(--fap-surface, #f3f3f5); padding: var(--fap-gap, 1em); border-radius: var(--fap-radius, 6px); }
-    :host([hidden]) { display: none; }
-    section, header { margin-bottom: var(--fap-gap, 1em); }
-    section { background: var(--fap-bg, #fff); border-radius: var(--fap-radius, 6px); padding: 0.75em; }
-    h2 { font-size: 1.1em; margin: 0 0 0.5em; }
-    header { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center; justify-content: space-between; }
-    .error { border: 1px solid var(--fap-danger, #b3261e); color: var(--fap-danger, #b3261e); background: var(--fap-bg, #fff);
-      border-radius: var(--fap-radius, 6px); padding: 0.5em 0.75em; margin-bottom: var(--fap-gap, 1em); display: flex; gap: 0.75em; align-items: center; }
-    .error p { margin: 0; flex: 1; }
-    .notice { margin: 0.5em 0 0; }
-    form.controls { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: end; margin-bottom: 0.75em; }
-    form.controls label { display: flex; flex-direction: column; gap: 0.2em; font-size: 0.9em; }
-    input[name='k'] { width: 6em; }
-    .galleries { display: grid; gap: 0.75em; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22em), 1fr)); }
-    figure { margin: 0.75em 0 0; }
-    figcaption { font-size: 0.9em; color: var(--fap-muted, #5c5c66); }
-    .views { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
-    .views figure { flex: 1 1 18em; max-width: 34em; }
-    .views figure.curve { flex: 0 1 16em; }
-    section[part='named'] figure { max-width: 34em; }
-    dl.figures { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0 0 0.75em; }
-    dt { font-weight: 600; }
-    dd { margin: 0; }
-  `];
+  static override styles = faceAttributeProbeStyles;
 
   /** URL of the folder with the models' index.json and .onnx files (relative to the page). */
   @property({ attribute: 'models-url' }) modelsUrl = 'models/';
@@ -179,15 +133,20 @@ export class FaceAttributeProbe extends LitElement {
   /** Starts the engine; replace it (before the element is connected) to use another engine, e.g. a fake in tests. */
   @property({ attribute: false }) engineFactory: EngineFactory = workerEngineFactory;
 
-  @state() private session: Workspace | undefined;
-  @state() private engineInfo: EngineInfo | undefined;
-  @state() private engineStatus: 'off' | 'starting' | 'ready' | 'failed' = 'off';
-  @state() private work: Work | undefined;
+  private readonly engines = new EngineController(this, {
+    engineRequest: () => this.engineRequest(),
+    engineReady: (info) => this.engineReady(info),
+    engineFailed: (error) => this.fail(error, 'engine'),
+  });
+  private readonly workspaces = new WorkspaceController(this, {
+    workspaceRequest: () => this.workspaceRequest(),
+    workspaceOpened: (workspace) => this.workspaceOpened(workspace),
+    workspaceFailed: (error) => this.fail(error, 'store'),
+  });
+  private readonly busy = new WorkController(this);
   @state() private error: ProbeErrorDetail | undefined;
   @state() private notice: string | undefined;
   @state() private cancelled = false;
-  /** Actions in progress, oldest first; their labels are shown. */
-  @state() private tasks: readonly Task[] = [];
   /** Names typed but not yet saved, shown in their fields meanwhile. */
   @state() private pendingNames: readonly PendingName[] = [];
   /** The erase in progress: its Cancel, and whether another tab blocks it. */
@@ -197,18 +156,23 @@ export class FaceAttributeProbe extends LitElement {
   @state() private probeFailures: PhotoFailure[] = [];
   @state() private storageInfo: ProbeStorageDetail | undefined;
 
-  private engine: Promise<FaceEngineClient> | undefined;
-  private engineGeneration = 0;
-  private storeGeneration = 0;
-  private kernel: Promise<ResidentKernel> | undefined;
-  private opening: Promise<Workspace> | undefined;
   private pendingStart = true;
-  private exportUrl: string | undefined;
+  private readonly download = new Download();
   private renderFailure: ProbeErrorDetail | undefined;
   /** Persistent storage is asked for once per element, after photos were first stored. */
   private persistenceAsked = false;
   private readonly thumbs = new ThumbnailUrls();
   private readonly thumb = (id: string): string | undefined => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail);
+
+  /** The open workspace (undefined while opening). */
+  private get session(): Workspace | undefined {
+    return this.workspaces.workspace;
+  }
+
+  /** The batch of photos in progress. */
+  private get work(): Work | undefined {
+    return this.busy.work;
+  }
 
   /** What the element is showing (also its `state` attribute). */
   get state(): ProbeState {
@@ -225,7 +189,7 @@ export class FaceAttributeProbe extends LitElement {
 
   /** The engine's backend and model once it runs, else undefined. */
   get engineDetails(): EngineInfo | undefined {
-    return this.engineInfo;
+    return this.engines.info;
   }
 
   override connectedCallback(): void {
@@ -236,16 +200,11 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    // The controllers cancel the batch, stop the engine and close the workspace.
     super.disconnectedCallback();
-    this.work?.controller.abort();
     this.erasing?.controller.abort();
-    this.stopEngine();
-    this.storeGeneration++;
-    this.session?.close();
-    this.session = undefined;
     this.thumbs.revoke();
-    if (this.exportUrl) URL.revokeObjectURL(this.exportUrl);
-    this.exportUrl = undefined;
+    this.download.revoke();
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -260,10 +219,10 @@ export class FaceAttributeProbe extends LitElement {
       this.fail(new InvalidInputError(`backend is ${JSON.stringify(this.backend)}; expected one of ${BACKEND_CHOICES.join(', ')}`), 'configuration');
       this.backend = 'auto';
     }
-    if (first || changed.has('database')) void this.openStore();
+    if (first || changed.has('database')) void this.workspaces.open();
     const engineProps = ['engineFactory', 'backend', 'modelsUrl', 'ortUrl', 'workerUrl'] as const;
     if (first || engineProps.some((p) => changed.has(p))) {
-      void this.startEngine();
+      void this.engines.start();
     }
   }
 
@@ -290,19 +249,19 @@ export class FaceAttributeProbe extends LitElement {
     if (!work) return undefined;
     const signal = work.controller.signal;
     try {
-      const session = await this.requireSession();
-      const engine = await this.requireEngine();
-      this.setPhase(work, 'Finding faces');
+      const session = await this.workspaces.require();
+      const engine = await this.engines.require();
+      this.busy.setPhase(work, 'Finding faces');
       const { detail: stored, failure } = await session.ingest(engine, list, {
         signal,
         onProgress: (p) => this.progress(work, p),
-        onPhase: (phase) => this.enterPhase(work, phase),
+        onPhase: (phase) => this.busy.enterPhase(work, phase),
       });
       // Cancel pressed after the last photo (while people were grouped) still skips the clustering.
       const detail: ProbeFacesDetail = { ...stored, cancelled: stored.cancelled || signal.aborted };
       // What was stored before a failing chunk is reported before the failure.
       emit(this, 'probe-faces', detail);
-      if (detail.faces > 0) this.emitPeople();
+      if (detail.faces > 0) emit(this, 'probe-people', peopleDetail(session));
       if (failure) throw failure.error;
       // Not awaited: a browser that asks the user (Firefox) would hold the clustering until they answer.
       if (detail.photos > 0) void this.keepStorage(session);
@@ -312,7 +271,7 @@ export class FaceAttributeProbe extends LitElement {
           + (!session.view && session.faces >= MIN_FACES_TO_CLUSTER ? ' Choose Cluster to group them.' : '')
         : undefined;
       if (!detail.cancelled && !session.view && session.faces >= MIN_FACES_TO_CLUSTER) {
-        await this.enterPhase(work, 'Clustering');
+        await this.busy.enterPhase(work, 'Clustering');
         try {
           await session.cluster({ kind: 'all' }, this.k, { signal });
           this.afterClustering('clustered');
@@ -330,7 +289,7 @@ export class FaceAttributeProbe extends LitElement {
       this.fail(error, 'ingest');
       return undefined;
     } finally {
-      this.endWork(work);
+      this.busy.end(work);
     }
   }
 
@@ -349,8 +308,7 @@ export class FaceAttributeProbe extends LitElement {
 
   /** Stops the batch in progress; the photo in flight finishes and everything finished is kept. */
   cancel(): void {
-    this.work?.controller.abort();
-    if (this.work) this.work = { ...this.work, phase: 'Cancelling…' };
+    this.busy.cancel();
   }
 
   /**
@@ -412,9 +370,9 @@ export class FaceAttributeProbe extends LitElement {
     const work = this.beginWork('probe', list.length);
     if (!work) return;
     try {
-      const session = await this.requireSession();
-      const engine = await this.requireEngine();
-      this.setPhase(work, 'Probing faces');
+      const session = await this.workspaces.require();
+      const engine = await this.engines.require();
+      this.busy.setPhase(work, 'Probing faces');
       const result = await session.probe(engine, list, { signal: work.controller.signal, onProgress: (p) => this.progress(work, p) });
       this.thumbs.revoke('probe:');
       this.probeRows = result.faces.map((f, i) => ({ ...f, thumbnail: this.thumbs.url(`probe:${i}`, f.thumbnail) }));
@@ -424,7 +382,7 @@ export class FaceAttributeProbe extends LitElement {
     } catch (error: unknown) {
       this.fail(error, 'probe');
     } finally {
-      this.endWork(work);
+      this.busy.end(work);
     }
   }
 
@@ -434,15 +392,7 @@ export class FaceAttributeProbe extends LitElement {
     await this.act('export', 'Exporting…', async (session) => {
       blob = await session.exportBlob();
       const fileName = `${session.database}-${new Date().toISOString().slice(0, 10)}.fap`;
-      if (this.exportUrl) URL.revokeObjectURL(this.exportUrl);
-      // Kept until the next export or disconnect: revoking right after click() can cut the download short.
-      this.exportUrl = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = this.exportUrl;
-      link.download = fileName;
-      this.renderRoot.appendChild(link);
-      link.click();
-      link.remove();
+      this.download.offer(this.renderRoot, blob, fileName);
       emit(this, 'probe-export', { blob, fileName });
     });
     return blob;
@@ -452,7 +402,8 @@ export class FaceAttributeProbe extends LitElement {
   async importData(file: Blob): Promise<void> {
     await this.act('import', 'Importing…', async (session) => {
       // With the engine known, a file of another model is refused (its vectors would not compare).
-      const added = await session.importBlob(file, this.engineInfo ? { modelId: this.engineInfo.modelId } : {});
+      const info = this.engines.info;
+      const added = await session.importBlob(file, info ? { modelId: info.modelId } : {});
       this.thumbs.revoke();
       emit(this, 'probe-import', added);
       this.afterLoad();
@@ -480,7 +431,7 @@ export class FaceAttributeProbe extends LitElement {
         // The browser cannot withdraw a deletion: it happens once the other tabs close, and the store reopens then.
         this.notice = 'Erasing was cancelled here, but the browser still deletes the data once the other tabs of this page close; '
           + 'this page opens the emptied store then.';
-        void this.openStore();
+        void this.workspaces.open();
         return;
       }
       this.thumbs.revoke();
@@ -499,93 +450,40 @@ export class FaceAttributeProbe extends LitElement {
     this.erasing?.controller.abort();
   }
 
-  // ── Engine and store ─────────────────────────────────────────────────────────────────────────────
+  // ── Engine and workspace (their controllers call these) ──────────────────────────────────────────
 
-  private stopEngine(): void {
-    this.engineGeneration++;
-    const old = this.engine;
-    this.engine = undefined;
-    this.engineInfo = undefined;
-    this.engineStatus = 'off';
-    // A failed start was already reported when it failed; there is nothing to dispose then.
-    old?.then((e) => e.dispose()).catch(() => undefined);
-  }
-
-  private async startEngine(): Promise<void> {
-    this.stopEngine();
-    const generation = this.engineGeneration;
-    this.engineStatus = 'starting';
-    let pending: Promise<FaceEngineClient>;
-    try {
-      pending = this.engineFactory({
+  /** The engine to start, read by the engine controller. */
+  private engineRequest(): { factory: EngineFactory; request: EngineRequest } {
+    return {
+      factory: this.engineFactory,
+      request: {
         workerUrl: absoluteUrl(this.workerUrl, false),
         modelsBaseUrl: absoluteUrl(this.modelsUrl, true),
         ortWasmBaseUrl: absoluteUrl(this.ortUrl, true),
         backend: this.backend,
         attributes: true,
-      });
-    } catch (error: unknown) {
-      pending = Promise.reject(error);
-    }
-    this.engine = pending;
-    try {
-      const engine = await pending;
-      if (generation !== this.engineGeneration) return;
-      this.engineInfo = engine.info;
-      this.engineStatus = 'ready';
-      // The engine's earlier failure is resolved by this start.
-      if (this.error?.during === 'engine') this.error = undefined;
-      const { backend, backendReason, modelId, dimension, detector } = engine.info;
-      emit(this, 'probe-ready', { backend, backendReason, modelId, dimension, detector });
-    } catch (error: unknown) {
-      if (generation !== this.engineGeneration) return;
-      this.engineStatus = 'failed';
-      this.fail(error, 'engine');
-    }
+      },
+    };
   }
 
-  private async requireEngine(): Promise<FaceEngineClient> {
-    if (!this.engine) throw new InvalidInputError('the engine is not running: the element must be connected to a document');
-    return this.engine;
+  /** The engine runs. */
+  private engineReady(info: EngineInfo): void {
+    // The engine's earlier failure is resolved by this start.
+    if (this.error?.during === 'engine') this.error = undefined;
+    emit(this, 'probe-ready', readyDetail(info));
   }
 
-  private async openStore(): Promise<void> {
-    const generation = ++this.storeGeneration;
-    this.session?.close();
-    this.session = undefined;
+  /** The database to open, read by the workspace controller. */
+  private workspaceRequest(): { database: string; preferredRun: string | undefined } {
     this.thumbs.revoke();
-    const opening = (async () => {
-      this.kernel ??= loadKernel();
-      const preferredRun = shownRun(this.database);
-      return Workspace.open(this.database, await this.kernel, preferredRun === undefined ? {} : { preferredRun });
-    })();
-    this.opening = opening;
-    try {
-      const session = await opening;
-      if (generation !== this.storeGeneration) {
-        session.close();
-        return;
-      }
-      this.session = session;
-      this.afterLoad();
-      if (session.problem !== undefined) this.fail(session.problem, 'store');
-      await this.refreshStorage();
-    } catch (error: unknown) {
-      if (generation === this.storeGeneration) this.fail(error, 'store');
-    }
+    return { database: this.database, preferredRun: shownRun(this.database) };
   }
 
-  private async requireSession(): Promise<Workspace> {
-    if (this.session) return this.session;
-    // Opening is under way (it starts when the element connects): wait for it; its failure was shown already.
-    if (!this.opening) throw new InvalidInputError('the photo store is not open: the element must be connected to a document');
-    const generation = this.storeGeneration;
-    const session = await this.opening;
-    await this.updateComplete;
-    if (generation !== this.storeGeneration || !this.session) {
-      throw new InvalidInputError('the photo store was closed or reopened while waiting for it');
-    }
-    return session;
+  /** The workspace opened: show what it holds. */
+  private async workspaceOpened(workspace: Workspace): Promise<void> {
+    this.afterLoad();
+    if (workspace.problem !== undefined) this.fail(workspace.problem, 'store');
+    await this.refreshStorage();
   }
 
   // ── Work, progress and errors ────────────────────────────────────────────────────────────────────
@@ -598,29 +496,11 @@ export class FaceAttributeProbe extends LitElement {
     this.error = undefined;
     this.notice = undefined;
     this.cancelled = false;
-    const phase = this.engineStatus === 'ready' ? 'Starting' : 'Loading the models…';
-    this.work = { kind, controller: new AbortController(), progress: { done: 0, total, faces: 0, failed: 0, name: '' }, phase, counting: true };
-    return this.work;
-  }
-
-  private setPhase(work: Work, phase: string, counting = true): void {
-    if (this.work?.controller === work.controller && !work.controller.signal.aborted) this.work = { ...this.work, phase, counting };
-  }
-
-  /** Shows a phase of work in this thread (no photo count) and lets it paint before that synchronous work. */
-  private async enterPhase(work: Work, phase: string): Promise<void> {
-    this.setPhase(work, phase, false);
-    await nextPaint();
+    return this.busy.begin(kind, total, this.engines.status === 'ready' ? 'Starting' : 'Loading the models…');
   }
 
   private progress(work: Work, progress: ProbeProgressDetail): void {
-    if (this.work?.controller !== work.controller) return;
-    this.work = { ...this.work, progress };
-    emit(this, 'probe-progress', progress);
-  }
-
-  private endWork(work: Work): void {
-    if (this.work?.controller === work.controller) this.work = undefined;
+    if (this.busy.progress(work, progress)) emit(this, 'probe-progress', progress);
   }
 
   /**
@@ -628,27 +508,24 @@ export class FaceAttributeProbe extends LitElement {
    * may overlap (the session runs its operations one at a time); each one is counted until it ends.
    */
   private async act(during: string, label: string, action: (session: Workspace) => Promise<void>, options: { blocking?: boolean } = {}): Promise<void> {
-    const task: Task = { label, blocking: options.blocking ?? true };
     this.error = undefined;
     this.cancelled = false;
-    this.tasks = [...this.tasks, task];
     try {
-      // Let the label paint before a synchronous analysis blocks the page for a moment.
-      await this.updateComplete;
-      await nextPaint();
-      await action(await this.requireSession());
+      // The workspace changes in place (names, runs): the controller's update when the task ends redraws it.
+      await this.busy.track({ label, blocking: options.blocking ?? true }, async () => {
+        // Let the label paint before a synchronous analysis blocks the page for a moment.
+        await this.updateComplete;
+        await nextPaint();
+        await action(await this.workspaces.require());
+      });
     } catch (error: unknown) {
       this.fail(error, during);
-    } finally {
-      this.tasks = this.tasks.filter((t) => t !== task);
-      // The session changed in place (names, runs): its fields are not reactive properties.
-      this.requestUpdate();
     }
   }
 
   /** Whether a batch or a blocking action runs: the controls that start others are disabled meanwhile. */
   private get blocked(): boolean {
-    return this.work !== undefined || this.tasks.some((t) => t.blocking);
+    return this.busy.blocked;
   }
 
   private fail(error: unknown, during: string): void {
@@ -675,7 +552,7 @@ export class FaceAttributeProbe extends LitElement {
     const session = this.session;
     if (!session) return;
     this.mergeSelection = new Set();
-    if (session.faces > 0) this.emitPeople();
+    if (session.faces > 0) emit(this, 'probe-people', peopleDetail(session));
     if (session.view) this.afterClustering('loaded');
   }
 
@@ -685,45 +562,19 @@ export class FaceAttributeProbe extends LitElement {
     this.thumbs.revoke('probe:');
   }
 
-  private emitPeople(): void {
-    const s = this.session as Workspace;
-    emit(this, 'probe-people', { people: s.people.length, alone: s.alone, sizes: s.people.map((p) => p.group.faceIds.length) });
-  }
-
   private afterClustering(reason: ProbeClustersDetail['reason']): void {
     const view = this.session?.view;
     // Probe results belong to the named groups of the clustering they were made with.
     this.clearProbe();
     if (!view) return;
-    const run = view.run;
-    rememberShownRun(this.database, run.id);
-    emit(this, 'probe-clusters', {
-      runId: run.id,
-      scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
-      k: run.k,
-      auto: run.scores.auto === 1,
-      silhouette: run.scores.silhouette ?? null,
-      curve: curveOf(run),
-      sizes: view.members.map((m) => m.length),
-      reason,
-    });
+    rememberShownRun(this.database, view.run.id);
+    emit(this, 'probe-clusters', clustersDetail(view, reason));
     if (this.session && this.session.names.size > 0) this.emitNamed();
   }
 
   private emitNamed(): void {
-    const s = this.session as Workspace;
-    if (!s.view) return;
-    const f = s.figures;
-    const detail: ProbeNamedDetail = {
-      runId: s.view.run.id,
-      names: Object.fromEntries(s.names),
-      groups: s.groups.map((g) => ({ name: g.name, faces: g.faceIds.length })),
-      accuracy: f?.accuracy ?? null,
-      chance: f?.chance ?? null,
-      probeCeiling: f?.probeCeiling ?? null,
-      topDimensions: f?.ranking.slice(0, 10) ?? [],
-    };
-    emit(this, 'probe-named', detail);
+    const detail = this.session ? namedDetail(this.session) : undefined;
+    if (detail) emit(this, 'probe-named', detail);
   }
 
   // ── Rendering ────────────────────────────────────────────────────────────────────────────────────
@@ -741,7 +592,7 @@ export class FaceAttributeProbe extends LitElement {
   private renderApp(): TemplateResult {
     const s = this.session;
     const working = this.work !== undefined;
-    const label = [...new Set(this.tasks.map((t) => t.label))].join(' ') || undefined;
+    const label = this.busy.label;
     return html`
       ${this.renderHeader()}
       ${this.error ? html`<div class="error" role="alert" part="error">
@@ -770,11 +621,11 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   private renderHeader(): TemplateResult {
-    const info = this.engineInfo;
-    const status = this.engineStatus === 'ready' && info
+    const info = this.engines.info;
+    const status = this.engines.status === 'ready' && info
       ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${info.modelId})</span>`
-      : this.engineStatus === 'failed'
-        ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => void this.startEngine()}>Try again</button>`
+      : this.engines.status === 'failed'
+        ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => void this.engines.start()}>Try again</button>`
         : html`Engine: <span class="muted">starting…</span>`;
     return html`<header part="header">
       <div part="backend">${status}</div>

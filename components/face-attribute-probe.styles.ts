@@ -1,0 +1,33 @@
+/**
+ * The styles of `<face-attribute-probe>` itself (its parts have their own): layout of the sections, the
+ * error and notice lines, the clustering controls and the figures.
+ */
+import { css } from 'lit';
+import { baseStyles } from './styles.ts';
+
+/** The element's stylesheet, after the shared base styles. */
+export const faceAttributeProbeStyles = [baseStyles, css`
+    :host { display: block; background: var(--fap-surface, #f3f3f5); padding: var(--fap-gap, 1em); border-radius: var(--fap-radius, 6px); }
+    :host([hidden]) { display: none; }
+    section, header { margin-bottom: var(--fap-gap, 1em); }
+    section { background: var(--fap-bg, #fff); border-radius: var(--fap-radius, 6px); padding: 0.75em; }
+    h2 { font-size: 1.1em; margin: 0 0 0.5em; }
+    header { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center; justify-content: space-between; }
+    .error { border: 1px solid var(--fap-danger, #b3261e); color: var(--fap-danger, #b3261e); background: var(--fap-bg, #fff);
+      border-radius: var(--fap-radius, 6px); padding: 0.5em 0.75em; margin-bottom: var(--fap-gap, 1em); display: flex; gap: 0.75em; align-items: center; }
+    .error p { margin: 0; flex: 1; }
+    .notice { margin: 0.5em 0 0; }
+    form.controls { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: end; margin-bottom: 0.75em; }
+    form.controls label { display: flex; flex-direction: column; gap: 0.2em; font-size: 0.9em; }
+    input[name='k'] { width: 6em; }
+    .galleries { display: grid; gap: 0.75em; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22em), 1fr)); }
+    figure { margin: 0.75em 0 0; }
+    figcaption { font-size: 0.9em; color: var(--fap-muted, #5c5c66); }
+    .views { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+    .views figure { flex: 1 1 18em; max-width: 34em; }
+    .views figure.curve { flex: 0 1 16em; }
+    section[part='named'] figure { max-width: 34em; }
+    dl.figures { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0 0 0.75em; }
+    dt { font-weight: 600; }
+    dd { margin: 0; }
+  `];
