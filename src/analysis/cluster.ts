@@ -20,6 +20,12 @@ export interface ClusterOptions {
   seed?: number;
   /** Lloyd iteration cap per restart. Default: the kernel's (100). */
   maxIterations?: number;
+  /**
+   * With k 'auto': a k whose clustering has a cluster smaller than this is never chosen (a handful of
+   * odd faces is not a group worth showing). Default max(3, ⌈5 % of n⌉). When no k in the range
+   * qualifies, the result is one cluster (k = 1).
+   */
+  minClusterSize?: number;
   /** Rows whose silhouette is averaged (against all rows) when n is larger. Default 2000. */
   silhouetteSampleSize?: number;
   /** Checked between candidate k values. */
@@ -32,6 +38,8 @@ export interface SilhouettePoint {
   /** Mean silhouette coefficient in [−1, 1]. */
   silhouette: number;
   inertia: number;
+  /** Whether every cluster of this k had at least `minClusterSize` rows (only such k are chosen). */
+  eligible: boolean;
 }
 
 /** The chosen clustering. */
@@ -41,9 +49,15 @@ export interface ClusterResult extends KMeansResult {
   silhouetteCurve: SilhouettePoint[] | null;
 }
 
+/** The default smallest cluster an automatic k may offer: max(3, ⌈5 % of n⌉). */
+export function defaultMinClusterSize(n: number): number {
+  return Math.max(3, Math.ceil(0.05 * n));
+}
+
 /**
  * k-means (k-means++ seeding, restarts, lowest inertia kept), with k given or chosen as the
- * highest mean silhouette over `kRange` (ties go to the smaller k).
+ * highest mean silhouette over `kRange` (ties go to the smaller k) among the k whose clusters all
+ * have at least `minClusterSize` rows.
  * @param data n × d, row-major.
  * @throws InvalidInputError for a bad shape, k outside [1, n], or an empty range;
  *   an AbortError when `signal` aborts.
@@ -65,6 +79,8 @@ export function cluster(kernel: Kernel, data: Float32Array, d: number, options: 
   if (!Number.isInteger(min) || min < 2 || max < min) {
     throw new InvalidInputError(`choosing k by silhouette needs 2 ≤ min ≤ max ≤ n − 1 = ${n - 1}; got min ${min}, max ${options.kRange?.max ?? 8}`);
   }
+  const minSize = options.minClusterSize ?? defaultMinClusterSize(n);
+  if (!Number.isInteger(minSize) || minSize < 1) throw new InvalidInputError(`minClusterSize must be a positive integer, got ${minSize}`);
   let best: (KMeansResult & { k: number }) | undefined;
   let bestScore = -Infinity;
   const curve: SilhouettePoint[] = [];
@@ -72,14 +88,20 @@ export function cluster(kernel: Kernel, data: Float32Array, d: number, options: 
     throwIfAborted(options.signal);
     const result = kmeans(kk);
     const silhouette = silhouetteScore(kernel, data, d, result.labels, { seed, sampleSize: options.silhouetteSampleSize ?? 2000 });
-    curve.push({ k: kk, silhouette, inertia: result.inertia });
-    if (silhouette > bestScore) {
+    const eligible = smallestCluster(result.labels, kk) >= minSize;
+    curve.push({ k: kk, silhouette, inertia: result.inertia, eligible });
+    if (eligible && silhouette > bestScore) {
       bestScore = silhouette;
       best = { ...result, k: kk };
     }
   }
-  // min ≤ max guarantees at least one candidate.
-  return { ...(best as KMeansResult & { k: number }), silhouetteCurve: curve };
+  return { ...(best ?? { ...kmeans(1), k: 1 }), silhouetteCurve: curve };
+}
+
+function smallestCluster(labels: ArrayLike<number>, k: number): number {
+  const sizes = new Array<number>(k).fill(0);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i] as number]!++;
+  return Math.min(...sizes);
 }
 
 /** Options for {@link silhouetteScore}. */

@@ -30,6 +30,23 @@ describe('silhouette', () => {
 });
 
 describe('cluster', () => {
+  it('never chooses a k that offers a cluster smaller than max(3, 5 % of the rows)', () => {
+    // Three blobs of 30 and, far from them, a pair of odd rows: the silhouette alone prefers to isolate the pair.
+    const { data: blobs } = gaussianClusters({ k: 3, perCluster: 30, d: 8, spread: 0.1, seed: 4 });
+    const data = new Float32Array(blobs.length + 16);
+    data.set(blobs);
+    for (let j = 0; j < 8; j++) { data[blobs.length + j] = 6 + 0.01 * j; data[blobs.length + 8 + j] = 6 - 0.01 * j; }
+    const free = cluster(kernel, data, 8, { seed: 1, minClusterSize: 1 });
+    const sizes = (labels: ArrayLike<number>, k: number) => Array.from({ length: k }, (_, c) => Array.from(labels).filter((l) => l === c).length);
+    assert.ok(Math.min(...sizes(free.labels, free.k)) < 3, 'without the rule the pair is offered as a cluster');
+    const result = cluster(kernel, data, 8, { seed: 1 });
+    assert.ok(Math.min(...sizes(result.labels, result.k)) >= 5, `k = ${result.k}: every cluster has max(3, ⌈5 % of 92⌉) = 5 rows or more`);
+    assert.ok(result.silhouetteCurve!.some((p) => !p.eligible), 'the curve marks the k that were not eligible');
+    // Too few rows for any split of at least 3 each: one cluster.
+    const tiny = cluster(kernel, Float32Array.from([0, 1, 10, 11, 20]), 1, { seed: 1 });
+    assert.equal(tiny.k, 1);
+  });
+
   it('chooses k = 4 by silhouette on four separated blobs and returns the curve', () => {
     const { data, labels } = gaussianClusters({ k: 4, perCluster: 30, d: 16, spread: 0.1, seed: 3 });
     const result = cluster(kernel, data, 16, { seed: 1 });
