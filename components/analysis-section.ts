@@ -13,7 +13,7 @@ import type { PersonDetail } from './people-panel.ts';
 import type { PhotoFailure } from './events.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import type { Workspace } from '../src/index.ts';
-import type { ThumbnailLookup } from './thumbnails.ts';
+import type { FaceLookup } from './face-thumb.ts';
 import './people-panel.ts';
 import './cluster-gallery.ts';
 import './pca-scatter.ts';
@@ -26,7 +26,8 @@ export interface AnalysisContext {
   blocked: boolean;
   k: number | 'auto';
   mergeSelection: ReadonlySet<number>;
-  thumb: ThumbnailLookup;
+  /** Thumbnails and labels of the faces. */
+  faces: FaceLookup;
   /** The name shown in cluster `c`'s field: a name being saved, else the stored one. */
   nameOf: (cluster: number) => string;
   probeRows: ProbeRow[];
@@ -60,16 +61,18 @@ function renderK(s: Workspace): TemplateResult {
 export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult {
   const view = s.view;
   const run = view?.run;
-  const scope = run?.scope.kind === 'person' ? run.scope.groupId : 'all';
+  // Before any clustering no tile is chosen; the form's default is everyone.
+  const scope = run?.scope.kind === 'person' ? run.scope.groupId : run ? 'all' : '';
+  const personName = (groupId: string): string => s.people.find((p) => p.group.id === groupId)?.group.name ?? 'a person no longer grouped';
   return html`
     <section part="people" aria-labelledby="people-h"><h2 id="people-h">People</h2>
-      <fap-people .people=${s.people} .alone=${s.alone} .selected=${scope} .thumb=${c.thumb} ?disabled=${c.blocked}
+      <fap-people .people=${s.people} .alone=${s.aloneFaces} .selected=${scope} .lookup=${c.faces} ?disabled=${c.blocked}
         @fap-person=${c.onPerson}></fap-people>
     </section>
     <section part="clustering" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters</h2>
       <form class="controls" @submit=${c.onClusterSubmit}>
         <label>Faces <select name="scope">
-          <option value="all" ?selected=${scope === 'all'}>Everyone (${s.faces})</option>
+          <option value="all" ?selected=${scope === 'all' || scope === ''}>Everyone (${s.faces})</option>
           ${s.people.map((p) => html`<option value=${p.group.id} ?selected=${scope === p.group.id}>${p.group.name} (${p.group.faceIds.length})</option>`)}
         </select></label>
         <label>Clusters (k) <input type="number" name="k" min="1" max="50" placeholder="auto"
@@ -77,7 +80,7 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
         <span id="k-hint" class="muted">empty: chosen by silhouette</span>
         <button type="submit" class="primary" ?disabled=${c.blocked || s.faces < MIN_FACES_TO_CLUSTER}>${run ? 'Cluster again' : 'Cluster'}</button>
         ${s.runs.length > 1 ? html`<label>Clustering shown <select name="run" ?disabled=${c.blocked} @change=${c.onRunChange}>
-          ${s.runs.map((r, i) => html`<option value=${r.id} ?selected=${r.id === run?.id}>#${i + 1}: ${r.scope.kind === 'all' ? 'everyone' : 'one person'}, k = ${r.k}</option>`)}
+          ${s.runs.map((r, i) => html`<option value=${r.id} ?selected=${r.id === run?.id}>#${i + 1}: ${r.scope.kind === 'all' ? 'everyone' : personName(r.scope.groupId)}, k = ${r.k}</option>`)}
         </select></label>` : nothing}
         ${view ? html`<button type="button" name="merge" ?disabled=${c.blocked || c.mergeSelection.size < 2}
           @click=${c.onMerge}>Merge selected (${c.mergeSelection.size})</button>` : nothing}
@@ -86,12 +89,12 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
       ${view && run ? html`
         <div class="galleries">
           ${view.members.map((faces, i) => html`<fap-cluster-gallery part="cluster" .cluster=${i} .faces=${faces}
-            .name=${live(c.nameOf(i))} .selected=${c.mergeSelection.has(i)} .thumb=${c.thumb} ?disabled=${c.blocked}
+            .name=${live(c.nameOf(i))} .selected=${c.mergeSelection.has(i)} .lookup=${c.faces} ?disabled=${c.blocked}
             @fap-name=${c.onName} @fap-select=${c.onSelect}></fap-cluster-gallery>`)}
         </div>
         <div class="views">
           <figure part="scatter"><fap-pca-scatter .ids=${view.ids} .labels=${view.labels} .points=${view.points}
-            .explained=${view.explained} .names=${s.names} .k=${run.k} .thumb=${c.thumb}></fap-pca-scatter>
+            .explained=${view.explained} .names=${s.names} .k=${run.k} .lookup=${c.faces}></fap-pca-scatter>
             <figcaption>Every face of this clustering on the first two principal components, coloured by cluster.</figcaption></figure>
           ${renderK(s)}
         </div>

@@ -7,7 +7,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { ThumbnailLookup } from './thumbnails.ts';
+import { NO_FACES, faceThumb, type FaceLookup } from './face-thumb.ts';
 import { baseStyles, colourClass, paletteStyles } from './styles.ts';
 
 /** Detail of `fap-name`. */
@@ -43,7 +43,8 @@ export class FapClusterGallery extends LitElement {
   @property({ type: Boolean }) selected = false;
   /** Disables naming and selecting (while the parent is busy). */
   @property({ type: Boolean }) disabled = false;
-  @property({ attribute: false }) thumb: ThumbnailLookup = () => undefined;
+  /** Thumbnails and labels of the faces. */
+  @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
   /** Thumbnails shown before "Show all". */
   @property({ type: Number }) limit = 40;
   @state() private expanded = false;
@@ -62,10 +63,7 @@ export class FapClusterGallery extends LitElement {
           @change=${this.onSelect}> merge</label>
       </header>
       <ul aria-label="Faces of ${title}, most representative first">
-        ${shown.map((id, i) => {
-          const url = this.thumb(id);
-          return html`<li>${url ? html`<img class="thumb" src=${url} alt="Face ${i + 1} of ${title}" title=${id}>` : nothing}</li>`;
-        })}
+        ${shown.map((id, i) => html`<li>${faceThumb(this, this.lookup, id, `face ${i + 1} of ${title}`)}</li>`)}
       </ul>
       ${this.faces.length > shown.length
         ? html`<button type="button" @click=${() => { this.expanded = true; }}>Show all ${this.faces.length}</button>`

@@ -37,9 +37,12 @@ import { nextPaint } from './paint.ts';
 import { rememberShownRun, shownRun } from './shown-run.ts';
 import type { ImportDetail } from './storage-panel.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
+import type { FaceLookup, OpenFaceDetail } from './face-thumb.ts';
+import type { FaceViewModel } from './face-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
 import './drop-zone.ts';
+import './face-view.ts';
 import './progress-view.ts';
 import './storage-panel.ts';
 
@@ -162,7 +165,12 @@ export class FaceAttributeProbe extends LitElement {
   /** Persistent storage is asked for once per element, after photos were first stored. */
   private persistenceAsked = false;
   private readonly thumbs = new ThumbnailUrls();
-  private readonly thumb = (id: string): string | undefined => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail);
+  private readonly faces: FaceLookup = {
+    thumb: (id) => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail),
+    label: (id) => this.session?.faceLabel(id) ?? id,
+  };
+  /** The face opened in the dialog. */
+  @state() private openedFace: string | undefined;
 
   /** The open workspace (undefined while opening). */
   private get session(): Workspace | undefined {
@@ -190,6 +198,15 @@ export class FaceAttributeProbe extends LitElement {
   /** The engine's backend and model once it runs, else undefined. */
   get engineDetails(): EngineInfo | undefined {
     return this.engines.info;
+  }
+
+  constructor() {
+    super();
+    // A face thumbnail anywhere inside (galleries, people, the scatter plot) asks for its face to open.
+    this.addEventListener('fap-open-face', (event) => {
+      event.stopPropagation();
+      this.openedFace = (event as CustomEvent<OpenFaceDetail>).detail.faceId;
+    });
   }
 
   override connectedCallback(): void {
@@ -594,6 +611,7 @@ export class FaceAttributeProbe extends LitElement {
     const working = this.work !== undefined;
     const label = this.busy.label;
     return html`
+      <fap-face-view .face=${this.openedFaceModel()} @fap-close=${() => { this.openedFace = undefined; }}></fap-face-view>
       ${this.renderHeader()}
       ${this.error ? html`<div class="error" role="alert" part="error">
         <p><strong>${this.error.name}</strong>${this.error.code ? html` (${this.error.code})` : nothing}: ${this.error.message}</p>
@@ -612,12 +630,27 @@ export class FaceAttributeProbe extends LitElement {
       </section>
       ${s && s.faces > 0 ? renderAnalysis(s, this.analysisContext()) : nothing}
       ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
-        <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${this.storageInfo?.usage} .quota=${this.storageInfo?.quota}
+        <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${this.storageInfo?.usage} .quota=${this.storageInfo?.quota} .databaseUsage=${this.storageInfo?.databaseUsage}
           .persisted=${this.storageInfo?.persisted} ?busy=${this.blocked}
           @fap-export=${() => void this.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => void this.importData(e.detail.file)}
           @fap-erase=${() => void this.eraseAll()}></fap-storage-panel>
         ${this.erasing?.blocked ? html`<p class="notice" role="status" part="notice">Erasing… Close the other tabs of this page to finish erasing.
           <button type="button" name="cancel-erase" @click=${() => this.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}`;
+  }
+
+  /** What the face dialog shows for the opened face, or undefined. */
+  private openedFaceModel(): FaceViewModel | undefined {
+    const id = this.openedFace;
+    const face = id === undefined ? undefined : this.session?.collection?.face(id);
+    if (!id || !face) return undefined;
+    return {
+      faceId: id,
+      label: this.faces.label(id),
+      thumb: this.faces.thumb(id),
+      person: this.session?.people.find((p) => p.group.faceIds.includes(id))?.group.name,
+      foundBy: face.foundBy,
+      box: face.box,
+    };
   }
 
   private renderHeader(): TemplateResult {
@@ -642,7 +675,7 @@ export class FaceAttributeProbe extends LitElement {
       blocked: this.blocked,
       k: this.k,
       mergeSelection: this.mergeSelection,
-      thumb: this.thumb,
+      faces: this.faces,
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

@@ -3,9 +3,9 @@
  * person asks for their faces to be clustered (`fap-person` with the group id); "Everyone" clusters all.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { PersonView } from '../src/index.ts';
-import type { ThumbnailLookup } from './thumbnails.ts';
+import { NO_FACES, faceThumb, type FaceLookup } from './face-thumb.ts';
 import { baseStyles } from './styles.ts';
 
 /** Detail of `fap-person`: the person's identity-group id, or 'all'. */
@@ -22,14 +22,18 @@ export class FapPeople extends LitElement {
     button.person { display: flex; flex-direction: column; align-items: center; gap: 0.25em; padding: 0.4em; }
     button[aria-pressed='true'] { border-color: var(--fap-accent, #2255cc); box-shadow: 0 0 0 2px var(--fap-accent, #2255cc); }
     .everyone { height: var(--fap-thumb-size, 56px); display: grid; place-items: center; }
+    ul.alone { gap: 0.25em; }
   `];
 
   @property({ attribute: false }) people: PersonView[] = [];
-  /** Faces that belong to no person (seen once). */
-  @property({ type: Number }) alone = 0;
-  /** The group whose faces the current clustering covers ('all' for everyone). */
-  @property() selected = 'all';
-  @property({ attribute: false }) thumb: ThumbnailLookup = () => undefined;
+  /** Ids of the faces that belong to no person (seen once). */
+  @property({ attribute: false }) alone: string[] = [];
+  /** The group whose faces the current clustering covers ('all' for everyone, '' before any clustering). */
+  @property() selected = '';
+  /** Thumbnails and labels of the faces. */
+  @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
+  /** Whether the faces seen once are shown. */
+  @state() private showAlone = false;
   /** Most people shown before "Show all". */
   @property({ type: Number }) limit = 24;
   @property({ type: Boolean }) expanded = false;
@@ -41,7 +45,7 @@ export class FapPeople extends LitElement {
     return html`
       <p class="muted">
         ${this.people.length} ${this.people.length === 1 ? 'person' : 'people'} seen more than once;
-        ${this.alone} ${this.alone === 1 ? 'face' : 'faces'} seen once. Choose a person to cluster only their faces.
+        ${this.alone.length} ${this.alone.length === 1 ? 'face' : 'faces'} seen once. Choose a person to cluster only their faces.
       </p>
       <ul>
         <li><button type="button" class="person" aria-pressed=${this.selected === 'all' ? 'true' : 'false'} ?disabled=${this.disabled}
@@ -52,14 +56,23 @@ export class FapPeople extends LitElement {
             ${this.thumbImage(p)}
             <span>${p.group.name} · ${p.group.faceIds.length}</span>
           </button></li>`)}
+        ${this.alone.length ? html`<li><button type="button" class="person" name="alone" aria-expanded=${this.showAlone ? 'true' : 'false'}
+          aria-controls="alone" @click=${() => { this.showAlone = !this.showAlone; }}>
+          ${this.thumbOf(this.alone[0] as string)}<span>Seen once · ${this.alone.length}</span></button></li>` : nothing}
       </ul>
+      ${this.showAlone ? html`<ul class="alone" id="alone" aria-label="Faces seen once">
+        ${this.alone.map((id) => html`<li>${faceThumb(this, this.lookup, id, 'seen once')}</li>`)}</ul>` : nothing}
       ${this.people.length > shown.length
         ? html`<button type="button" @click=${() => { this.expanded = true; }}>Show all ${this.people.length} people</button>`
         : nothing}`;
   }
 
   private thumbImage(p: PersonView) {
-    const url = this.thumb(p.representative);
+    return this.thumbOf(p.representative);
+  }
+
+  private thumbOf(faceId: string) {
+    const url = this.lookup.thumb(faceId);
     return url ? html`<img class="thumb" src=${url} alt="">` : html`<span class="everyone">?</span>`;
   }
 

@@ -28,25 +28,33 @@ export class FapStoragePanel extends LitElement {
   /** Bytes used by this origin, when the browser says. */
   @property({ attribute: false }) usage: number | undefined;
   @property({ attribute: false }) quota: number | undefined;
+  /** Bytes of `usage` held by the database, where the browser says. */
+  @property({ attribute: false }) databaseUsage: number | undefined;
   @property({ attribute: false }) persisted: boolean | undefined;
   @property({ type: Boolean }) busy = false;
   @state() private confirming = false;
 
   override render() {
     const known = this.usage !== undefined && this.quota !== undefined && this.quota > 0;
+    const empty = this.photos === 0 && this.faces === 0;
+    // The site's usage includes the app's own offline copy (models, runtime): where the browser breaks it
+    // down, the photos' share is said apart, so an emptied store does not seem to keep megabytes.
+    const other = this.databaseUsage !== undefined && this.usage !== undefined ? Math.max(0, this.usage - this.databaseUsage) : undefined;
     return html`
       <p>
-        ${this.photos} ${this.photos === 1 ? 'photo' : 'photos'} and ${this.faces} ${this.faces === 1 ? 'face' : 'faces'}
-        kept in this browser only. Storage used: <span class="usage">${bytes(this.usage)}</span> of ${bytes(this.quota)}
-        ${known ? html`<meter min="0" max=${this.quota as number} value=${this.usage as number} aria-label="Storage used"></meter>` : nothing}
+        ${empty ? 'Nothing is kept yet.' : html`${this.photos} ${this.photos === 1 ? 'photo' : 'photos'} and ${this.faces} ${this.faces === 1 ? 'face' : 'faces'}
+        kept in this browser only.`}
+        ${known ? html`This site uses <span class="usage">${bytes(this.usage)}</span> of the ${bytes(this.quota)} the browser allows it${other !== undefined
+          ? html` (photos and faces: ${bytes(this.databaseUsage)}; the app's offline copy and other site data: ${bytes(other)})` : nothing}.
+          <meter min="0" max=${this.quota as number} value=${this.usage as number} aria-label="Storage used"></meter>` : nothing}
         <span class="muted">${this.persisted === true ? '(persistent)' : this.persisted === false ? '(may be cleared under storage pressure)' : ''}</span>
       </p>
       <div class="actions">
-        <button type="button" ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CustomEvent('fap-export'))}>Export</button>
+        <button type="button" name="export" ?disabled=${this.busy || empty} @click=${() => this.dispatchEvent(new CustomEvent('fap-export'))}>Export</button>
         <button type="button" ?disabled=${this.busy} @click=${this.pickImport}>Import…</button>
         <input class="visually-hidden" tabindex="-1" aria-hidden="true" type="file" name="import" accept=".fap,application/octet-stream"
           @change=${this.onImport}>
-        ${this.confirming ? nothing : html`<button type="button" class="danger" name="erase" ?disabled=${this.busy}
+        ${this.confirming ? nothing : html`<button type="button" class="danger" name="erase" ?disabled=${this.busy || empty}
           @click=${() => { this.confirming = true; }}>Erase all</button>`}
       </div>
       ${this.confirming ? html`

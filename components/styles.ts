@@ -38,25 +38,31 @@ export const baseStyles = css`
     position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
     overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
   }
-  img.thumb {
+  img.thumb, span.thumb {
     width: var(--fap-thumb-size, 56px); height: var(--fap-thumb-size, 56px);
     border-radius: calc(var(--fap-radius, 6px) / 2); object-fit: cover; display: block;
     background: var(--fap-surface, #f3f3f5);
   }
+  button.face { padding: 0; border: 2px solid transparent; background: none; border-radius: var(--fap-radius, 6px); cursor: zoom-in; }
+  button.face:hover { border-color: var(--fap-accent, #2255cc); }
 `;
 
-/** Cluster colours for SVG fills and swatches: classes c0 … c9. */
+/**
+ * Cluster colours for SVG fills and swatches: classes c0 … c9. The first eight are Okabe and Ito's
+ * colour-blind-safe palette; charts also draw each cluster with its own shape, so no one has to tell
+ * clusters apart by colour alone.
+ */
 export const paletteStyles = css`
-  .c0 { --c: var(--fap-cluster-0, #4e79a7); }
-  .c1 { --c: var(--fap-cluster-1, #f28e2b); }
-  .c2 { --c: var(--fap-cluster-2, #e15759); }
-  .c3 { --c: var(--fap-cluster-3, #76b7b2); }
-  .c4 { --c: var(--fap-cluster-4, #59a14f); }
-  .c5 { --c: var(--fap-cluster-5, #edc948); }
-  .c6 { --c: var(--fap-cluster-6, #b07aa1); }
-  .c7 { --c: var(--fap-cluster-7, #ff9da7); }
-  .c8 { --c: var(--fap-cluster-8, #9c755f); }
-  .c9 { --c: var(--fap-cluster-9, #bab0ac); }
+  .c0 { --c: var(--fap-cluster-0, #0072b2); }
+  .c1 { --c: var(--fap-cluster-1, #e69f00); }
+  .c2 { --c: var(--fap-cluster-2, #009e73); }
+  .c3 { --c: var(--fap-cluster-3, #cc79a7); }
+  .c4 { --c: var(--fap-cluster-4, #56b4e9); }
+  .c5 { --c: var(--fap-cluster-5, #d55e00); }
+  .c6 { --c: var(--fap-cluster-6, #f0e442); }
+  .c7 { --c: var(--fap-cluster-7, #000000); }
+  .c8 { --c: var(--fap-cluster-8, #999999); }
+  .c9 { --c: var(--fap-cluster-9, #882255); }
 `;
 
 /** The palette class of cluster `i`. */

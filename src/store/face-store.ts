@@ -63,6 +63,11 @@ export interface StorageEstimateResult {
   usage: number | undefined;
   /** Bytes this origin may use. */
   quota: number | undefined;
+  /**
+   * Bytes of `usage` held by IndexedDB (this store and any other database of the origin), where the
+   * browser breaks usage down (Chromium's usageDetails); the rest is e.g. the app's offline cache.
+   */
+  databaseUsage?: number | undefined;
   /** Whether storage is persistent (not evicted under pressure). */
   persisted: boolean | undefined;
 }
@@ -419,7 +424,8 @@ export class FaceStore {
     const storage = (globalThis as { navigator?: { storage?: Partial<StorageManager> } }).navigator?.storage;
     const estimate = storage?.estimate ? await storage.estimate() : undefined;
     const persisted = storage?.persisted ? await storage.persisted() : undefined;
-    return { usage: estimate?.usage, quota: estimate?.quota, persisted };
+    const details = (estimate as { usageDetails?: { indexedDB?: number } } | undefined)?.usageDetails;
+    return { usage: estimate?.usage, quota: estimate?.quota, databaseUsage: details?.indexedDB, persisted };
   }
 
   /**

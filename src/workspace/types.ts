@@ -68,6 +68,8 @@ export interface StorageSummary {
   usage: number | undefined;
   quota: number | undefined;
   persisted: boolean | undefined;
+  /** Bytes of `usage` held by IndexedDB, where the browser says (Chromium). */
+  databaseUsage?: number | undefined;
   photos: number;
   faces: number;
 }

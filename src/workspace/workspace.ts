@@ -104,6 +104,8 @@ export class Workspace {
    * or computed), or undefined. The session stays usable: Export, Import and Erase still work.
    */
   problem: unknown;
+  /** File name of each stored photo, by content hash. */
+  private photoNames = new Map<string, string>();
   private unstored: PhotoFailure[] = [];
   /** Hashes of the photos stored as failures. */
   private storedFailures = new Set<string>();
@@ -136,6 +138,23 @@ export class Workspace {
   /** Faces in the collection. */
   get faces(): number {
     return this.collection?.size ?? 0;
+  }
+
+  /**
+   * What a person calls a face: its photo's file name, with the face's number when the photo holds several.
+   * Unknown ids give the id itself.
+   */
+  faceLabel(faceId: string): string {
+    const face = this.collection?.face(faceId);
+    if (!face) return faceId;
+    const name = this.photoNames.get(face.photoHash) ?? 'a photo';
+    return face.index > 0 ? `${name} (face ${face.index + 1})` : name;
+  }
+
+  /** Ids of the faces in no person group (seen once), in collection order. */
+  get aloneFaces(): string[] {
+    const grouped = new Set(this.people.flatMap((p) => p.group.faceIds));
+    return (this.collection?.faces ?? []).filter((f) => !grouped.has(f.id)).map((f) => f.id);
   }
 
   /** Faces in no person group. */
@@ -194,7 +213,9 @@ export class Workspace {
   }
 
   private async listStoredFailures(): Promise<PhotoFailure[]> {
-    const failed = (await this.store.listPhotos()).filter((p) => p.error !== undefined);
+    const photos = await this.store.listPhotos();
+    this.photoNames = new Map(photos.map((p) => [p.hash, p.name]));
+    const failed = photos.filter((p) => p.error !== undefined);
     this.storedFailures = new Set(failed.map((p) => p.hash));
     return failed.map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
   }

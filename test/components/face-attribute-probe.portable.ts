@@ -208,7 +208,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
     await settled(m.el);
     assert.equal(deepQueryAll(m.el, 'fap-cluster-gallery').length, 3);
     for (const letter of ['a', 'b', 'c']) clusterOf(m, letter);
-    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> circle').length, 12);
+    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> .point').length, 12);
     assert.equal(deepQueryAll(m.el, 'fap-silhouette-curve >> circle').length, 7);
     assert.equal(deepQueryAll(m.el, 'fap-cluster-gallery >> img.thumb').length, 12);
     assert.equal(deepQueryAll(m.el, 'fap-people >> button.person').length, 4, 'Everyone and three people');
@@ -226,9 +226,47 @@ describe('<face-attribute-probe> with a fake engine', () => {
     plot.focus();
     plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
     await settled(m.el);
-    assert.match(deepText(m.el), /Face \d of 6: cluster \d/);
-    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> circle.active').length, 1);
+    assert.match(deepText(m.el), /[abc]-\d\.jpg: cluster \d/, 'the face is announced by its photo name');
+    assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> .point.active').length, 1);
     assert.ok(deepQuery(m.el, 'fap-pca-scatter >> .tip image'), 'the face is shown');
+    plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await settled(m.el);
+    const dialog = deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog');
+    assert.ok(dialog?.open, 'Enter opens the face');
+    assert.match(dialog.textContent ?? '', /[abc]-\d\.jpg/);
+  });
+
+  it('opens a face from a gallery with its photo name, and shows the faces seen once', T, async () => {
+    m = await mount();
+    await m.el.addFiles([...groups(2), photo('d-1.jpg')]);
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const thumbs = deepQueryAll<HTMLButtonElement>(m.el, 'fap-cluster-gallery >> button.face');
+    assert.ok(thumbs.length >= 6, 'every face is a button');
+    assert.match(thumbs[0]!.getAttribute('aria-label') ?? '', /^[abcd]-\d\.jpg, face 1 of cluster \d$/i, 'labelled by its photo name');
+    thumbs[0]!.click();
+    await settled(m.el);
+    const dialog = deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog');
+    assert.ok(dialog?.open);
+    assert.match(dialog.textContent ?? '', /found by the face detector/);
+    deepQuery<HTMLButtonElement>(m.el, 'fap-face-view >> button[name="close"]')!.click();
+    await settled(m.el);
+    assert.equal(dialog.open, false);
+    const alone = deepQuery<HTMLButtonElement>(m.el, 'fap-people >> button[name="alone"]');
+    assert.ok(alone, 'a tile for the faces seen once');
+    assert.match(alone.textContent ?? '', /Seen once · 1/);
+    alone.click();
+    await settled(m.el);
+    assert.equal(deepQueryAll(m.el, 'fap-people >> ul.alone button.face').length, 1);
+  });
+
+  it('chooses no person tile before anything is clustered', T, async () => {
+    m = await mount();
+    await m.el.addFiles([photo('a-1.jpg'), photo('a-2.jpg')]);
+    await untilState(m.el, 'ready');
+    await settled(m.el);
+    assert.ok(deepQueryAll(m.el, 'fap-people >> button.person').length >= 2, 'people are shown');
+    assert.equal(deepQueryAll(m.el, 'fap-people >> button[aria-pressed="true"]').length, 0);
   });
 
   it('clusters one person\'s faces when that person is chosen', T, async () => {
@@ -371,7 +409,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
 
   it('exports, erases with confirmation, and imports back', T, async () => {
     m = await mount();
-    await m.el.addFiles(groups(2));
+    await m.el.addFiles(groups(3));
     await untilState(m.el, 'clustered');
     const exported = nextEvent(m.el, 'probe-export');
     const blob = await m.el.exportData();
@@ -389,7 +427,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
     const imported = nextEvent(m.el, 'probe-import');
     const loaded = nextEvent(m.el, 'probe-clusters', (e) => e.detail.reason === 'loaded');
     await m.el.importData(blob);
-    assert.deepEqual((await imported).detail, { photos: 6, faces: 6 });
+    assert.deepEqual((await imported).detail, { photos: 9, faces: 9 });
     assert.equal((await loaded).detail.k, 3);
     await untilState(m.el, 'clustered');
   });

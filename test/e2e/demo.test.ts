@@ -120,7 +120,7 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
     assert.ok(faces >= photos.length, `every photo has a face: ${faces} faces in ${photos.length} photos`);
     const galleries = page.locator('face-attribute-probe fap-cluster-gallery');
     assert.ok((await galleries.count()) >= 2, 'at least two clusters are shown');
-    assert.equal(await page.locator('face-attribute-probe fap-pca-scatter circle').count(), faces, 'one point per face');
+    assert.equal(await page.locator('face-attribute-probe fap-pca-scatter .point').count(), faces, 'one point per face');
     assert.ok((await page.locator('face-attribute-probe fap-people button.person').count()) >= 2, 'people are shown (everyone + at least one person)');
     mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test-results', 'e2e-clustered.png'), fullPage: true });
@@ -154,6 +154,11 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
     await waitForState(page, 'empty', 30_000);
     await page.reload();
     await waitForState(page, 'empty', 30_000);
+    const emptied = (await page.locator('face-attribute-probe fap-storage-panel p').first().textContent())?.replace(/\s+/g, ' ') ?? '';
+    assert.match(emptied, /Nothing is kept yet/, `the emptied store says so: ${emptied}`);
+    assert.doesNotMatch(emptied, /unknown/, 'no "unknown of unknown"');
+    assert.equal(await page.locator('face-attribute-probe button[name="export"]').isDisabled(), true, 'nothing to export');
+    assert.equal(await page.locator('face-attribute-probe button[name="erase"]').isDisabled(), true, 'nothing to erase');
 
     assert.deepEqual(seen.offOrigin, [], 'no request left the origin');
     // onnxruntime's thread workers load its own ort-wasm-simd-threaded.mjs, never the worker bundle again.
