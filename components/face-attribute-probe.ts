@@ -701,7 +701,7 @@ export class FaceAttributeProbe extends LitElement {
       runId: run.id,
       scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
       k: run.k,
-      auto: run.scores.auto === 1,
+      auto: run.kChoice.kind === 'auto',
       silhouette: run.scores.silhouette ?? null,
       curve: curveOf(run),
       sizes: view.members.map((m) => m.length),

@@ -2,7 +2,7 @@
  * Turns one chunk of engine outcomes into the store batch that records it: photos with their faces and
  * vectors, failed photos as photo records carrying their error, each photo once per drop.
  */
-import type { EngineInfo, FaceBatch, FaceRecord, ImageOutcome, PhotoRecord } from '../src/index.ts';
+import { faceId, type EngineInfo, type FaceBatch, type FaceRecord, type ImageOutcome, type PhotoRecord } from '../src/index.ts';
 import type { PhotoFailure } from './events.ts';
 
 /** A failed outcome as the element lists it. */
@@ -62,7 +62,7 @@ export function toBatch(
       continue;
     }
     if (storedFailures.has(o.hash)) out.replaced.push(o.hash);
-    const ids = o.faces.map((f) => `${o.hash}:${f.index}`);
+    const ids = o.faces.map((f) => faceId(o.hash, f.modelId, f.index));
     photos.push({ hash: o.hash, name: o.name, size: o.size, type: `image/${o.format}`, addedAt: now, width: o.width, height: o.height, faceIds: ids });
     o.faces.forEach((f, i) => {
       const id = ids[i] as string;

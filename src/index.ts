@@ -16,6 +16,7 @@ export {
   isContentHash,
   DB_VERSION,
   StorageFailure,
+  faceId,
 } from './store/index.ts';
 export type {
   AddBatchOptions,

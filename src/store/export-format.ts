@@ -1,11 +1,12 @@
 /**
  * The export file: one model's embeddings plus the photos, faces and analyses that go with them.
  *
- * Layout (version 1). All integers are unsigned 32-bit little-endian; offsets in bytes.
+ * Layout (version 2; version 1 had the same layout with face ids `${photoHash}:${index}` and a run's
+ * k choice in its scores, and is still read). All integers are unsigned 32-bit little-endian; offsets in bytes.
  *
  *   offset  size    field
  *   0       8       magic: ASCII "FAPSTORE"
- *   8       4       format version = 1
+ *   8       4       format version = 2
  *   12      4       header length H = 64 + m + padding to a multiple of 4 + 4
  *   16      4       embedding dimension d (0 only when n = 0)
  *   20      4       vector count n
@@ -39,6 +40,7 @@
 import { InvalidInputError } from '../errors.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { crc32, crc32Update } from './crc32.ts';
+import { upgradeV1Records } from './legacy.ts';
 import type { ClusterName, ClusterRun, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
 import {
   MAX_DIMENSION,
@@ -52,8 +54,10 @@ import {
 
 /** The file's first 8 bytes. */
 export const EXPORT_MAGIC = 'FAPSTORE';
-/** The format version this build writes and reads. */
-export const EXPORT_VERSION = 1;
+/** The format version this build writes; it reads this one and {@link OLDEST_EXPORT_VERSION} onwards. */
+export const EXPORT_VERSION = 2;
+/** The oldest format version still read (its records are upgraded on import). */
+export const OLDEST_EXPORT_VERSION = 1;
 /** Bytes of the fixed part of the header (before the model id). */
 export const FIXED_HEADER_BYTES = 64;
 const MAX_MODEL_ID_BYTES = 1024;
@@ -167,6 +171,7 @@ export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Header fields, after the header's own checks. */
 interface Header {
+  version: number;
   length: number;
   dimension: number;
   vectors: number;
@@ -188,8 +193,8 @@ function readHeader(bytes: Uint8Array): Header {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (offset: number): number => view.getUint32(offset, true);
   const version = u32(8);
-  if (version !== EXPORT_VERSION) {
-    refuse(ImportFailure.UnsupportedVersion, `its format version is ${version}; this app reads version ${EXPORT_VERSION}`, { version });
+  if (version < OLDEST_EXPORT_VERSION || version > EXPORT_VERSION) {
+    refuse(ImportFailure.UnsupportedVersion, `its format version is ${version}; this app reads versions ${OLDEST_EXPORT_VERSION} to ${EXPORT_VERSION}`, { version });
   }
   const length = u32(12);
   const idLength = u32(60);
@@ -211,6 +216,7 @@ function readHeader(bytes: Uint8Array): Header {
     return refuse(ImportFailure.Malformed, 'its model id is not valid UTF-8');
   }
   return {
+    version,
     length,
     dimension: u32(16),
     vectors: u32(20),
@@ -277,7 +283,8 @@ export function decodeExport(bytes: Uint8Array, expect: { modelId?: string; dime
   if (crc32(embeddingView) !== h.embeddingsCrc) refuse(ImportFailure.ChecksumMismatch, 'the embeddings section does not match its checksum (corrupted)');
   let records: ExportRecords;
   try {
-    records = checkRecords(decodeValue(recordBytes), h);
+    const decoded = decodeValue(recordBytes);
+    records = checkRecords(h.version === 1 ? upgradeV1Records(decoded, h.modelId) : decoded, h);
   } catch (error) {
     // Record validators and the codec word their messages for any caller; say that this is an import.
     if (error instanceof InvalidInputError && !error.message.startsWith('Cannot import')) {

@@ -49,9 +49,16 @@ export interface AddBatchOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-/** What a batch wrote. Photos already stored (same content hash) are skipped with their faces and vectors. */
+/**
+ * What a batch wrote. A photo already stored (same content hash) is skipped with its faces and vectors,
+ * unless it holds no face of the batch's model for it: then it gains those faces and vectors (extended).
+ */
 export interface BatchResult {
+  /** Photos stored for the first time. */
   addedPhotos: string[];
+  /** Stored photos that gained the faces (and vectors) of a model they had no faces of. */
+  extendedPhotos: string[];
+  /** Stored photos left as they were, with the batch's faces and vectors for them. */
   skippedPhotos: string[];
   faces: number;
   embeddings: number;
@@ -146,13 +153,36 @@ export class FaceStore {
     const photos = [...new Map(batch.photos.map((p) => [p.hash, p])).values()];
     return runWrite(this.conn(), ['photos', 'faces', 'embeddings', 'models'], 'add the batch', options.signal, async (tx) => {
       const photoStore = tx.objectStore('photos');
-      const existing = await Promise.all(photos.map((p) => photoStore.getKey(p.hash)));
-      const fresh = photos.filter((_, i) => existing[i] === undefined);
-      const freshHashes = new Set(fresh.map((p) => p.hash));
-      const faces = (batch.faces ?? []).filter((f) => freshHashes.has(f.photoHash));
-      const freshFaces = new Set(faces.map((f) => f.id));
-      const embeddings = (batch.embeddings ?? []).map((e) => keepRows(e, freshFaces)).filter((e) => e.faceIds.length > 0);
-      const total = fresh.length + faces.length + embeddings.reduce((n, e) => n + e.faceIds.length, 0);
+      const faceStore = tx.objectStore('faces');
+      const stored = await Promise.all(photos.map((p) => photoStore.get(p.hash)));
+      const storedFaceIds = await Promise.all(stored.map((p) => (p ? faceStore.index('byPhoto').getAllKeys(p.hash) : [])));
+      const fresh: PhotoRecord[] = [];
+      const extended: PhotoRecord[] = [];
+      const skipped: string[] = [];
+      const faces: FaceRecord[] = [];
+      const byPhoto = new Map<string, FaceRecord[]>();
+      for (const f of batch.faces ?? []) byPhoto.set(f.photoHash, [...(byPhoto.get(f.photoHash) ?? []), f]);
+      photos.forEach((photo, i) => {
+        const old = stored[i];
+        const own = byPhoto.get(photo.hash) ?? [];
+        if (!old) {
+          fresh.push(photo);
+          faces.push(...own);
+          return;
+        }
+        // A stored photo gains the faces of a model it has none of (the same photo embedded by another model).
+        const held = storedFaceIds[i] ?? [];
+        const added = old.error === undefined ? own.filter((f) => !held.some((id) => id.startsWith(`${photo.hash}:${f.modelId}:`))) : [];
+        if (added.length === 0) {
+          skipped.push(photo.hash);
+          return;
+        }
+        extended.push({ ...old, faceIds: [...old.faceIds, ...added.map((f) => f.id)] });
+        faces.push(...added);
+      });
+      const written = new Set(faces.map((f) => f.id));
+      const embeddings = (batch.embeddings ?? []).map((e) => keepRows(e, written)).filter((e) => e.faceIds.length > 0);
+      const total = fresh.length + extended.length + faces.length + embeddings.reduce((n, e) => n + e.faceIds.length, 0);
       let done = 0;
       const progress = (items: number): void => {
         done += items;
@@ -163,7 +193,11 @@ export class FaceStore {
         rawPhotos.put(options.keepOriginals ? photo : withoutOriginal(photo));
         progress(1);
       }
-      const rawFaces = unwrap(tx.objectStore('faces'));
+      for (const photo of extended) {
+        rawPhotos.put(photo);
+        progress(1);
+      }
+      const rawFaces = unwrap(faceStore);
       for (const face of faces) {
         rawFaces.put(face);
         progress(1);
@@ -173,7 +207,8 @@ export class FaceStore {
       }
       return {
         addedPhotos: fresh.map((p) => p.hash),
-        skippedPhotos: photos.filter((_, i) => existing[i] !== undefined).map((p) => p.hash),
+        extendedPhotos: extended.map((p) => p.hash),
+        skippedPhotos: skipped,
         faces: faces.length,
         embeddings: embeddings.reduce((n, e) => n + e.faceIds.length, 0),
       };

@@ -58,11 +58,14 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
   data.faces.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   data.runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   data.clusterNames.sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.cluster - b.cluster));
+  // A photo lists the faces of every model it was embedded with; the file holds this model's only.
+  const exported = new Set(data.faces.map((f) => f.id));
+  const photos = data.photos.map((p) => (p.faceIds.every((id) => exported.has(id)) ? p : { ...p, faceIds: p.faceIds.filter((id) => exported.has(id)) }));
   return encodeExport(
     modelId,
     data.model?.dimension ?? 0,
     {
-      photos: data.photos,
+      photos,
       faces: data.faces,
       runs: data.runs,
       clusterNames: data.clusterNames,

@@ -2,6 +2,7 @@
  * Seeded test records for the store tests (portable: no Node APIs, also bundled for Chromium).
  */
 import { crc32 } from '../../src/store/crc32.ts';
+import { faceId } from '../../src/store/types.ts';
 import type {
   ClusterRun,
   EmbeddingBatch,
@@ -47,7 +48,7 @@ export function makeBatch(spec: BatchSpec): FaceBatch & { embeddings: EmbeddingB
   const faces: FaceRecord[] = [];
   for (let p = 0; p < spec.photos; p++) {
     const hash = fakeHash(random);
-    const faceIds = Array.from({ length: spec.facesPerPhoto }, (_, i) => `${hash}:${i}`);
+    const faceIds = Array.from({ length: spec.facesPerPhoto }, (_, i) => faceId(hash, modelId, i));
     photos.push({
       hash,
       name: `photo-${spec.seed}-${p}.jpg`,
@@ -97,6 +98,7 @@ export function makeRun(id: string, faceIds: string[], k: number, dimension: num
     faceIds,
     labels: Int32Array.from(faceIds, (_, i) => i % k),
     centroids: Float32Array.from({ length: k * dimension }, () => random()),
+    kChoice: { kind: 'set' },
     scores: { inertia: 12.5, silhouette: 0.25 },
   };
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidInputError, StorageError } from '../../src/errors.ts';
-import { DB_VERSION, FaceStore, ImportFailure, StorageFailure, hashBytes, type FaceBatch } from '../../src/store/index.ts';
+import { DB_VERSION, EXPORT_VERSION, FaceStore, ImportFailure, StorageFailure, hashBytes, type FaceBatch } from '../../src/store/index.ts';
 import {
   Header,
   concat,
@@ -82,7 +82,7 @@ describe('FaceStore: batches', () => {
   it('writes photos, faces and vectors and reads them back exactly; originals only on request', async () => {
     const batch = makeBatch({ seed: 1, photos: 3, facesPerPhoto: 2, dimension: 8, originals: true });
     const result = await store.addBatch(batch);
-    assert.deepEqual(result, { addedPhotos: batch.photos.map((p) => p.hash), skippedPhotos: [], faces: 6, embeddings: 6 });
+    assert.deepEqual(result, { addedPhotos: batch.photos.map((p) => p.hash), extendedPhotos: [], skippedPhotos: [], faces: 6, embeddings: 6 });
     const first = batch.photos[0]!;
     const { original: _dropped, ...withoutOriginal } = first;
     assert.deepEqual(await store.getPhoto(first.hash), withoutOriginal);
@@ -102,7 +102,7 @@ describe('FaceStore: batches', () => {
     const batch = makeBatch({ seed: 3, photos: 2, facesPerPhoto: 1, dimension: 4 });
     await store.addBatch(batch);
     const again = await store.addBatch(batch);
-    assert.deepEqual(again, { addedPhotos: [], skippedPhotos: batch.photos.map((p) => p.hash), faces: 0, embeddings: 0 });
+    assert.deepEqual(again, { addedPhotos: [], extendedPhotos: [], skippedPhotos: batch.photos.map((p) => p.hash), faces: 0, embeddings: 0 });
     assert.equal(await store.countPhotos(), 2);
     assert.equal(await store.countEmbeddings('test-model'), 2);
   });
@@ -325,7 +325,7 @@ describe('FaceStore: export and import', () => {
       ['trailing bytes', (() => { const b = new Uint8Array(good.length + 4); b.set(good); return b.buffer; })(), ImportFailure.Malformed],
       ['wrong magic', (() => { const b = copy(); b[0] = 0x50; return b; })(), ImportFailure.BadMagic],
       ['PNG file', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(80)), ImportFailure.BadMagic],
-      ['newer version', reseal(set(copy(), Header.version, 2)), ImportFailure.UnsupportedVersion],
+      ['newer version', reseal(set(copy(), Header.version, EXPORT_VERSION + 1)), ImportFailure.UnsupportedVersion],
       ['flipped header byte', set(copy(), Header.photos, 4), ImportFailure.ChecksumMismatch],
       ['flipped embedding byte', (() => { const b = copy(); b[e + 5]! ^= 1; return b; })(), ImportFailure.ChecksumMismatch],
       ['flipped record byte', (() => { const b = copy(); b[new DataView(b.buffer).getUint32(Header.length, true) + 30]! ^= 1; return b; })(), ImportFailure.ChecksumMismatch],
@@ -362,12 +362,13 @@ describe('FaceStore: export and import', () => {
     const batch = makeBatch({ seed: 72, photos: 1, facesPerPhoto: 1, dimension: 4 });
     await store.addBatch(batch);
     const bytes = await store.exportToBytes();
-    // Rename the face's model id in place (same length), then reseal the checksums.
-    const text = new TextEncoder().encode('test-model');
+    // Rename the face's modelId property in place (same length), then reseal the checksums: the key
+    // 'modelId' is followed by a string tag (1 byte) and its length (4 bytes).
+    const text = new TextEncoder().encode('modelId');
     const h = new DataView(bytes.buffer).getUint32(Header.length, true);
     const at = bytes.subarray(h).findIndex((_, i, a) => text.every((c, j) => a[i + j] === c));
     assert.ok(at >= 0);
-    bytes[h + at] = 'b'.charCodeAt(0);
+    bytes[h + at + text.length + 5] = 'b'.charCodeAt(0);
     const target = await openExtra();
     await assert.rejects(target.importFromBytes(reseal(bytes)), isError(InvalidInputError, ImportFailure.InvalidRecord));
     assert.equal(await target.countPhotos(), 0);
