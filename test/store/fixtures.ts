@@ -2,6 +2,7 @@
  * Seeded test records for the store tests (portable: no Node APIs, also bundled for Chromium).
  */
 import { crc32 } from '../../src/store/crc32.ts';
+import type { FaceStore } from '../../src/store/face-store.ts';
 import { faceId } from '../../src/store/types.ts';
 import type {
   ClusterRun,
@@ -188,3 +189,26 @@ export function embeddingsOffset(bytes: Uint8Array): number {
   const r = view.getUint32(Header.recordsLength, true);
   return h + r + ((4 - (r % 4)) % 4);
 }
+
+/** Everything in the store, for "unchanged" checks. */
+export async function snapshot(s: FaceStore): Promise<unknown> {
+  const models = await s.models();
+  const embeddings: Record<string, { ids: string[]; vectors: Float32Array }> = {};
+  for (const m of models) {
+    const rows = [];
+    for await (const r of s.streamEmbeddings(m.modelId)) rows.push(r);
+    embeddings[m.modelId] = { ids: rows.flatMap((r) => r.faceIds), vectors: concat(rows.map((r) => r.vectors)) };
+  }
+  const runs = await s.listRuns();
+  return {
+    photos: await s.listPhotos(),
+    faces: await s.listFaces(),
+    models,
+    embeddings,
+    runs,
+    names: await Promise.all(runs.map(async (r) => [...(await s.clusterNames(r.id))])),
+    probes: await s.listProbes(),
+    groups: await s.listIdentityGroups(),
+  };
+}
+

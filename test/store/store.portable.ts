@@ -20,6 +20,7 @@ import {
   makeRun,
   reseal,
   rng,
+  snapshot,
   uniqueName,
 } from './fixtures.ts';
 
@@ -47,28 +48,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const s of [store, ...extra]) await closeAndDelete(s);
 });
-
-/** Everything in the store, for "unchanged" checks. */
-async function snapshot(s: FaceStore): Promise<unknown> {
-  const models = await s.models();
-  const embeddings: Record<string, { ids: string[]; vectors: Float32Array }> = {};
-  for (const m of models) {
-    const rows = [];
-    for await (const r of s.streamEmbeddings(m.modelId)) rows.push(r);
-    embeddings[m.modelId] = { ids: rows.flatMap((r) => r.faceIds), vectors: concat(rows.map((r) => r.vectors)) };
-  }
-  const runs = await s.listRuns();
-  return {
-    photos: await s.listPhotos(),
-    faces: await s.listFaces(),
-    models,
-    embeddings,
-    runs,
-    names: await Promise.all(runs.map(async (r) => [...(await s.clusterNames(r.id))])),
-    probes: await s.listProbes(),
-    groups: await s.listIdentityGroups(),
-  };
-}
 
 function isError(kind: typeof InvalidInputError | typeof StorageError, reason?: string) {
   return (error: unknown): boolean => {

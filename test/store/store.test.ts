@@ -10,6 +10,7 @@ import { FaceStore, StorageFailure } from '../../src/store/index.ts';
 import { deleteDatabase, makeBatch, uniqueName } from './fixtures.ts';
 import './store.portable.ts';
 import './migrate.portable.ts';
+import './compound.portable.ts';
 
 describe('FaceStore in Node: quota', () => {
   let store: FaceStore;
