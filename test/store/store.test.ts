@@ -11,6 +11,7 @@ import { deleteDatabase, makeBatch, uniqueName } from './fixtures.ts';
 import './store.portable.ts';
 import './migrate.portable.ts';
 import './compound.portable.ts';
+import './import-hostile.portable.ts';
 
 describe('FaceStore in Node: quota', () => {
   let store: FaceStore;
