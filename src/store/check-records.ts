@@ -1,10 +1,12 @@
 /**
  * The records section of an export file, checked whole before anything is written: every record's
- * shape, keys unique within the file, photos and faces listing each other, runs' centroids of one
+ * shape (as it is decoded), keys unique within the file, photos and faces listing each other, runs' centroids of one
  * dimension, cluster names inside their run's k, vectors only for the file's faces. What needs the store
  * (face ids the file does not hold, photos already stored) is checked by the import's transaction.
  */
+import { decodeLists, type ListSpec } from './codec.ts';
 import { ImportFailure, refuse } from './import-failure.ts';
+import { restrictFaceIds, v1Upgrades } from './legacy.ts';
 import type { ClusterName, ClusterRun, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
 import {
   validateClusterName,
@@ -44,13 +46,6 @@ export interface DeclaredCounts {
   counts: { photos: number; faces: number; runs: number; clusterNames: number; probes: number; identityGroups: number };
 }
 
-function list(records: Record<string, unknown>, key: string, count: number): unknown[] {
-  const value = records[key];
-  if (!Array.isArray(value)) refuse(ImportFailure.Malformed, `its records section has no ${key} list`);
-  if (value.length !== count) refuse(ImportFailure.Malformed, `its header declares ${count} ${key} but the records section holds ${value.length}`);
-  return value;
-}
-
 /** Refuses the second record of `records` with a key already seen. */
 function unique<T>(records: readonly T[], key: (record: T) => string, what: string): void {
   const seen = new Set<string>();
@@ -64,21 +59,41 @@ function unique<T>(records: readonly T[], key: (record: T) => string, what: stri
 const invalid = (message: string): never => refuse(ImportFailure.InvalidRecord, message);
 
 /**
- * Checks a decoded records section against the header.
+ * Decodes and checks an export file's records section against its header: each record's shape as soon as
+ * it is read (see codec.ts's decodeLists), then everything that relates records to each other.
+ * @param version the file's format version (1 is upgraded record by record).
  * @throws InvalidInputError with details.reason an ImportFailure.
  */
-export function checkRecords(value: unknown, h: DeclaredCounts): CheckedRecords {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    refuse(ImportFailure.Malformed, 'its records section is not an object');
+export function readRecords(bytes: Uint8Array, h: DeclaredCounts, version: number): CheckedRecords {
+  const up = version === 1 ? v1Upgrades(h.modelId) : undefined;
+  const spec = <T>(count: number, check: (value: unknown, path: string) => T, name: string, upgrade?: (item: unknown) => unknown): ListSpec => ({
+    count,
+    item: (value, i) => check(upgrade ? upgrade(value) : value, `${name}[${i}]`),
+  });
+  const faceIdItem = (value: unknown, path: string): string => {
+    if (typeof value !== 'string') invalid(`${path} is not a face id`);
+    return value as string;
+  };
+  const lists = decodeLists(bytes, {
+    photos: spec(h.counts.photos, validatePhoto, 'photos', up?.photos),
+    faces: spec(h.counts.faces, validateFace, 'faces', up?.faces),
+    runs: spec(h.counts.runs, validateRun, 'runs', up?.runs),
+    clusterNames: spec(h.counts.clusterNames, validateClusterName, 'clusterNames'),
+    probes: spec(h.counts.probes, validateProbe, 'probes', up?.probes),
+    identityGroups: spec(h.counts.identityGroups, validateIdentityGroup, 'identityGroups', up?.identityGroups),
+    embeddingFaceIds: spec(h.vectors, faceIdItem, 'embeddingFaceIds', up?.embeddingFaceIds),
+  });
+  const records = lists as unknown as ExportRecords;
+  if (up) {
+    const held = new Set(records.faces.map((f) => f.id));
+    records.photos = records.photos.map((p) => restrictFaceIds(p, held));
   }
-  const r = value as Record<string, unknown>;
-  const photos = list(r, 'photos', h.counts.photos).map((p, i) => validatePhoto(p, `photos[${i}]`));
-  const faces = list(r, 'faces', h.counts.faces).map((f, i) => validateFace(f, `faces[${i}]`));
-  const runs = list(r, 'runs', h.counts.runs).map((x, i) => validateRun(x, `runs[${i}]`));
-  const clusterNames = list(r, 'clusterNames', h.counts.clusterNames).map((x, i) => validateClusterName(x, `clusterNames[${i}]`));
-  const probes = list(r, 'probes', h.counts.probes).map((x, i) => validateProbe(x, `probes[${i}]`));
-  const identityGroups = list(r, 'identityGroups', h.counts.identityGroups).map((x, i) => validateIdentityGroup(x, `identityGroups[${i}]`));
-  const embeddingFaceIds = list(r, 'embeddingFaceIds', h.vectors);
+  return checkRecords(records, h);
+}
+
+/** Checks how the records of a file relate to each other (each record's own shape is already checked). */
+function checkRecords(records: ExportRecords, h: DeclaredCounts): CheckedRecords {
+  const { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds } = records;
   unique(photos, (p) => p.hash, 'photos');
   unique(faces, (f) => f.id, 'faces');
   unique(runs, (x) => x.id, 'runs');
@@ -101,9 +116,9 @@ export function checkRecords(value: unknown, h: DeclaredCounts): CheckedRecords 
   });
   const seen = new Set<string>();
   embeddingFaceIds.forEach((id, i) => {
-    if (typeof id !== 'string' || !faceIds.has(id)) invalid(`embeddingFaceIds[${i}] is ${JSON.stringify(id)}, not a face in the file`);
-    if (seen.has(id as string)) invalid(`face ${id as string} has more than one vector`);
-    seen.add(id as string);
+    if (!faceIds.has(id)) invalid(`embeddingFaceIds[${i}] is ${JSON.stringify(id)}, not a face in the file`);
+    if (seen.has(id)) invalid(`face ${id} has more than one vector`);
+    seen.add(id);
   });
 
   let analysisDimension: number | undefined;
@@ -138,5 +153,5 @@ export function checkRecords(value: unknown, h: DeclaredCounts): CheckedRecords 
   runs.forEach((run) => named(run.faceIds));
   probes.forEach((probe) => probe.groups.forEach((g) => named(g.faceIds)));
   identityGroups.forEach((group) => named(group.faceIds));
-  return { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds: embeddingFaceIds as string[], analysisDimension, outsideFaceIds };
+  return { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds, analysisDimension, outsideFaceIds };
 }

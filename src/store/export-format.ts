@@ -38,11 +38,10 @@
  * {@link ImportFailure}.
  */
 import { InvalidInputError } from '../errors.ts';
-import { decodeValue, encodeValue } from './codec.ts';
+import { encodeValue } from './codec.ts';
 import { crc32, crc32Update } from './crc32.ts';
-import { checkRecords, type CheckedRecords, type ExportRecords } from './check-records.ts';
+import { readRecords, type CheckedRecords, type ExportRecords } from './check-records.ts';
 import { ImportFailure, refuse } from './import-failure.ts';
-import { upgradeV1Records } from './legacy.ts';
 import { MAX_DIMENSION } from './validate.ts';
 
 /** The file's first 8 bytes. */
@@ -244,8 +243,7 @@ export function decodeExport(bytes: Uint8Array, expect: { modelId?: string; dime
   if (crc32(embeddingView) !== h.embeddingsCrc) refuse(ImportFailure.ChecksumMismatch, 'the embeddings section does not match its checksum (corrupted)');
   let records: CheckedRecords;
   try {
-    const decoded = decodeValue(recordBytes);
-    records = checkRecords(h.version === 1 ? upgradeV1Records(decoded, h.modelId) : decoded, { modelId: h.modelId, dimension: h.dimension, vectors: h.vectors, counts: h.counts });
+    records = readRecords(recordBytes, { modelId: h.modelId, dimension: h.dimension, vectors: h.vectors, counts: h.counts }, h.version);
   } catch (error) {
     // Record validators and the codec word their messages for any caller; say that this is an import.
     if (error instanceof InvalidInputError && !error.message.startsWith('Cannot import')) {

@@ -43,36 +43,44 @@ type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
+/** The lists of an export file's records section that hold records of format 1. */
+export type V1List = 'photos' | 'faces' | 'runs' | 'probes' | 'identityGroups' | 'embeddingFaceIds';
+
 /**
- * The records section of an export file of format 1 (model `modelId`), in today's shape: face ids keyed by
- * the model, photos listing only the file's faces, runs with a `kChoice`, probes named `probe:<runId>` with
- * their `runId`. Anything not of the expected shape is left as it is for validation to refuse.
+ * Per-item upgrades of an export file of format 1 (model `modelId`) to today's shape, applied as each item
+ * is decoded: face ids keyed by the model, runs with a `kChoice`, probes named `probe:<runId>` (of a run
+ * read before) with their `runId`. Anything not of the expected shape is returned as it is for validation to
+ * refuse. Photos still list every face they had: see {@link restrictFaceIds}.
  */
-export function upgradeV1Records(value: unknown, modelId: string): unknown {
-  if (!isObject(value)) return value;
-  const map = (list: unknown, f: (record: Loose) => Loose): unknown => (Array.isArray(list) ? list.map((r) => (isObject(r) ? f(r) : r)) : list);
+export function v1Upgrades(modelId: string): Record<V1List, (item: unknown) => unknown> {
   const ids = (v: unknown): unknown => (strings(v) ? upgradeFaceIds(v, modelId) : v);
-  const faces = map(value.faces, (f) => ({ ...f, id: typeof f.id === 'string' ? upgradeFaceId(f.id, modelId) : f.id }));
-  const inFile = new Set(Array.isArray(faces) ? faces.map((f) => (isObject(f) ? f.id : undefined)) : []);
-  const runs = map(value.runs, (r) => {
-    const scores = isObject(r.scores) && Object.values(r.scores).every((x) => typeof x === 'number') ? kChoiceFromScores(r.scores as Record<string, number>) : {};
-    return { ...r, faceIds: ids(r.faceIds), ...scores };
-  });
-  const runIds = new Set(Array.isArray(runs) ? runs.map((r) => (isObject(r) ? r.id : undefined)) : []);
+  const runIds = new Set<unknown>();
+  const upgrade = (f: (record: Loose) => Loose) => (item: unknown): unknown => (isObject(item) ? f(item) : item);
   return {
-    ...value,
-    photos: map(value.photos, (p) => ({ ...p, faceIds: strings(p.faceIds) ? upgradeFaceIds(p.faceIds, modelId).filter((id) => inFile.has(id)) : p.faceIds })),
-    faces,
-    runs,
-    probes: map(value.probes, (p) => {
+    photos: upgrade((p) => ({ ...p, faceIds: ids(p.faceIds) })),
+    faces: upgrade((f) => ({ ...f, id: typeof f.id === 'string' ? upgradeFaceId(f.id, modelId) : f.id })),
+    runs: upgrade((r) => {
+      runIds.add(r.id);
+      const scores = isObject(r.scores) && Object.values(r.scores).every((x) => typeof x === 'number') ? kChoiceFromScores(r.scores as Record<string, number>) : {};
+      return { ...r, faceIds: ids(r.faceIds), ...scores };
+    }),
+    probes: upgrade((p) => {
       const runId = typeof p.id === 'string' && p.id.startsWith('probe:') ? p.id.slice(6) : undefined;
       return {
         ...p,
-        groups: map(p.groups, (g) => ({ ...g, faceIds: ids(g.faceIds) })),
+        groups: Array.isArray(p.groups) ? p.groups.map((g: unknown) => (isObject(g) ? { ...g, faceIds: ids(g.faceIds) } : g)) : p.groups,
         ...(p.runId === undefined && runId !== undefined && runIds.has(runId) ? { runId } : {}),
       };
     }),
-    identityGroups: map(value.identityGroups, (g) => ({ ...g, faceIds: ids(g.faceIds) })),
-    embeddingFaceIds: ids(value.embeddingFaceIds),
+    identityGroups: upgrade((g) => ({ ...g, faceIds: ids(g.faceIds) })),
+    embeddingFaceIds: (id) => (typeof id === 'string' ? upgradeFaceId(id, modelId) : id),
   };
+}
+
+/**
+ * Format 1 photos listed the faces of whatever model found them, the file holding one model's: keeps the
+ * ids of faces in `held` (the photo itself when all are).
+ */
+export function restrictFaceIds<T extends { faceIds: string[] }>(photo: T, held: ReadonlySet<string>): T {
+  return photo.faceIds.every((id) => held.has(id)) ? photo : { ...photo, faceIds: photo.faceIds.filter((id) => held.has(id)) };
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
 import { concatParts, decodeExport, encodeExport, type DecodedExport } from '../../src/store/export-format.ts';
 import { FaceStore, ImportFailure, faceId, type PhotoRecord } from '../../src/store/index.ts';
-import { deleteDatabase, makeBatch, makeGroup, makeProbe, makeRun, snapshot, uniqueName } from './fixtures.ts';
+import { bloatedRecordExport, deeplyNestedExport, deleteDatabase, hostileExport, makeBatch, makeGroup, makeProbe, makeRun, snapshot, uniqueName } from './fixtures.ts';
 
 let source: FaceStore;
 let target: FaceStore;
@@ -172,5 +172,20 @@ describe('FaceStore: import refuses hostile records and leaves the store unchang
       f.clusterNames[0]!.cluster = 3;
     });
     await refused(wider, ImportFailure.InvalidRecord, /which this store holds with k = 3/);
+  });
+
+  it('a file of tiny values refused at its first record, and values that would outgrow the file refused by their memory', async () => {
+    await targetData();
+    // 200,000 empty Uint8Arrays where photos belong (1 MB): refused at the first one.
+    await refused(hostileExport(200_000), ImportFailure.InvalidRecord, /photos\[0\] is a Uint8Array/);
+    // The same under a property nobody reads: stepped over without being built.
+    await refused(hostileExport(200_000, 'unread'), ImportFailure.Malformed, /no photos list/);
+    // The same inside a record: the record is built before it is checked, within a memory budget it exceeds.
+    await refused(bloatedRecordExport(200_000), ImportFailure.Malformed, /memory/);
+  });
+
+  it('a record nested 200,000 levels deep, with a clear refusal (not a RangeError)', async () => {
+    await targetData();
+    await refused(deeplyNestedExport(200_000), ImportFailure.Malformed, /nested deeper than 32 levels/);
   });
 });
