@@ -187,6 +187,22 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(concat(rows.map((r) => r.vectors)), concat([v.subarray(0, 6), v.subarray(12)]));
   });
 
+  it('lists photos oldest first with offset and limit', async () => {
+    const batch = makeBatch({ seed: 41, photos: 7, facesPerPhoto: 0, dimension: 2, addedAt: 1000 });
+    // Added in shuffled order: the list follows addedAt, not the order of writing.
+    await store.addBatch({ photos: [...batch.photos.slice(4), ...batch.photos.slice(0, 4)] });
+    const hashes = batch.photos.map((p) => p.hash);
+    const page = async (options: { offset?: number; limit?: number }): Promise<string[]> => (await store.listPhotos(options)).map((p) => p.hash);
+    assert.deepEqual(await page({}), hashes);
+    assert.deepEqual(await page({ offset: 2 }), hashes.slice(2));
+    assert.deepEqual(await page({ limit: 3 }), hashes.slice(0, 3));
+    assert.deepEqual(await page({ offset: 2, limit: 3 }), hashes.slice(2, 5));
+    assert.deepEqual(await page({ offset: 5, limit: 10 }), hashes.slice(5));
+    assert.deepEqual(await page({ offset: 7 }), []);
+    assert.deepEqual(await page({ offset: 100, limit: 1 }), []);
+    assert.deepEqual(await page({ limit: 0 }), []);
+  });
+
   it('streams with an abort signal and through embeddingSource for the kernel', async () => {
     const chunked = await FaceStore.open(uniqueName(), { chunkSize: 2 });
     extra.push(chunked);
@@ -234,6 +250,21 @@ describe('FaceStore: analyses', () => {
     assert.equal(await store.getRun('run-1'), undefined);
     assert.equal((await store.clusterNames('run-1')).size, 0);
     await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(0, 1) }), isError(InvalidInputError));
+  });
+
+  it('refuses a run with a label equal to k (clusters are 0 … k − 1) or below 0, and non-finite centroids', async () => {
+    const ids = makeBatch({ seed: 51, photos: 3, facesPerPhoto: 1, dimension: 4 }).faces.map((f) => f.id);
+    const run = makeRun('run-k', ids, 3, 4);
+    await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(0, 1, 3) }), (e: unknown) => e instanceof InvalidInputError && /labels\[2\]/.test(e.message) && /\[0, 3\)/.test(e.message));
+    await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(-1, 1, 2) }), isError(InvalidInputError));
+    const nan = run.centroids.slice();
+    nan[4] = Number.NaN;
+    await assert.rejects(store.saveRun({ ...run, centroids: nan }), (e: unknown) => e instanceof InvalidInputError && /centroids\[4\]/.test(e.message));
+    await store.saveRun({ ...run, labels: Int32Array.of(0, 1, 2) });
+    assert.deepEqual((await store.listRuns()).map((r) => r.id), ['run-k']);
+    await assert.rejects(store.nameCluster('run-k', 3, 'x'), (e: unknown) => e instanceof InvalidInputError && /0 to 2/.test(e.message));
+    await store.nameCluster('run-k', 2, 'last');
+    assert.deepEqual([...(await store.clusterNames('run-k'))], [[2, 'last']]);
   });
 
   it('saves, lists and deletes probes and identity groups', async () => {
