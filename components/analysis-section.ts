@@ -47,7 +47,7 @@ function renderK(s: Workspace): TemplateResult {
   if (!run) return html``;
   const silhouette = run.scores.silhouette;
   const curve = curveOf(run);
-  if (run.scores.merged === 1) {
+  if (run.kChoice.kind === 'merged') {
     return html`<p class="muted">k = ${run.k} after merging${silhouette === undefined ? '' : `; silhouette ${silhouette.toFixed(3)}`}.</p>`;
   }
   if (curve.length) {

@@ -23,7 +23,7 @@ export function clustersDetail(view: ClusterView, reason: ProbeClustersDetail['r
     runId: run.id,
     scope: run.scope.kind === 'all' ? 'all' : run.scope.groupId,
     k: run.k,
-    auto: run.scores.auto === 1,
+    auto: run.kChoice.kind === 'auto',
     silhouette: run.scores.silhouette ?? null,
     curve: curveOf(run),
     sizes: view.members.map((m) => m.length),

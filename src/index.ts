@@ -17,6 +17,7 @@ export {
   isContentHash,
   DB_VERSION,
   StorageFailure,
+  faceId,
 } from './store/index.ts';
 export type {
   AddBatchOptions,

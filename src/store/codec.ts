@@ -11,8 +11,11 @@
  *   8 Uint8Array · 9 Float32Array · 10 Int32Array · 11 Float64Array: element count, then the raw
  *     little-endian element bytes
  * Anything else (Date, Map, Blob, class instances, functions) is refused when encoding.
- * Decoding checks every length against the bytes that remain and limits nesting, so hostile input
- * fails with a clear error instead of allocating absurd amounts of memory.
+ * Decoding checks every length against the bytes that remain, limits nesting, and charges every value
+ * an estimate of the memory it takes against a budget (by default {@link DEFAULT_BUDGET_FACTOR} × the
+ * input), so hostile input fails with a clear error instead of allocating absurd amounts of memory.
+ * {@link decodeLists} also checks each record as soon as it is decoded, so a file whose first record is
+ * wrong is refused after reading that record, not after building all of them.
  */
 import { InvalidInputError, UnsupportedEnvironmentError } from '../errors.ts';
 
@@ -32,7 +35,21 @@ const Tag = {
 } as const;
 
 /** Deepest nesting accepted (records are a handful of levels deep). */
-const MAX_DEPTH = 32;
+export const MAX_DEPTH = 32;
+
+/**
+ * Decoded values may take at most this many times the encoded bytes (plus {@link BUDGET_SLACK}), by the
+ * estimates below. Real records (thumbnails, landmarks, vectors as typed arrays) take about 1–3×; a file of
+ * tiny values that each cost a JS object (an empty Uint8Array: 5 bytes encoded, ~100 in memory) does not fit.
+ */
+export const DEFAULT_BUDGET_FACTOR = 8;
+const BUDGET_SLACK = 1 << 20;
+
+/** Bytes per element of each typed-array tag. */
+const ELEMENT_BYTES: Partial<Record<number, number>> = { [Tag.Uint8]: 1, [Tag.Float32]: 4, [Tag.Int32]: 4, [Tag.Float64]: 8 };
+
+/** Estimated bytes of memory per decoded value, beyond its payload. */
+const Cost = { scalar: 16, string: 32, array: 32, slot: 8, object: 64, property: 32, typed: 256 } as const;
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -172,15 +189,51 @@ class Decoder {
   private readonly view: DataView;
   private readonly text = new TextDecoder('utf-8', { fatal: true });
 
-  constructor(private readonly bytes: Uint8Array) {
+  private spent = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly budget: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Counts `bytes` of memory against the budget, before they are allocated. */
+  private charge(bytes: number): void {
+    this.spent += bytes;
+    if (this.spent > this.budget) {
+      this.fail(`its values would take more than ${this.budget} bytes of memory, far more than ${this.bytes.length} bytes of records can describe`);
+    }
+  }
+
+  /** Reads a tag that must be `expected`. */
+  expect(expected: number, what: string): void {
+    const tag = this.u8();
+    if (tag !== expected) this.fail(`expected ${what} (tag ${expected}), found tag ${tag}`);
+  }
+
+  /** Reads a count that must be `expected` (a list's length as the header declares it). */
+  count(expected: number, what: string): void {
+    const found = this.u32(`the length of ${what}`);
+    if (found !== expected) this.fail(`${what} holds ${found} records but the header declares ${expected}`);
+    this.charge(Cost.array + Cost.slot * found);
+  }
+
+  /** Reads a property name. */
+  key(): string {
+    return this.stringPayload();
+  }
+
+  /** Reads a u32 length field. */
+  length(what: string): number {
+    return this.u32(what);
   }
 
   get remaining(): number {
     return this.bytes.length - this.offset;
   }
 
-  private fail(message: string): never {
+  fail(message: string): never {
     throw new InvalidInputError(`malformed records at byte ${this.offset}: ${message}`, { details: { reason: 'malformed' } });
   }
 
@@ -210,6 +263,7 @@ class Decoder {
 
   private stringPayload(): string {
     const length = this.u32('a string length');
+    this.charge(Cost.string + 2 * length);
     const data = this.take(length, 'a string');
     try {
       return this.text.decode(data);
@@ -220,12 +274,47 @@ class Decoder {
 
   private typed(elementBytes: number, what: string): ArrayBuffer {
     const count = this.u32(`${what} length`);
+    this.need(count * elementBytes, what);
+    this.charge(Cost.typed + count * elementBytes);
     return this.take(count * elementBytes, what).buffer as ArrayBuffer;
+  }
+
+  /** Steps over one value without building it (bounds and nesting still checked). */
+  skip(depth = 0): void {
+    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    const tag = this.u8();
+    if (tag <= Tag.True) return;
+    if (tag === Tag.Number) {
+      this.need(8, 'a number');
+      this.offset += 8;
+    } else if (tag === Tag.String) {
+      const length = this.u32('a string length');
+      this.need(length, 'a string');
+      this.offset += length;
+    } else if (tag === Tag.Array) {
+      const length = this.u32('an array length');
+      for (let i = 0; i < length; i++) this.skip(depth + 1);
+    } else if (tag === Tag.Object) {
+      const count = this.u32('a property count');
+      for (let i = 0; i < count; i++) {
+        const length = this.u32('a string length');
+        this.need(length, 'a property name');
+        this.offset += length;
+        this.skip(depth + 1);
+      }
+    } else if (tag >= Tag.Uint8 && tag <= Tag.Float64) {
+      const bytes = this.u32('a typed array length') * (ELEMENT_BYTES[tag] as number);
+      this.need(bytes, 'a typed array');
+      this.offset += bytes;
+    } else {
+      this.fail(`unknown tag ${tag}`);
+    }
   }
 
   read(depth = 0): CodecValue {
     if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     const tag = this.u8();
+    if (tag <= Tag.Number) this.charge(Cost.scalar);
     switch (tag) {
       case Tag.Null:
         return null;
@@ -247,6 +336,7 @@ class Decoder {
         const length = this.u32('an array length');
         // Every item takes at least one byte, so a longer claim is a lie.
         if (length > this.remaining) this.fail(`an array claims ${length} items but only ${this.remaining} bytes remain`);
+        this.charge(Cost.array + Cost.slot * length);
         const out: CodecValue[] = [];
         for (let i = 0; i < length; i++) out.push(this.read(depth + 1));
         return out;
@@ -254,6 +344,7 @@ class Decoder {
       case Tag.Object: {
         const count = this.u32('a property count');
         if (count > this.remaining) this.fail(`an object claims ${count} properties but only ${this.remaining} bytes remain`);
+        this.charge(Cost.object + Cost.property * count);
         const out: Record<string, CodecValue> = {};
         for (let i = 0; i < count; i++) {
           const key = this.stringPayload();
@@ -276,18 +367,73 @@ class Decoder {
   }
 }
 
-/**
- * Decodes one value that must fill `bytes` exactly.
- * @throws InvalidInputError (details.reason 'malformed') on any inconsistency.
- */
-export function decodeValue(bytes: Uint8Array): CodecValue {
-  assertLittleEndian();
-  const decoder = new Decoder(bytes);
-  const value = decoder.read();
+function budgetFor(bytes: Uint8Array, factor: number): number {
+  return factor * bytes.length + BUDGET_SLACK;
+}
+
+function assertConsumed(decoder: Decoder): void {
   if (decoder.remaining !== 0) {
     throw new InvalidInputError(`malformed records: ${decoder.remaining} unexpected bytes after the last value`, {
       details: { reason: 'malformed' },
     });
   }
+}
+
+/**
+ * Decodes one value that must fill `bytes` exactly.
+ * @param options.budgetFactor decoded values may take this many times `bytes.length` (see {@link DEFAULT_BUDGET_FACTOR}).
+ * @throws InvalidInputError (details.reason 'malformed') on any inconsistency.
+ */
+export function decodeValue(bytes: Uint8Array, options: { budgetFactor?: number } = {}): CodecValue {
+  assertLittleEndian();
+  const decoder = new Decoder(bytes, budgetFor(bytes, options.budgetFactor ?? DEFAULT_BUDGET_FACTOR));
+  const value = decoder.read();
+  assertConsumed(decoder);
   return value;
+}
+
+/** One list of {@link decodeLists}: its declared length, and the check each item gets as soon as it is read. */
+export interface ListSpec {
+  count: number;
+  item: (value: CodecValue, index: number) => unknown;
+}
+
+/**
+ * Decodes an object whose properties are lists of records (the export file's records section), checking
+ * as it goes: each named list's length against `lists[name].count` before reading it, each item with
+ * `lists[name].item` right after reading it. Properties not named are stepped over without being built.
+ * @returns each named list, as its `item` checks returned the items.
+ * @throws InvalidInputError (details.reason 'malformed') for a broken encoding, a wrong length or a missing
+ *   list; whatever an `item` check throws, unchanged.
+ */
+export function decodeLists<K extends string>(
+  bytes: Uint8Array,
+  lists: Record<K, ListSpec>,
+  options: { budgetFactor?: number } = {},
+): Record<K, unknown[]> {
+  assertLittleEndian();
+  const decoder = new Decoder(bytes, budgetFor(bytes, options.budgetFactor ?? DEFAULT_BUDGET_FACTOR));
+  decoder.expect(Tag.Object, 'an object of lists');
+  const properties = decoder.length('a property count');
+  const out: Partial<Record<K, unknown[]>> = {};
+  for (let p = 0; p < properties; p++) {
+    const key = decoder.key();
+    if (!Object.hasOwn(lists, key)) {
+      decoder.skip(1);
+      continue;
+    }
+    const name = key as K;
+    if (out[name]) decoder.fail(`the list ${name} appears twice`);
+    const spec = lists[name];
+    decoder.expect(Tag.Array, `the list ${name}`);
+    decoder.count(spec.count, `the list ${name}`);
+    const items: unknown[] = [];
+    for (let i = 0; i < spec.count; i++) items.push(spec.item(decoder.read(2), i));
+    out[name] = items;
+  }
+  for (const name of Object.keys(lists) as K[]) {
+    if (!out[name]) decoder.fail(`there is no ${name} list`);
+  }
+  assertConsumed(decoder);
+  return out as Record<K, unknown[]>;
 }

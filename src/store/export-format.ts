@@ -1,11 +1,12 @@
 /**
  * The export file: one model's embeddings plus the photos, faces and analyses that go with them.
  *
- * Layout (version 1). All integers are unsigned 32-bit little-endian; offsets in bytes.
+ * Layout (version 2; version 1 had the same layout with face ids `${photoHash}:${index}` and a run's
+ * k choice in its scores, and is still read). All integers are unsigned 32-bit little-endian; offsets in bytes.
  *
  *   offset  size    field
  *   0       8       magic: ASCII "FAPSTORE"
- *   8       4       format version = 1
+ *   8       4       format version = 2
  *   12      4       header length H = 64 + m + padding to a multiple of 4 + 4
  *   16      4       embedding dimension d (0 only when n = 0)
  *   20      4       vector count n
@@ -37,70 +38,33 @@
  * {@link ImportFailure}.
  */
 import { InvalidInputError } from '../errors.ts';
-import { decodeValue, encodeValue } from './codec.ts';
+import { encodeValue } from './codec.ts';
 import { crc32, crc32Update } from './crc32.ts';
-import type { ClusterName, ClusterRun, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
-import {
-  MAX_DIMENSION,
-  validateClusterName,
-  validateFace,
-  validateIdentityGroup,
-  validatePhoto,
-  validateProbe,
-  validateRun,
-} from './validate.ts';
+import { readRecords, type CheckedRecords, type ExportRecords } from './check-records.ts';
+import { ImportFailure, refuse } from './import-failure.ts';
+import { MAX_DIMENSION } from './validate.ts';
 
 /** The file's first 8 bytes. */
 export const EXPORT_MAGIC = 'FAPSTORE';
-/** The format version this build writes and reads. */
-export const EXPORT_VERSION = 1;
+/** The format version this build writes; it reads this one and {@link OLDEST_EXPORT_VERSION} onwards. */
+export const EXPORT_VERSION = 2;
+/** The oldest format version still read (its records are upgraded on import). */
+export const OLDEST_EXPORT_VERSION = 1;
 /** Bytes of the fixed part of the header (before the model id). */
 export const FIXED_HEADER_BYTES = 64;
 const MAX_MODEL_ID_BYTES = 1024;
 /** Largest embeddings section accepted (2 GiB). */
 export const MAX_EMBEDDING_BYTES = 2 ** 31;
 
-/** Why an import was refused: `InvalidInputError.details.reason`. */
-export const ImportFailure = {
-  Truncated: 'truncated',
-  BadMagic: 'bad-magic',
-  UnsupportedVersion: 'unsupported-version',
-  AbsurdCount: 'absurd-count',
-  ChecksumMismatch: 'checksum-mismatch',
-  DifferentModel: 'different-model',
-  WrongDimension: 'wrong-dimension',
-  NonFinite: 'non-finite',
-  /** The bytes do not follow the layout (bad lengths, trailing bytes, broken records section). */
-  Malformed: 'malformed',
-  /** A record has a wrong shape or refers to something the file does not hold. */
-  InvalidRecord: 'invalid-record',
-} as const;
-
-/** The union of {@link ImportFailure} values. */
-export type ImportFailure = (typeof ImportFailure)[keyof typeof ImportFailure];
-
-/** Everything an export file carries besides the vectors themselves. */
-export interface ExportRecords {
-  photos: PhotoRecord[];
-  faces: FaceRecord[];
-  runs: ClusterRun[];
-  clusterNames: ClusterName[];
-  probes: ProbeRecord[];
-  identityGroups: IdentityGroup[];
-  /** One face id per vector, in row order. */
-  embeddingFaceIds: string[];
-}
+export { ImportFailure } from './import-failure.ts';
 
 /** A fully validated export file. */
-export interface DecodedExport extends ExportRecords {
+export interface DecodedExport extends CheckedRecords {
   modelId: string;
+  /** The vectors' dimension (0 when the file holds none). */
   dimension: number;
   /** n × d, row-major (its own buffer). */
   vectors: Float32Array;
-}
-
-function refuse(reason: ImportFailure, message: string, details: Record<string, unknown> = {}): never {
-  throw new InvalidInputError(`Cannot import this file: ${message}`, { details: { reason, ...details } });
 }
 
 const pad4 = (n: number): number => (4 - (n % 4)) % 4;
@@ -167,6 +131,7 @@ export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Header fields, after the header's own checks. */
 interface Header {
+  version: number;
   length: number;
   dimension: number;
   vectors: number;
@@ -188,8 +153,8 @@ function readHeader(bytes: Uint8Array): Header {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (offset: number): number => view.getUint32(offset, true);
   const version = u32(8);
-  if (version !== EXPORT_VERSION) {
-    refuse(ImportFailure.UnsupportedVersion, `its format version is ${version}; this app reads version ${EXPORT_VERSION}`, { version });
+  if (version < OLDEST_EXPORT_VERSION || version > EXPORT_VERSION) {
+    refuse(ImportFailure.UnsupportedVersion, `its format version is ${version}; this app reads versions ${OLDEST_EXPORT_VERSION} to ${EXPORT_VERSION}`, { version });
   }
   const length = u32(12);
   const idLength = u32(60);
@@ -211,6 +176,7 @@ function readHeader(bytes: Uint8Array): Header {
     return refuse(ImportFailure.Malformed, 'its model id is not valid UTF-8');
   }
   return {
+    version,
     length,
     dimension: u32(16),
     vectors: u32(20),
@@ -275,9 +241,9 @@ export function decodeExport(bytes: Uint8Array, expect: { modelId?: string; dime
   if (crc32(recordBytes) !== h.recordsCrc) refuse(ImportFailure.ChecksumMismatch, 'the records section does not match its checksum (corrupted)');
   const embeddingView = bytes.subarray(embeddingsStart, total);
   if (crc32(embeddingView) !== h.embeddingsCrc) refuse(ImportFailure.ChecksumMismatch, 'the embeddings section does not match its checksum (corrupted)');
-  let records: ExportRecords;
+  let records: CheckedRecords;
   try {
-    records = checkRecords(decodeValue(recordBytes), h);
+    records = readRecords(recordBytes, { modelId: h.modelId, dimension: h.dimension, vectors: h.vectors, counts: h.counts }, h.version);
   } catch (error) {
     // Record validators and the codec word their messages for any caller; say that this is an import.
     if (error instanceof InvalidInputError && !error.message.startsWith('Cannot import')) {
@@ -294,54 +260,4 @@ export function decodeExport(bytes: Uint8Array, expect: { modelId?: string; dime
     }
   }
   return { modelId: h.modelId, dimension: h.dimension, vectors, ...records };
-}
-
-function list(records: Record<string, unknown>, key: string, count: number): unknown[] {
-  const value = records[key];
-  if (!Array.isArray(value)) refuse(ImportFailure.Malformed, `its records section has no ${key} list`);
-  if (value.length !== count) refuse(ImportFailure.Malformed, `its header declares ${count} ${key} but the records section holds ${value.length}`);
-  return value;
-}
-
-function checkRecords(value: unknown, h: Header): ExportRecords {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    refuse(ImportFailure.Malformed, 'its records section is not an object');
-  }
-  const r = value as Record<string, unknown>;
-  const photos = list(r, 'photos', h.counts.photos).map((p, i) => validatePhoto(p, `photos[${i}]`));
-  const faces = list(r, 'faces', h.counts.faces).map((f, i) => validateFace(f, `faces[${i}]`));
-  const runs = list(r, 'runs', h.counts.runs).map((x, i) => validateRun(x, `runs[${i}]`));
-  const clusterNames = list(r, 'clusterNames', h.counts.clusterNames).map((x, i) => validateClusterName(x, `clusterNames[${i}]`));
-  const probes = list(r, 'probes', h.counts.probes).map((x, i) => validateProbe(x, `probes[${i}]`));
-  const identityGroups = list(r, 'identityGroups', h.counts.identityGroups).map((x, i) => validateIdentityGroup(x, `identityGroups[${i}]`));
-  const embeddingFaceIds = list(r, 'embeddingFaceIds', h.vectors);
-  const photoHashes = new Set(photos.map((p) => p.hash));
-  const faceIds = new Set<string>();
-  faces.forEach((f, i) => {
-    if (f.modelId !== h.modelId) refuse(ImportFailure.InvalidRecord, `faces[${i}] belongs to model '${f.modelId}', not the file's '${h.modelId}'`);
-    if (!photoHashes.has(f.photoHash)) refuse(ImportFailure.InvalidRecord, `faces[${i}] refers to photo ${f.photoHash}, which the file does not hold`);
-    faceIds.add(f.id);
-  });
-  const seen = new Set<string>();
-  embeddingFaceIds.forEach((id, i) => {
-    if (typeof id !== 'string' || !faceIds.has(id)) refuse(ImportFailure.InvalidRecord, `embeddingFaceIds[${i}] is ${JSON.stringify(id)}, not a face in the file`);
-    if (seen.has(id)) refuse(ImportFailure.InvalidRecord, `face ${id} has more than one vector`);
-    seen.add(id);
-  });
-  const runIds = new Map(runs.map((run) => [run.id, run]));
-  for (const [i, run] of runs.entries()) {
-    if (run.modelId !== h.modelId) refuse(ImportFailure.InvalidRecord, `runs[${i}] belongs to model '${run.modelId}', not '${h.modelId}'`);
-    if (h.dimension > 0 && run.centroids.length !== run.k * h.dimension) {
-      refuse(ImportFailure.WrongDimension, `runs[${i}] has ${run.centroids.length} centroid floats, expected k × d = ${run.k} × ${h.dimension}`);
-    }
-  }
-  clusterNames.forEach((n, i) => {
-    const run = runIds.get(n.runId);
-    if (!run) refuse(ImportFailure.InvalidRecord, `clusterNames[${i}] names a cluster of run '${n.runId}', which the file does not hold`);
-    if (n.cluster >= run.k) refuse(ImportFailure.InvalidRecord, `clusterNames[${i}] names cluster ${n.cluster} of a run with k = ${run.k}`);
-  });
-  for (const [i, x] of [...probes, ...identityGroups].entries()) {
-    if (x.modelId !== h.modelId) refuse(ImportFailure.InvalidRecord, `probe or identity group ${i} ('${x.id}') belongs to model '${x.modelId}', not '${h.modelId}'`);
-  }
-  return { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds: embeddingFaceIds as string[] };
 }

@@ -5,11 +5,13 @@
 import { unwrap } from 'idb';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import type { ChunkSource } from '../kernel/types.ts';
-import { DEFAULT_CHUNK_SIZE, appendEmbeddings, removeEmbeddings, streamChunks, type EmbeddingRows } from './embeddings.ts';
+import { BATCH_STORES, deletePhotosIn, writeBatch, type BatchResult } from './batch.ts';
+import { DEFAULT_CHUNK_SIZE, streamChunks, type EmbeddingRows } from './embeddings.ts';
 import { concatParts } from './export-format.ts';
 import { deleteFaceDb, openFaceDb, resolveFactory } from './open.ts';
 import type { FaceDb } from './schema.ts';
 import { StorageFailure, storageError } from './store-errors.ts';
+import { AnalysisTable, replaceIdentityGroups, replaceRun, type ReplaceRunOptions } from './records.ts';
 import { runRead, runWrite } from './transaction.ts';
 import { exportParts, importBytes, type ImportResult } from './transfer.ts';
 import type {
@@ -47,14 +49,11 @@ export interface AddBatchOptions {
   keepOriginals?: boolean;
   /** Called as records are queued: `done` of `total` items (photos + faces + vectors). Throwing aborts the batch. */
   onProgress?: (progress: { done: number; total: number }) => void;
-}
-
-/** What a batch wrote. Photos already stored (same content hash) are skipped with their faces and vectors. */
-export interface BatchResult {
-  addedPhotos: string[];
-  skippedPhotos: string[];
-  faces: number;
-  embeddings: number;
+  /**
+   * Stored photos this batch replaces (e.g. failure records of photos tried again): deleted with their
+   * faces and vectors in the batch's own transaction, before it adds its photos.
+   */
+  replacing?: readonly string[];
 }
 
 /** Storage usage as the browser reports it; fields are undefined where the API is missing. */
@@ -142,6 +141,7 @@ export class FaceStore {
   /**
    * Adds one drop of photos with their faces and embeddings in ONE transaction: all of it or none
    * (on a thrown error, an abort, a full quota, or a closed tab). Everything is validated first.
+   * `options.replacing` photos are deleted in that same transaction first (see {@link AddBatchOptions}).
    * @throws InvalidInputError for bad records or a dimension that differs from the model's stored one.
    * @throws StorageError ('quota-exceeded', 'closed', 'failed'); AbortError when `signal` aborts first.
    */
@@ -149,39 +149,10 @@ export class FaceStore {
     throwIfAborted(options.signal);
     validateBatch(batch);
     const photos = [...new Map(batch.photos.map((p) => [p.hash, p])).values()];
-    return runWrite(this.conn(), ['photos', 'faces', 'embeddings', 'models'], 'add the batch', options.signal, async (tx) => {
-      const photoStore = tx.objectStore('photos');
-      const existing = await Promise.all(photos.map((p) => photoStore.getKey(p.hash)));
-      const fresh = photos.filter((_, i) => existing[i] === undefined);
-      const freshHashes = new Set(fresh.map((p) => p.hash));
-      const faces = (batch.faces ?? []).filter((f) => freshHashes.has(f.photoHash));
-      const freshFaces = new Set(faces.map((f) => f.id));
-      const embeddings = (batch.embeddings ?? []).map((e) => keepRows(e, freshFaces)).filter((e) => e.faceIds.length > 0);
-      const total = fresh.length + faces.length + embeddings.reduce((n, e) => n + e.faceIds.length, 0);
-      let done = 0;
-      const progress = (items: number): void => {
-        done += items;
-        options.onProgress?.({ done, total });
-      };
-      const rawPhotos = unwrap(photoStore);
-      for (const photo of fresh) {
-        rawPhotos.put(options.keepOriginals ? photo : withoutOriginal(photo));
-        progress(1);
-      }
-      const rawFaces = unwrap(tx.objectStore('faces'));
-      for (const face of faces) {
-        rawFaces.put(face);
-        progress(1);
-      }
-      for (const e of embeddings) {
-        await appendEmbeddings(tx, e.modelId, e.dimension, e.faceIds, e.vectors, this.chunkSize, progress);
-      }
-      return {
-        addedPhotos: fresh.map((p) => p.hash),
-        skippedPhotos: photos.filter((_, i) => existing[i] !== undefined).map((p) => p.hash),
-        faces: faces.length,
-        embeddings: embeddings.reduce((n, e) => n + e.faceIds.length, 0),
-      };
+    const replacing = options.replacing ?? [];
+    return runWrite(this.conn(), [...BATCH_STORES], 'add the batch', options.signal, async (tx) => {
+      if (replacing.length > 0) await deletePhotosIn(tx, replacing);
+      return writeBatch(tx, batch, photos, { chunkSize: this.chunkSize, ...options });
     });
   }
 
@@ -190,21 +161,7 @@ export class FaceStore {
    * Analyses that mention the faces are kept (they record what was clustered at the time).
    */
   async deletePhotos(hashes: readonly string[], options: { signal?: AbortSignal } = {}): Promise<{ photos: number; faces: number; embeddings: number }> {
-    return runWrite(this.conn(), ['photos', 'faces', 'embeddings', 'models'], 'delete photos', options.signal, async (tx) => {
-      const faceIds = new Set<string>();
-      let photos = 0;
-      for (const hash of hashes) {
-        if ((await tx.objectStore('photos').getKey(hash)) === undefined) continue;
-        photos++;
-        await tx.objectStore('photos').delete(hash);
-        for (const id of await tx.objectStore('faces').index('byPhoto').getAllKeys(hash)) {
-          faceIds.add(id);
-          await tx.objectStore('faces').delete(id);
-        }
-      }
-      const embeddings = await removeEmbeddings(tx, faceIds);
-      return { photos, faces: faceIds.size, embeddings };
-    });
+    return runWrite(this.conn(), [...BATCH_STORES], 'delete photos', options.signal, (tx) => deletePhotosIn(tx, hashes));
   }
 
   // ── Photos and faces ────────────────────────────────────────────────────────────────────────────
@@ -306,34 +263,39 @@ export class FaceStore {
 
   // ── Analyses ────────────────────────────────────────────────────────────────────────────────────
 
+  private readonly runs = new AnalysisTable(() => this.conn(), 'runs', validateRun);
+  private readonly probes = new AnalysisTable(() => this.conn(), 'probes', validateProbe);
+  private readonly groups = new AnalysisTable(() => this.conn(), 'identityGroups', validateIdentityGroup);
+
   /** Saves (or replaces) a cluster run. @throws InvalidInputError for a malformed run. */
-  async saveRun(run: ClusterRun): Promise<void> {
-    validateRun(run);
-    await runWrite(this.conn(), ['runs'], 'save a cluster run', undefined, async (tx) => {
-      unwrap(tx.objectStore('runs')).put(run);
-    });
+  saveRun(run: ClusterRun): Promise<void> {
+    return this.runs.save(run);
   }
 
   /** The run with this id, or undefined. */
   getRun(id: string): Promise<ClusterRun | undefined> {
-    return runRead('read a cluster run', () => this.conn().get('runs', id));
+    return this.runs.get(id);
   }
 
   /** Runs (of one model, if given), oldest first. */
-  async listRuns(options: { modelId?: string } = {}): Promise<ClusterRun[]> {
-    const runs = await runRead('list cluster runs', () =>
-      options.modelId === undefined ? this.conn().getAll('runs') : this.conn().getAllFromIndex('runs', 'byModel', options.modelId),
-    );
-    return runs.sort((a, b) => a.createdAt - b.createdAt);
+  listRuns(options: { modelId?: string } = {}): Promise<ClusterRun[]> {
+    return this.runs.list(options.modelId);
   }
 
   /** Deletes a run and the names given to its clusters. */
-  async deleteRun(id: string): Promise<void> {
-    await runWrite(this.conn(), ['runs', 'clusterNames'], 'delete a cluster run', undefined, async (tx) => {
-      const names = await tx.objectStore('clusterNames').index('byRun').getAllKeys(id);
-      for (const key of names) unwrap(tx.objectStore('clusterNames')).delete(key);
-      unwrap(tx.objectStore('runs')).delete(id);
-    });
+  deleteRun(id: string): Promise<void> {
+    return this.runs.delete(id);
+  }
+
+  /**
+   * Saves `run` with its cluster names (`options.names`, replacing any it had) and deletes the runs it
+   * replaces (`options.replaces`) with their names and the probes trained on them, in ONE transaction:
+   * all of it or nothing (e.g. a merge: the merged run replaces the one it came from).
+   * @throws InvalidInputError for a malformed run, a name for a cluster outside [0, k) or an empty one,
+   *   or `replaces` naming the run itself; StorageError; AbortError when `options.signal` aborts first.
+   */
+  replaceRun(run: ClusterRun, options: ReplaceRunOptions = {}): Promise<void> {
+    return replaceRun(this.conn(), run, options);
   }
 
   /**
@@ -360,61 +322,52 @@ export class FaceStore {
   }
 
   /** Saves (or replaces) a probe. @throws InvalidInputError for a malformed probe. */
-  async saveProbe(probe: ProbeRecord): Promise<void> {
-    validateProbe(probe);
-    await runWrite(this.conn(), ['probes'], 'save a probe', undefined, async (tx) => {
-      unwrap(tx.objectStore('probes')).put(probe);
-    });
+  saveProbe(probe: ProbeRecord): Promise<void> {
+    return this.probes.save(probe);
   }
 
   /** The probe with this id, or undefined. */
   getProbe(id: string): Promise<ProbeRecord | undefined> {
-    return runRead('read a probe', () => this.conn().get('probes', id));
+    return this.probes.get(id);
   }
 
   /** Probes (of one model, if given), oldest first. */
-  async listProbes(options: { modelId?: string } = {}): Promise<ProbeRecord[]> {
-    const probes = await runRead('list probes', () =>
-      options.modelId === undefined ? this.conn().getAll('probes') : this.conn().getAllFromIndex('probes', 'byModel', options.modelId),
-    );
-    return probes.sort((a, b) => a.createdAt - b.createdAt);
+  listProbes(options: { modelId?: string } = {}): Promise<ProbeRecord[]> {
+    return this.probes.list(options.modelId);
   }
 
   /** Deletes a probe. */
-  async deleteProbe(id: string): Promise<void> {
-    await runWrite(this.conn(), ['probes'], 'delete a probe', undefined, async (tx) => {
-      unwrap(tx.objectStore('probes')).delete(id);
-    });
+  deleteProbe(id: string): Promise<void> {
+    return this.probes.delete(id);
   }
 
   /** Saves (or replaces) an identity group (a person). @throws InvalidInputError for a malformed group. */
-  async saveIdentityGroup(group: IdentityGroup): Promise<void> {
-    validateIdentityGroup(group);
-    await runWrite(this.conn(), ['identityGroups'], 'save an identity group', undefined, async (tx) => {
-      unwrap(tx.objectStore('identityGroups')).put(group);
-    });
+  saveIdentityGroup(group: IdentityGroup): Promise<void> {
+    return this.groups.save(group);
   }
 
   /** The identity group with this id, or undefined. */
   getIdentityGroup(id: string): Promise<IdentityGroup | undefined> {
-    return runRead('read an identity group', () => this.conn().get('identityGroups', id));
+    return this.groups.get(id);
   }
 
   /** Identity groups (of one model, if given), oldest first. */
-  async listIdentityGroups(options: { modelId?: string } = {}): Promise<IdentityGroup[]> {
-    const groups = await runRead('list identity groups', () =>
-      options.modelId === undefined
-        ? this.conn().getAll('identityGroups')
-        : this.conn().getAllFromIndex('identityGroups', 'byModel', options.modelId),
-    );
-    return groups.sort((a, b) => a.createdAt - b.createdAt);
+  listIdentityGroups(options: { modelId?: string } = {}): Promise<IdentityGroup[]> {
+    return this.groups.list(options.modelId);
   }
 
   /** Deletes an identity group. */
-  async deleteIdentityGroup(id: string): Promise<void> {
-    await runWrite(this.conn(), ['identityGroups'], 'delete an identity group', undefined, async (tx) => {
-      unwrap(tx.objectStore('identityGroups')).delete(id);
-    });
+  deleteIdentityGroup(id: string): Promise<void> {
+    return this.groups.delete(id);
+  }
+
+  /**
+   * Replaces all identity groups of `modelId` with `groups` in ONE transaction (all or nothing).
+   * @throws InvalidInputError for a malformed group, one of another model, or a repeated id; StorageError;
+   *   AbortError when `options.signal` aborts first.
+   */
+  replaceIdentityGroups(modelId: string, groups: readonly IdentityGroup[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    return replaceIdentityGroups(this.conn(), modelId, groups, options.signal);
   }
 
   // ── Storage, export, import, erase ──────────────────────────────────────────────────────────────
@@ -487,20 +440,4 @@ export class FaceStore {
     this.shut('erase() deleted the database');
     await deleteFaceDb(this.name, { factory: this.factory, ...options });
   }
-}
-
-function withoutOriginal(photo: PhotoRecord): PhotoRecord {
-  if (photo.original === undefined) return photo;
-  const { original: _dropped, ...rest } = photo;
-  return rest;
-}
-
-/** The rows of an embedding batch whose faces are in `keep` (the batch itself when all are). */
-function keepRows(e: NonNullable<FaceBatch['embeddings']>[number], keep: ReadonlySet<string>): NonNullable<FaceBatch['embeddings']>[number] {
-  const rows = e.faceIds.flatMap((id, i) => (keep.has(id) ? [i] : []));
-  if (rows.length === e.faceIds.length) return e;
-  const d = e.dimension;
-  const vectors = new Float32Array(rows.length * d);
-  rows.forEach((src, dst) => vectors.set(e.vectors.subarray(src * d, (src + 1) * d), dst * d));
-  return { ...e, faceIds: rows.map((i) => e.faceIds[i] as string), vectors };
 }

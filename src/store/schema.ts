@@ -6,11 +6,15 @@
  *   runs (cluster runs, no scope field yet), clusterNames (by run).
  * - v2: faces and runs get a by-model index; runs get `scope` ({kind: 'all'} for older runs);
  *   probes and identityGroups stores (by model).
+ * - v3: faces keyed by model too (`${photoHash}:${modelId}:${index}`), with every record that names faces
+ *   following; runs carry a typed `kChoice` instead of `curve:<k>`/`auto`/`merged` score keys; probes
+ *   trained on a run carry its `runId` (see migrate-v3.ts).
  *
- * Every step is an `if (oldVersion < n)` block, so a database at any older version walks through
+ * Every step is an `if (oldVersion < n)` block (data-moving parts run in order after the schema changes), so a database at any older version walks through
  * every later step in order inside the one upgrade transaction (all or nothing).
  */
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import { migrateToV3 } from './migrate-v3.ts';
 import type {
   ClusterName,
   ClusterRun,
@@ -23,7 +27,7 @@ import type {
 } from './types.ts';
 
 /** The schema version this build writes and understands. Older databases are upgraded; newer ones refused. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** The store's IndexedDB layout. */
 export interface FaceDbSchema extends DBSchema {
@@ -67,6 +71,9 @@ type UpgradeTx = IDBPTransaction<FaceDbSchema, StoreNames<FaceDbSchema>[], 'vers
  * @throws whatever a schema step throws synchronously (the caller aborts the upgrade).
  */
 export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx, onFailure: (error: unknown) => void): void {
+  // Data steps share the upgrade transaction; they run one after another so no step reads a record a
+  // previous one has yet to rewrite.
+  const dataSteps: (() => Promise<void>)[] = [];
   if (oldVersion < 1) {
     db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
     db.createObjectStore('faces', { keyPath: 'id' }).createIndex('byPhoto', 'photoHash');
@@ -82,12 +89,19 @@ export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx, onFailure
     db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
     db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
     // v1 runs had no scope: they always clustered every face of their model.
-    backfillRunScope(runs).catch((error: unknown) => {
-      onFailure(error);
-      // Aborting the upgrade keeps the v1 data as it was; the open request then fails.
-      safeAbort(tx);
-    });
+    dataSteps.push(() => backfillRunScope(runs));
   }
+  if (oldVersion < 3 && oldVersion > 0) {
+    dataSteps.push(() => migrateToV3(tx));
+  }
+  if (dataSteps.length === 0) return;
+  (async () => {
+    for (const step of dataSteps) await step();
+  })().catch((error: unknown) => {
+    onFailure(error);
+    // Aborting the upgrade keeps the old data as it was; the open request then fails.
+    safeAbort(tx);
+  });
 }
 
 async function backfillRunScope(runs: IDBPObjectStore<FaceDbSchema, StoreNames<FaceDbSchema>[], 'runs', 'versionchange'>): Promise<void> {

@@ -28,33 +28,44 @@ export async function runWrite<T>(
   } catch (error) {
     throw toStorageError(error, action);
   }
+  // Observe the commit from the start: an abort (our signal, a quota error) rejects `done` while `work`
+  // may still be awaiting, and a rejection nobody listens to yet is an unhandled rejection (fatal in Node).
+  const outcome: Promise<{ error: unknown } | undefined> = tx.done.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
   const onAbort = (): void => safeAbort(tx);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const result = await work(tx);
-    await tx.done;
-    return result;
-  } catch (error) {
-    safeAbort(tx);
-    const txError = await tx.done.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (signal?.aborted) throw abortError(signal);
-    // When the database aborted the transaction itself, its error (QuotaExceededError, UnknownError)
-    // is the root cause; what `work` saw is a consequence (AbortError, TransactionInactiveError).
-    const cause = txError !== undefined && !isAbortError(txError) ? txError : error;
-    if (isAbortError(cause)) {
-      // Not our signal: the browser or a closing connection aborted the transaction.
-      throw storageError(StorageFailure.Failed, `Could not ${action}: the transaction was aborted (the connection closed?); nothing was written.`, {
-        cause,
-        details: { action },
-      });
+    let result: T;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      safeAbort(tx);
+      throw failure(error, (await outcome)?.error, signal, action);
     }
-    throw toStorageError(cause, action);
+    const failed = await outcome;
+    if (failed) throw failure(failed.error, failed.error, signal, action);
+    return result;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The error to report for a write that did not commit. */
+function failure(error: unknown, txError: unknown, signal: AbortSignal | undefined, action: string): unknown {
+  if (signal?.aborted) return abortError(signal);
+  // When the database aborted the transaction itself, its error (QuotaExceededError, UnknownError)
+  // is the root cause; what `work` saw is a consequence (AbortError, TransactionInactiveError).
+  const cause = txError !== undefined && !isAbortError(txError) ? txError : error;
+  if (isAbortError(cause)) {
+    // Not our signal: the browser or a closing connection aborted the transaction.
+    return storageError(StorageFailure.Failed, `Could not ${action}: the transaction was aborted (the connection closed?); nothing was written.`, {
+      cause,
+      details: { action },
+    });
+  }
+  return toStorageError(cause, action);
 }
 
 /** Runs a read, turning IndexedDB failures into StorageErrors. */

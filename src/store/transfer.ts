@@ -2,21 +2,13 @@
  * Export (one consistent read transaction → the file of export-format.ts) and import (validate the
  * whole file first, then one read-write transaction, all or nothing).
  */
-import { unwrap } from 'idb';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
-import { appendEmbeddings } from './embeddings.ts';
-import { ImportFailure, decodeExport, encodeExport, type DecodedExport } from './export-format.ts';
-import { ALL_STORES, type FaceDb, type WriteTx } from './schema.ts';
+import { decodeExport, encodeExport } from './export-format.ts';
+import { writeImport, type ImportResult } from './import-write.ts';
+import { ALL_STORES, type FaceDb } from './schema.ts';
 import { runRead, runWrite } from './transaction.ts';
-import type { ClusterName } from './types.ts';
 
-/** What an import added; records whose key already existed are kept as stored and counted as skipped. */
-export interface ImportResult {
-  modelId: string;
-  dimension: number;
-  added: { photos: number; faces: number; embeddings: number; runs: number; clusterNames: number; probes: number; identityGroups: number };
-  skipped: { photos: number; faces: number; runs: number; clusterNames: number; probes: number; identityGroups: number };
-}
+export type { ImportResult } from './import-write.ts';
 
 /** Picks the model to export: the one asked for, or the store's only model. */
 async function chooseModel(db: FaceDb, modelId: string | undefined): Promise<string> {
@@ -58,16 +50,29 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
   data.faces.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   data.runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   data.clusterNames.sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.cluster - b.cluster));
+  // The file names only faces it holds: a photo lists the faces of every model it was embedded with, and
+  // analyses keep naming the faces of photos deleted since (an import refuses ids it cannot resolve).
+  const exported = new Set(data.faces.map((f) => f.id));
+  const held = (ids: readonly string[]): boolean => ids.every((id) => exported.has(id));
+  const keep = (ids: readonly string[]): string[] => ids.filter((id) => exported.has(id));
+  const photos = data.photos.map((p) => (held(p.faceIds) ? p : { ...p, faceIds: keep(p.faceIds) }));
+  const runs = data.runs.map((run) => {
+    if (held(run.faceIds)) return run;
+    const rows = run.faceIds.flatMap((id, i) => (exported.has(id) ? [i] : []));
+    return { ...run, faceIds: rows.map((i) => run.faceIds[i] as string), labels: Int32Array.from(rows, (i) => run.labels[i] as number) };
+  });
+  const probes = data.probes.map((p) => (p.groups.every((g) => held(g.faceIds)) ? p : { ...p, groups: p.groups.map((g) => ({ ...g, faceIds: keep(g.faceIds) })) }));
+  const identityGroups = data.identityGroups.map((g) => (held(g.faceIds) ? g : { ...g, faceIds: keep(g.faceIds) }));
   return encodeExport(
     modelId,
     data.model?.dimension ?? 0,
     {
-      photos: data.photos,
+      photos,
       faces: data.faces,
-      runs: data.runs,
+      runs,
       clusterNames: data.clusterNames,
-      probes: data.probes,
-      identityGroups: data.identityGroups,
+      probes,
+      identityGroups,
       embeddingFaceIds: data.chunks.flatMap((c) => c.faceIds),
     },
     data.chunks.map((c) => c.vectors),
@@ -88,69 +93,6 @@ export async function importBytes(
   throwIfAborted(options.signal);
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const file = decodeExport(input, options.modelId === undefined ? {} : { modelId: options.modelId });
-  const stored = await runRead('read the model', () => db.get('models', file.modelId));
-  if (stored && file.embeddingFaceIds.length > 0 && stored.dimension !== file.dimension) {
-    throw new InvalidInputError(
-      `Cannot import this file: its vectors have dimension ${file.dimension}; model '${file.modelId}' here has dimension ${stored.dimension}`,
-      { details: { reason: ImportFailure.WrongDimension, expected: stored.dimension, got: file.dimension } },
-    );
-  }
   throwIfAborted(options.signal);
   return runWrite(db, [...ALL_STORES], 'import the file', options.signal, (tx) => writeImport(tx, file, options.chunkSize));
-}
-
-async function writeImport(tx: WriteTx, file: DecodedExport, chunkSize: number): Promise<ImportResult> {
-  const keys = await Promise.all([
-    tx.objectStore('photos').getAllKeys(),
-    tx.objectStore('faces').getAllKeys(),
-    tx.objectStore('runs').getAllKeys(),
-    tx.objectStore('clusterNames').getAllKeys(),
-    tx.objectStore('probes').getAllKeys(),
-    tx.objectStore('identityGroups').getAllKeys(),
-  ]);
-  const [photoKeys, faceKeys, runKeys, nameKeys, probeKeys, groupKeys] = keys.map((k) => new Set(k.map((key) => JSON.stringify(key))));
-  const added = { photos: 0, faces: 0, embeddings: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0 };
-  const skipped = { photos: 0, faces: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0 };
-  const putNew = <T>(
-    store: 'photos' | 'faces' | 'runs' | 'clusterNames' | 'probes' | 'identityGroups',
-    existing: Set<string> | undefined,
-    records: T[],
-    key: (record: T) => unknown,
-  ): Set<string> => {
-    const raw = unwrap(tx.objectStore(store));
-    const fresh = new Set<string>();
-    for (const record of records) {
-      const k = JSON.stringify(key(record));
-      if (existing?.has(k)) {
-        skipped[store]++;
-        continue;
-      }
-      raw.put(record);
-      fresh.add(k);
-      added[store]++;
-    }
-    return fresh;
-  };
-  putNew('photos', photoKeys, file.photos, (p) => p.hash);
-  const newFaces = putNew('faces', faceKeys, file.faces, (f) => f.id);
-  putNew('runs', runKeys, file.runs, (r) => r.id);
-  putNew('clusterNames', nameKeys, file.clusterNames, (n: ClusterName) => [n.runId, n.cluster]);
-  putNew('probes', probeKeys, file.probes, (p) => p.id);
-  putNew('identityGroups', groupKeys, file.identityGroups, (g) => g.id);
-  const d = file.dimension;
-  const rows: number[] = [];
-  file.embeddingFaceIds.forEach((id, i) => {
-    if (newFaces.has(JSON.stringify(id))) rows.push(i);
-  });
-  if (rows.length > 0) {
-    let vectors = file.vectors;
-    if (rows.length < file.embeddingFaceIds.length) {
-      vectors = new Float32Array(rows.length * d);
-      rows.forEach((src, dst) => vectors.set(file.vectors.subarray(src * d, (src + 1) * d), dst * d));
-    }
-    const ids = rows.map((i) => file.embeddingFaceIds[i] as string);
-    await appendEmbeddings(tx, file.modelId, d, ids, vectors, chunkSize);
-    added.embeddings = rows.length;
-  }
-  return { modelId: file.modelId, dimension: d, added, skipped };
 }

@@ -44,9 +44,17 @@ export type { Box } from '../vision/image.ts';
 export type { FoundBy } from '../vision/find-faces.ts';
 export type { FaceAttributes, Thumbnail, ThumbnailType } from '../embedding/types.ts';
 
+/**
+ * The id of a photo's face as one model found it: `${photoHash}:${modelId}:${index}`. The model is part
+ * of the key, so a photo can hold the faces of several models (switching models re-embeds stored photos).
+ */
+export function faceId(photoHash: string, modelId: string, index: number): string {
+  return `${photoHash}:${modelId}:${index}`;
+}
+
 /** One face in a photo. */
 export interface FaceRecord {
-  /** `${photoHash}:${index}`. */
+  /** {@link faceId}(photoHash, modelId, index). */
   id: string;
   photoHash: string;
   /** 0-based index of the face in its photo. */
@@ -103,6 +111,15 @@ export interface ModelRecord {
 /** What a cluster run covered: every face of the model, or one person's (identity group's) faces. */
 export type RunScope = { kind: 'all' } | { kind: 'person'; groupId: string };
 
+/**
+ * How a run's k was chosen: searched by mean silhouette (`auto`, with the score of every k tried), set
+ * by the person (`set`), or the result of merging clusters of other runs (`merged`, their ids).
+ */
+export type KChoice =
+  | { kind: 'auto'; curve: { k: number; score: number }[] }
+  | { kind: 'set' }
+  | { kind: 'merged'; from: string[] };
+
 /** One clustering run over embeddings. */
 export interface ClusterRun {
   id: string;
@@ -118,7 +135,9 @@ export interface ClusterRun {
   labels: Int32Array;
   /** `k × dimension` centroids, row-major. */
   centroids: Float32Array;
-  /** Quality scores by name (e.g. inertia, silhouette, nmi). */
+  /** How k was chosen. */
+  kChoice: KChoice;
+  /** Quality figures by name (e.g. inertia, silhouette, nmi). */
   scores: Record<string, number>;
 }
 
@@ -159,6 +178,8 @@ export interface ProbeRecord {
   trained?: ProbeWeights;
   /** Evaluation figures by name (accuracy, auc, …). */
   metrics?: Record<string, number>;
+  /** The cluster run whose named clusters it was trained on, when it was; replacing that run deletes it. */
+  runId?: string;
 }
 
 /** A person: faces the user or an identity clustering grouped as one identity. */

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.ts';
 import { isContentHash } from '../runtime/hash.ts';
 import { THUMBNAIL_TYPES } from '../embedding/types.ts';
 import { FOUND_BY } from '../vision/find-faces.ts';
-import type { ClusterName, ClusterRun, FaceBatch, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
+import { faceId, type ClusterName, type ClusterRun, type FaceBatch, type FaceRecord, type IdentityGroup, type KChoice, type PhotoRecord, type ProbeRecord } from './types.ts';
 
 /** Longest accepted model id, in UTF-16 units. */
 export const MAX_MODEL_ID_LENGTH = 256;
@@ -121,18 +121,19 @@ export function validatePhoto(value: unknown, path = 'photo'): PhotoRecord {
   return o as unknown as PhotoRecord;
 }
 
-/** Checks a face record, including that its id is `${photoHash}:${index}`. */
+/** Checks a face record, including that its id is {@link faceId}(photoHash, modelId, index). */
 export function validateFace(value: unknown, path = 'face'): FaceRecord {
   const o = object(value, path);
   if (!isContentHash(o.photoHash)) bad(`${path}.photoHash`, o.photoHash, 'a SHA-256 content hash');
   const index = number(o.index, `${path}.index`, { min: 0, integer: true });
-  if (o.id !== `${o.photoHash as string}:${index}`) bad(`${path}.id`, o.id, `'${o.photoHash as string}:${index}' (photoHash:index)`);
+  const modelId = validateModelId(o.modelId, `${path}.modelId`);
+  const id = faceId(o.photoHash as string, modelId, index);
+  if (o.id !== id) bad(`${path}.id`, o.id, `'${id}' (photoHash:modelId:index)`);
   const box = object(o.box, `${path}.box`);
   for (const key of ['x', 'y', 'width', 'height'] as const) number(box[key], `${path}.box.${key}`);
   number(o.score, `${path}.score`);
   finite(typed(o.landmarks, Float32Array, `${path}.landmarks`, LANDMARK_LENGTH), `${path}.landmarks`);
   if (!FOUND_BY.includes(o.foundBy as never)) bad(`${path}.foundBy`, o.foundBy, `one of ${FOUND_BY.join(', ')}`);
-  validateModelId(o.modelId, `${path}.modelId`);
   const t = object(o.thumbnail, `${path}.thumbnail`);
   if (!THUMBNAIL_TYPES.includes(t.type as never)) bad(`${path}.thumbnail.type`, t.type, `one of ${THUMBNAIL_TYPES.join(', ')}`);
   typed(t.bytes, Uint8Array, `${path}.thumbnail.bytes`);
@@ -167,8 +168,28 @@ export function validateRun(value: unknown, path = 'run'): ClusterRun {
   }
   const centroids = typed(o.centroids, Float32Array, `${path}.centroids`);
   if (centroids.length % k !== 0) bad(`${path}.centroids`, centroids, `k × dimension = ${k} × d floats`);
+  finite(centroids, `${path}.centroids`);
+  validateKChoice(o.kChoice, `${path}.kChoice`);
   numberRecord(o.scores, `${path}.scores`);
   return o as unknown as ClusterRun;
+}
+
+/** Checks how a run's k was chosen: 'auto' with its curve of {k, score}, 'set', or 'merged' from run ids. */
+function validateKChoice(value: unknown, path: string): KChoice {
+  const o = object(value, path);
+  if (o.kind === 'auto') {
+    if (!Array.isArray(o.curve)) bad(`${path}.curve`, o.curve, 'an array of {k, score}');
+    o.curve.forEach((point: unknown, i: number) => {
+      const p = object(point, `${path}.curve[${i}]`);
+      number(p.k, `${path}.curve[${i}].k`, { min: 1, integer: true });
+      number(p.score, `${path}.curve[${i}].score`);
+    });
+  } else if (o.kind === 'merged') {
+    stringArray(o.from, `${path}.from`);
+  } else if (o.kind !== 'set') {
+    bad(`${path}.kind`, o.kind, "'auto', 'set' or 'merged'");
+  }
+  return o as unknown as KChoice;
 }
 
 /** Checks a cluster name record. */
@@ -207,6 +228,7 @@ export function validateProbe(value: unknown, path = 'probe'): ProbeRecord {
     stringArray(t.classes, `${path}.trained.classes`);
   }
   if (o.metrics !== undefined) numberRecord(o.metrics, `${path}.metrics`);
+  if (o.runId !== undefined) string(o.runId, `${path}.runId`, { nonEmpty: true });
   return o as unknown as ProbeRecord;
 }
 

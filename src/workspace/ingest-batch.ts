@@ -3,7 +3,7 @@
  * vectors, failed photos as photo records carrying their error, each photo once per drop.
  */
 import type { EngineInfo, ImageOutcome } from '../embedding/types.ts';
-import type { FaceBatch, FaceRecord, PhotoRecord } from '../store/types.ts';
+import { faceId, type FaceBatch, type FaceRecord, type PhotoRecord } from '../store/types.ts';
 import type { PhotoFailure } from './types.ts';
 
 /** A failed outcome as the element lists it. */
@@ -63,7 +63,7 @@ export function toBatch(
       continue;
     }
     if (storedFailures.has(o.hash)) out.replaced.push(o.hash);
-    const ids = o.faces.map((f) => `${o.hash}:${f.index}`);
+    const ids = o.faces.map((f) => faceId(o.hash, f.modelId, f.index));
     photos.push({ hash: o.hash, name: o.name, size: o.size, type: `image/${o.format}`, addedAt: now, width: o.width, height: o.height, faceIds: ids });
     o.faces.forEach((f, i) => {
       const id = ids[i] as string;

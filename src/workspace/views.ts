@@ -21,7 +21,7 @@ import {
 } from '../analysis/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Kernel } from '../kernel/types.ts';
-import type { ClusterRun, IdentityGroup, ProbeRecord, RunScope } from '../store/types.ts';
+import type { ClusterRun, IdentityGroup, KChoice, ProbeRecord, RunScope } from '../store/types.ts';
 import type { FaceCollection } from './collection.ts';
 
 /** A person: an identity group of at least two faces and its most typical face. */
@@ -90,7 +90,7 @@ export const MIN_FACES_TO_CLUSTER = 3;
 
 /**
  * Clusters the given faces (k-means, 10 restarts; k set or chosen by silhouette) into a storable run. The
- * silhouette curve is kept in `scores` as `curve:<k>` entries, so it survives a reload.
+ * silhouette curve is kept in the run's `kChoice`, so it survives a reload.
  * @throws InvalidInputError with fewer than {@link MIN_FACES_TO_CLUSTER} faces or k outside [1, faces];
  *   an AbortError when `request.signal` is aborted.
  */
@@ -110,8 +110,8 @@ export function runClustering(kernel: Kernel, collection: FaceCollection, reques
     restarts: 10,
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  const scores: Record<string, number> = { inertia: result.inertia, auto: auto ? 1 : 0 };
-  for (const point of result.silhouetteCurve ?? []) scores[`curve:${point.k}`] = point.silhouette;
+  const scores: Record<string, number> = { inertia: result.inertia };
+  const kChoice: KChoice = auto ? { kind: 'auto', curve: (result.silhouetteCurve ?? []).map((p) => ({ k: p.k, score: p.silhouette })) } : { kind: 'set' };
   const silhouette = silhouetteOf(kernel, vectors, d, result.labels);
   if (silhouette !== null) scores.silhouette = silhouette;
   return {
@@ -124,6 +124,7 @@ export function runClustering(kernel: Kernel, collection: FaceCollection, reques
     faceIds: ids,
     labels: result.labels,
     centroids: result.centroids,
+    kChoice,
     scores,
   };
 }
@@ -134,12 +135,9 @@ function silhouetteOf(kernel: Kernel, vectors: Float32Array, d: number, labels: 
   return silhouetteScore(kernel, vectors, d, labels, { seed: 0 });
 }
 
-/** The silhouette curve stored in a run's scores, by k. */
+/** The silhouette curve of a run whose k was searched, by k (empty otherwise). */
 export function curveOf(run: ClusterRun): { k: number; silhouette: number }[] {
-  return Object.entries(run.scores)
-    .filter(([key]) => key.startsWith('curve:'))
-    .map(([key, silhouette]) => ({ k: Number(key.slice(6)), silhouette }))
-    .sort((a, b) => a.k - b.k);
+  return run.kChoice.kind === 'auto' ? run.kChoice.curve.map((p) => ({ k: p.k, silhouette: p.score })) : [];
 }
 
 /** What the galleries and the scatter plot show for a run. */
@@ -172,8 +170,8 @@ export function clusterView(kernel: Kernel, collection: FaceCollection, run: Clu
 /**
  * Merges clusters of a run into one (the lowest index), renumbering the rest in order and recomputing the
  * merged centroid and the silhouette. Names follow their clusters; the merged cluster keeps the first name
- * among those merged. The merged run's k was set by the merge, so the silhouette search (`auto` and the
- * `curve:<k>` scores) is not carried over; `merged: 1` marks it.
+ * among those merged. The merged run's k was set by the merge, so the silhouette search is not carried
+ * over; its `kChoice` says it was merged from `run`.
  * @throws InvalidInputError for fewer than two distinct clusters or an index outside [0, k).
  */
 export function mergeClusters(
@@ -211,7 +209,7 @@ export function mergeClusters(
     else centroids.set(run.centroids.subarray(l * d, (l + 1) * d), l * d);
   }
   // The old run's inertia and silhouette search describe clusters that no longer exist.
-  const scores: Record<string, number> = { merged: 1 };
+  const scores: Record<string, number> = {};
   const silhouette = silhouetteOf(kernel, vectors, d, Int32Array.from(ids, (id) => labelOf.get(id) as number));
   if (silhouette !== null) scores.silhouette = silhouette;
   const newNames = new Map<number, string>();
@@ -220,7 +218,7 @@ export function mergeClusters(
     if (to !== undefined && !newNames.has(to)) newNames.set(to, names.get(c) as string);
   }
   return {
-    run: { ...run, id: request.id, createdAt: request.now, k, labels, centroids, scores },
+    run: { ...run, id: request.id, createdAt: request.now, k, labels, centroids, kChoice: { kind: 'merged', from: [run.id] }, scores },
     names: newNames,
   };
 }
@@ -334,6 +332,7 @@ export function probeRecord(run: ClusterRun, groups: readonly NamedClusters[], f
   return {
     id: `probe:${run.id}`,
     modelId: run.modelId,
+    runId: run.id,
     name: groups.map((g) => g.name).join(' / '),
     createdAt: now,
     groups: groups.map((g) => ({ name: g.name, faceIds: g.faceIds })),

@@ -264,7 +264,7 @@ export class Workspace {
         if (chunk.replaced.length) await this.store.deletePhotos(chunk.replaced);
         for (const hash of chunk.replaced) this.storedFailures.delete(hash);
         const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch) : undefined;
-        const added = new Set(written?.addedPhotos ?? []);
+        const added = new Set([...(written?.addedPhotos ?? []), ...(written?.extendedPhotos ?? [])]);
         for (const face of chunk.batch.faces) {
           if (added.has(face.photoHash)) collection.add(face, chunk.vectors.get(face.id) as Float32Array);
         }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
-import { decodeValue, encodeValue } from '../../src/store/codec.ts';
+import { MAX_DEPTH, decodeLists, decodeValue, encodeValue } from '../../src/store/codec.ts';
 import { crc32, crc32Update } from '../../src/store/crc32.ts';
 import { rng } from './fixtures.ts';
 
@@ -59,6 +59,52 @@ describe('codec', () => {
     for (const [label, bytes] of cases) {
       assert.throws(() => decodeValue(bytes), (e: unknown) => e instanceof InvalidInputError && e.details?.reason === 'malformed', label);
     }
+  });
+});
+
+describe('codec: bounded decoding', () => {
+  const isMalformed = (pattern: RegExp) => (e: unknown): boolean =>
+    e instanceof InvalidInputError && e.details?.reason === 'malformed' && pattern.test(e.message);
+
+  it('refuses values that would take far more memory than their bytes, before building them all', () => {
+    // 200,000 empty Uint8Arrays: 1 MB encoded, ~20 MB as JS objects and ArrayBuffers.
+    const count = 200_000;
+    const bytes = new Uint8Array(5 + count * 5);
+    bytes[0] = 6;
+    new DataView(bytes.buffer).setUint32(1, count, true);
+    for (let i = 0; i < count; i++) bytes[5 + i * 5] = 8;
+    assert.throws(() => decodeValue(bytes), isMalformed(/memory/));
+    // The same values fit a budget made for them, so it is the budget that refused them.
+    assert.equal((decodeValue(bytes, { budgetFactor: 64 }) as unknown[]).length, count);
+  });
+
+  it('decodes lists of records checking each one as it is read, and their lengths against the declared counts', () => {
+    const bytes = encodeValue({ good: [{ a: 1 }, { a: 2 }], bad: [{ a: 1 }, 'not a record', { a: 3 }], skipped: [1, 2] });
+    const seen: number[] = [];
+    const record = (value: unknown, i: number): unknown => {
+      seen.push(i);
+      if (typeof value !== 'object') throw new InvalidInputError(`item ${i} is not a record`);
+      return value;
+    };
+    assert.deepEqual(decodeLists(bytes, { good: { count: 2, item: record } }), { good: [{ a: 1 }, { a: 2 }] });
+    seen.length = 0;
+    assert.throws(() => decodeLists(bytes, { good: { count: 2, item: record }, bad: { count: 3, item: record } }), /item 1 is not a record/);
+    assert.deepEqual(seen, [0, 1, 0, 1], 'the check stopped at the first bad record');
+    assert.throws(() => decodeLists(bytes, { good: { count: 3, item: record } }), isMalformed(/holds 2 records but the header declares 3/));
+    assert.throws(() => decodeLists(bytes, { missing: { count: 0, item: record } }), isMalformed(/no missing list/));
+    assert.throws(() => decodeLists(encodeValue([1]), { good: { count: 0, item: record } }), isMalformed(/an object of lists/));
+  });
+
+  it(`refuses nesting deeper than ${MAX_DEPTH} levels with a clear error, even 200,000 levels deep`, () => {
+    // [[[[ … null … ]]]] 200,000 levels: each level is an array of one item.
+    const levels = 200_000;
+    const bytes = new Uint8Array(levels * 5 + 1);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < levels; i++) {
+      bytes[i * 5] = 6;
+      view.setUint32(i * 5 + 1, 1, true);
+    }
+    assert.throws(() => decodeValue(bytes), isMalformed(/nested deeper than 32 levels/));
   });
 });
 

@@ -2,6 +2,8 @@
  * Seeded test records for the store tests (portable: no Node APIs, also bundled for Chromium).
  */
 import { crc32 } from '../../src/store/crc32.ts';
+import type { FaceStore } from '../../src/store/face-store.ts';
+import { faceId } from '../../src/store/types.ts';
 import type {
   ClusterRun,
   EmbeddingBatch,
@@ -47,7 +49,7 @@ export function makeBatch(spec: BatchSpec): FaceBatch & { embeddings: EmbeddingB
   const faces: FaceRecord[] = [];
   for (let p = 0; p < spec.photos; p++) {
     const hash = fakeHash(random);
-    const faceIds = Array.from({ length: spec.facesPerPhoto }, (_, i) => `${hash}:${i}`);
+    const faceIds = Array.from({ length: spec.facesPerPhoto }, (_, i) => faceId(hash, modelId, i));
     photos.push({
       hash,
       name: `photo-${spec.seed}-${p}.jpg`,
@@ -97,6 +99,7 @@ export function makeRun(id: string, faceIds: string[], k: number, dimension: num
     faceIds,
     labels: Int32Array.from(faceIds, (_, i) => i % k),
     centroids: Float32Array.from({ length: k * dimension }, () => random()),
+    kChoice: { kind: 'set' },
     scores: { inertia: 12.5, silhouette: 0.25 },
   };
 }
@@ -185,4 +188,102 @@ export function embeddingsOffset(bytes: Uint8Array): number {
   const h = view.getUint32(Header.length, true);
   const r = view.getUint32(Header.recordsLength, true);
   return h + r + ((4 - (r % 4)) % 4);
+}
+
+/** Everything in the store, for "unchanged" checks. */
+export async function snapshot(s: FaceStore): Promise<unknown> {
+  const models = await s.models();
+  const embeddings: Record<string, { ids: string[]; vectors: Float32Array }> = {};
+  for (const m of models) {
+    const rows = [];
+    for await (const r of s.streamEmbeddings(m.modelId)) rows.push(r);
+    embeddings[m.modelId] = { ids: rows.flatMap((r) => r.faceIds), vectors: concat(rows.map((r) => r.vectors)) };
+  }
+  const runs = await s.listRuns();
+  return {
+    photos: await s.listPhotos(),
+    faces: await s.listFaces(),
+    models,
+    embeddings,
+    runs,
+    names: await Promise.all(runs.map(async (r) => [...(await s.clusterNames(r.id))])),
+    probes: await s.listProbes(),
+    groups: await s.listIdentityGroups(),
+  };
+}
+
+/**
+ * An export file (format 2, model 'm', no vectors, every checksum right) around a records section written
+ * by hand; `photos` is the photo count its header declares (other counts 0).
+ */
+export function exportAround(records: Uint8Array, photos: number): Uint8Array {
+  const modelId = new TextEncoder().encode('m');
+  const headerLength = 64 + 4 + 4;
+  const padding = (4 - (records.length % 4)) % 4;
+  const bytes = new Uint8Array(headerLength + records.length + padding);
+  const view = new DataView(bytes.buffer);
+  bytes.set(records, headerLength);
+  bytes.set(new TextEncoder().encode('FAPSTORE'), 0);
+  const fields = [2, headerLength, 0, 0, photos, 0, 0, 0, 0, 0, records.length, crc32(records), 0, modelId.length];
+  fields.forEach((value, i) => view.setUint32(8 + 4 * i, value, true));
+  bytes.set(modelId, 64);
+  view.setUint32(headerLength - 4, crc32(bytes.subarray(0, headerLength - 4)), true);
+  return bytes;
+}
+
+/** A records section `{ [key]: [<items>] }` with `count` items written by `item` (tag bytes included). */
+function listSection(key: string, count: number, itemBytes: number, item: (bytes: Uint8Array, at: number) => void): Uint8Array {
+  const keyBytes = new TextEncoder().encode(key);
+  const records = new Uint8Array(1 + 4 + 4 + keyBytes.length + 1 + 4 + count * itemBytes);
+  const view = new DataView(records.buffer);
+  records[0] = 7; // object of one property
+  view.setUint32(1, 1, true);
+  view.setUint32(5, keyBytes.length, true);
+  records.set(keyBytes, 9);
+  let at = 9 + keyBytes.length;
+  records[at++] = 6; // array
+  view.setUint32(at, count, true);
+  at += 4;
+  for (let i = 0; i < count; i++, at += itemBytes) item(records, at);
+  return records;
+}
+
+/**
+ * A hostile export file whose records section is `{ [key]: [entries × Uint8Array(0)] }`: 5 bytes per
+ * entry, each a JS object and an ArrayBuffer once decoded. The header declares `entries` photos and every
+ * checksum is right, so only the records are wrong.
+ */
+export function hostileExport(entries: number, key = 'photos'): Uint8Array {
+  return exportAround(listSection(key, entries, 5, (bytes, at) => (bytes[at] = 8)), entries);
+}
+
+/** An export file whose one photo is `levels` arrays nested in each other (the innermost holds null). */
+export function deeplyNestedExport(levels: number): Uint8Array {
+  const section = listSection('photos', 1, levels * 5 + 1, (bytes, at) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    for (let i = 0; i < levels; i++) {
+      bytes[at + i * 5] = 6;
+      view.setUint32(at + i * 5 + 1, 1, true);
+    }
+  });
+  return exportAround(section, 1);
+}
+
+/** An export file whose one photo carries a property `junk` holding `entries` empty Uint8Arrays. */
+export function bloatedRecordExport(entries: number): Uint8Array {
+  const key = new TextEncoder().encode('junk');
+  const itemBytes = 1 + 4 + 4 + key.length + 1 + 4 + entries * 5;
+  const section = listSection('photos', 1, itemBytes, (bytes, at) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    bytes[at] = 7;
+    view.setUint32(at + 1, 1, true);
+    view.setUint32(at + 5, key.length, true);
+    bytes.set(key, at + 9);
+    let p = at + 9 + key.length;
+    bytes[p++] = 6;
+    view.setUint32(p, entries, true);
+    p += 4;
+    for (let i = 0; i < entries; i++, p += 5) bytes[p] = 8;
+  });
+  return exportAround(section, 1);
 }

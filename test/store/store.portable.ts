@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidInputError, StorageError } from '../../src/errors.ts';
-import { DB_VERSION, FaceStore, ImportFailure, StorageFailure, hashBytes, type FaceBatch } from '../../src/store/index.ts';
+import { DB_VERSION, EXPORT_VERSION, FaceStore, ImportFailure, StorageFailure, hashBytes, type FaceBatch } from '../../src/store/index.ts';
 import {
   Header,
   concat,
@@ -20,6 +20,7 @@ import {
   makeRun,
   reseal,
   rng,
+  snapshot,
   uniqueName,
 } from './fixtures.ts';
 
@@ -48,28 +49,6 @@ afterEach(async () => {
   for (const s of [store, ...extra]) await closeAndDelete(s);
 });
 
-/** Everything in the store, for "unchanged" checks. */
-async function snapshot(s: FaceStore): Promise<unknown> {
-  const models = await s.models();
-  const embeddings: Record<string, { ids: string[]; vectors: Float32Array }> = {};
-  for (const m of models) {
-    const rows = [];
-    for await (const r of s.streamEmbeddings(m.modelId)) rows.push(r);
-    embeddings[m.modelId] = { ids: rows.flatMap((r) => r.faceIds), vectors: concat(rows.map((r) => r.vectors)) };
-  }
-  const runs = await s.listRuns();
-  return {
-    photos: await s.listPhotos(),
-    faces: await s.listFaces(),
-    models,
-    embeddings,
-    runs,
-    names: await Promise.all(runs.map(async (r) => [...(await s.clusterNames(r.id))])),
-    probes: await s.listProbes(),
-    groups: await s.listIdentityGroups(),
-  };
-}
-
 function isError(kind: typeof InvalidInputError | typeof StorageError, reason?: string) {
   return (error: unknown): boolean => {
     assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
@@ -82,7 +61,7 @@ describe('FaceStore: batches', () => {
   it('writes photos, faces and vectors and reads them back exactly; originals only on request', async () => {
     const batch = makeBatch({ seed: 1, photos: 3, facesPerPhoto: 2, dimension: 8, originals: true });
     const result = await store.addBatch(batch);
-    assert.deepEqual(result, { addedPhotos: batch.photos.map((p) => p.hash), skippedPhotos: [], faces: 6, embeddings: 6 });
+    assert.deepEqual(result, { addedPhotos: batch.photos.map((p) => p.hash), extendedPhotos: [], skippedPhotos: [], faces: 6, embeddings: 6 });
     const first = batch.photos[0]!;
     const { original: _dropped, ...withoutOriginal } = first;
     assert.deepEqual(await store.getPhoto(first.hash), withoutOriginal);
@@ -102,7 +81,7 @@ describe('FaceStore: batches', () => {
     const batch = makeBatch({ seed: 3, photos: 2, facesPerPhoto: 1, dimension: 4 });
     await store.addBatch(batch);
     const again = await store.addBatch(batch);
-    assert.deepEqual(again, { addedPhotos: [], skippedPhotos: batch.photos.map((p) => p.hash), faces: 0, embeddings: 0 });
+    assert.deepEqual(again, { addedPhotos: [], extendedPhotos: [], skippedPhotos: batch.photos.map((p) => p.hash), faces: 0, embeddings: 0 });
     assert.equal(await store.countPhotos(), 2);
     assert.equal(await store.countEmbeddings('test-model'), 2);
   });
@@ -208,6 +187,22 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(concat(rows.map((r) => r.vectors)), concat([v.subarray(0, 6), v.subarray(12)]));
   });
 
+  it('lists photos oldest first with offset and limit', async () => {
+    const batch = makeBatch({ seed: 41, photos: 7, facesPerPhoto: 0, dimension: 2, addedAt: 1000 });
+    // Added in shuffled order: the list follows addedAt, not the order of writing.
+    await store.addBatch({ photos: [...batch.photos.slice(4), ...batch.photos.slice(0, 4)] });
+    const hashes = batch.photos.map((p) => p.hash);
+    const page = async (options: { offset?: number; limit?: number }): Promise<string[]> => (await store.listPhotos(options)).map((p) => p.hash);
+    assert.deepEqual(await page({}), hashes);
+    assert.deepEqual(await page({ offset: 2 }), hashes.slice(2));
+    assert.deepEqual(await page({ limit: 3 }), hashes.slice(0, 3));
+    assert.deepEqual(await page({ offset: 2, limit: 3 }), hashes.slice(2, 5));
+    assert.deepEqual(await page({ offset: 5, limit: 10 }), hashes.slice(5));
+    assert.deepEqual(await page({ offset: 7 }), []);
+    assert.deepEqual(await page({ offset: 100, limit: 1 }), []);
+    assert.deepEqual(await page({ limit: 0 }), []);
+  });
+
   it('streams with an abort signal and through embeddingSource for the kernel', async () => {
     const chunked = await FaceStore.open(uniqueName(), { chunkSize: 2 });
     extra.push(chunked);
@@ -255,6 +250,21 @@ describe('FaceStore: analyses', () => {
     assert.equal(await store.getRun('run-1'), undefined);
     assert.equal((await store.clusterNames('run-1')).size, 0);
     await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(0, 1) }), isError(InvalidInputError));
+  });
+
+  it('refuses a run with a label equal to k (clusters are 0 … k − 1) or below 0, and non-finite centroids', async () => {
+    const ids = makeBatch({ seed: 51, photos: 3, facesPerPhoto: 1, dimension: 4 }).faces.map((f) => f.id);
+    const run = makeRun('run-k', ids, 3, 4);
+    await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(0, 1, 3) }), (e: unknown) => e instanceof InvalidInputError && /labels\[2\]/.test(e.message) && /\[0, 3\)/.test(e.message));
+    await assert.rejects(store.saveRun({ ...run, labels: Int32Array.of(-1, 1, 2) }), isError(InvalidInputError));
+    const nan = run.centroids.slice();
+    nan[4] = Number.NaN;
+    await assert.rejects(store.saveRun({ ...run, centroids: nan }), (e: unknown) => e instanceof InvalidInputError && /centroids\[4\]/.test(e.message));
+    await store.saveRun({ ...run, labels: Int32Array.of(0, 1, 2) });
+    assert.deepEqual((await store.listRuns()).map((r) => r.id), ['run-k']);
+    await assert.rejects(store.nameCluster('run-k', 3, 'x'), (e: unknown) => e instanceof InvalidInputError && /0 to 2/.test(e.message));
+    await store.nameCluster('run-k', 2, 'last');
+    assert.deepEqual([...(await store.clusterNames('run-k'))], [[2, 'last']]);
   });
 
   it('saves, lists and deletes probes and identity groups', async () => {
@@ -325,7 +335,7 @@ describe('FaceStore: export and import', () => {
       ['trailing bytes', (() => { const b = new Uint8Array(good.length + 4); b.set(good); return b.buffer; })(), ImportFailure.Malformed],
       ['wrong magic', (() => { const b = copy(); b[0] = 0x50; return b; })(), ImportFailure.BadMagic],
       ['PNG file', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(80)), ImportFailure.BadMagic],
-      ['newer version', reseal(set(copy(), Header.version, 2)), ImportFailure.UnsupportedVersion],
+      ['newer version', reseal(set(copy(), Header.version, EXPORT_VERSION + 1)), ImportFailure.UnsupportedVersion],
       ['flipped header byte', set(copy(), Header.photos, 4), ImportFailure.ChecksumMismatch],
       ['flipped embedding byte', (() => { const b = copy(); b[e + 5]! ^= 1; return b; })(), ImportFailure.ChecksumMismatch],
       ['flipped record byte', (() => { const b = copy(); b[new DataView(b.buffer).getUint32(Header.length, true) + 30]! ^= 1; return b; })(), ImportFailure.ChecksumMismatch],
@@ -362,12 +372,13 @@ describe('FaceStore: export and import', () => {
     const batch = makeBatch({ seed: 72, photos: 1, facesPerPhoto: 1, dimension: 4 });
     await store.addBatch(batch);
     const bytes = await store.exportToBytes();
-    // Rename the face's model id in place (same length), then reseal the checksums.
-    const text = new TextEncoder().encode('test-model');
+    // Rename the face's modelId property in place (same length), then reseal the checksums: the key
+    // 'modelId' is followed by a string tag (1 byte) and its length (4 bytes).
+    const text = new TextEncoder().encode('modelId');
     const h = new DataView(bytes.buffer).getUint32(Header.length, true);
     const at = bytes.subarray(h).findIndex((_, i, a) => text.every((c, j) => a[i + j] === c));
     assert.ok(at >= 0);
-    bytes[h + at] = 'b'.charCodeAt(0);
+    bytes[h + at + text.length + 5] = 'b'.charCodeAt(0);
     const target = await openExtra();
     await assert.rejects(target.importFromBytes(reseal(bytes)), isError(InvalidInputError, ImportFailure.InvalidRecord));
     assert.equal(await target.countPhotos(), 0);

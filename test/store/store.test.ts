@@ -9,6 +9,9 @@ import { StorageError } from '../../src/errors.ts';
 import { FaceStore, StorageFailure } from '../../src/store/index.ts';
 import { deleteDatabase, makeBatch, uniqueName } from './fixtures.ts';
 import './store.portable.ts';
+import './migrate.portable.ts';
+import './compound.portable.ts';
+import './import-hostile.portable.ts';
 
 describe('FaceStore in Node: quota', () => {
   let store: FaceStore;

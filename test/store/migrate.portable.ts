@@ -1,0 +1,202 @@
+/**
+ * Schema v3 from a v2 database with data in it (written here with raw IndexedDB, independently of the
+ * code under test), and old export files (format 1): faces re-keyed by model, runs' k choice typed,
+ * every record kept. Portable: runs in Node (store.test.ts) and Chromium (store.browser.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { encodeExport } from '../../src/store/export-format.ts';
+import { DB_VERSION, FaceStore, faceId, type ClusterRun, type FaceRecord, type PhotoRecord } from '../../src/store/index.ts';
+import { Header, deleteDatabase, done, makeBatch, makeGroup, makeProbe, makeRun, reseal, uniqueName } from './fixtures.ts';
+
+const opened: FaceStore[] = [];
+const names: string[] = [];
+
+afterEach(async () => {
+  for (const s of opened.splice(0)) s.close();
+  for (const n of names.splice(0)) await deleteDatabase(n);
+});
+
+/** The v2 face id of a face (no model in it). */
+const legacyId = (f: { photoHash: string; index: number }): string => `${f.photoHash}:${f.index}`;
+
+/** v2-shaped records: legacy face ids everywhere, run k choices as score keys, no probe runId. */
+function legacyData() {
+  const batch = makeBatch({ seed: 90, photos: 3, facesPerPhoto: 2, dimension: 4 });
+  const faces = batch.faces.map((f) => ({ ...f, id: legacyId(f) }));
+  const ids = faces.map((f) => f.id);
+  const photos = batch.photos.map((p) => ({ ...p, faceIds: p.faceIds.map((_, i) => `${p.hash}:${i}`) }));
+  const strip = (run: ClusterRun): Omit<ClusterRun, 'kChoice'> => {
+    const { kChoice: _typed, ...rest } = run;
+    return rest;
+  };
+  const auto = { ...strip(makeRun('run-auto', ids, 3, 4)), scores: { inertia: 4.5, auto: 1, 'curve:2': 0.1, 'curve:3': 0.3, silhouette: 0.3 } };
+  const set = { ...strip(makeRun('run-set', ids, 2, 4)), scores: { inertia: 6, auto: 0 } };
+  const merged = { ...strip(makeRun('run-merged', ids, 2, 4)), scores: { merged: 1, silhouette: 0.2 } };
+  const { runId: _none, ...probe } = makeProbe('probe:run-auto', ids, 4);
+  const group = makeGroup('g1', ids);
+  const chunk = { modelId: 'test-model', seq: 0, dimension: 4, count: 6, faceIds: ids, vectors: batch.embeddings[0]!.vectors };
+  return { batch, photos, faces, runs: [auto, set, merged], probe, group, chunk };
+}
+
+/** Writes a database in the v2 layout holding `data`. */
+async function writeV2(name: string, data: ReturnType<typeof legacyData>): Promise<void> {
+  const open = indexedDB.open(name, 2);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
+    const faces = db.createObjectStore('faces', { keyPath: 'id' });
+    faces.createIndex('byPhoto', 'photoHash');
+    faces.createIndex('byModel', 'modelId');
+    db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
+    db.createObjectStore('models', { keyPath: 'modelId' });
+    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+    db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
+    db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+    db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+  };
+  const db = await done(open);
+  const stores = ['photos', 'faces', 'embeddings', 'models', 'runs', 'clusterNames', 'probes', 'identityGroups'];
+  const tx = db.transaction(stores, 'readwrite');
+  for (const p of data.photos) tx.objectStore('photos').put(p);
+  for (const f of data.faces) tx.objectStore('faces').put(f);
+  tx.objectStore('embeddings').put(data.chunk);
+  tx.objectStore('models').put({ modelId: 'test-model', dimension: 4, count: 6, nextSeq: 1 });
+  for (const r of data.runs) tx.objectStore('runs').put(r);
+  tx.objectStore('clusterNames').put({ runId: 'run-auto', cluster: 2, name: 'Ada' });
+  tx.objectStore('clusterNames').put({ runId: 'run-merged', cluster: 0, name: 'Grace' });
+  tx.objectStore('probes').put(data.probe);
+  tx.objectStore('identityGroups').put(data.group);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+/** `batch` moved onto the photos `photos` (same hashes), as another model would embed them. */
+function samePhotos(batch: ReturnType<typeof makeBatch>, photos: readonly PhotoRecord[]): ReturnType<typeof makeBatch> {
+  const hashOf = new Map(batch.photos.map((p, i) => [p.hash, photos[i]!.hash]));
+  const faces = batch.faces.map((f) => {
+    const photoHash = hashOf.get(f.photoHash)!;
+    return { ...f, photoHash, id: faceId(photoHash, f.modelId, f.index) };
+  });
+  const idOf = new Map(batch.faces.map((f, i) => [f.id, faces[i]!.id]));
+  return {
+    photos: batch.photos.map((p, i) => ({ ...photos[i]!, faceIds: p.faceIds.map((id) => idOf.get(id)!) })),
+    faces,
+    embeddings: batch.embeddings.map((e) => ({ ...e, faceIds: e.faceIds.map((id) => idOf.get(id)!) })),
+  };
+}
+
+describe('FaceStore: schema v3 and old export files', () => {
+  it('upgrades a v2 database with data: faces keyed by model, typed k choices, every record kept', async () => {
+    const name = uniqueName('face-store-v2');
+    names.push(name);
+    const data = legacyData();
+    await writeV2(name, data);
+    const store = await FaceStore.open(name);
+    opened.push(store);
+    const newId = (old: string): string => {
+      const [hash, index] = old.split(':') as [string, string];
+      return faceId(hash, 'test-model', Number(index));
+    };
+    const ids = data.faces.map((f) => newId(f.id));
+    assert.deepEqual(ids, data.batch.faces.map((f) => f.id));
+    assert.deepEqual(await store.listPhotos(), data.batch.photos);
+    const byId = (a: FaceRecord, b: FaceRecord): number => (a.id < b.id ? -1 : 1);
+    assert.deepEqual(await store.listFaces(), [...data.batch.faces].sort(byId));
+    assert.equal(await store.getFace(data.faces[0]!.id), undefined, 'no face is left under its v2 id');
+    const rows = [];
+    for await (const r of store.streamEmbeddings('test-model')) rows.push({ ...r });
+    assert.deepEqual(rows, [{ modelId: 'test-model', dimension: 4, count: 6, faceIds: ids, vectors: data.chunk.vectors }]);
+    const runs = new Map((await store.listRuns()).map((r) => [r.id, r]));
+    assert.equal(runs.size, 3);
+    assert.deepEqual(runs.get('run-auto')?.kChoice, { kind: 'auto', curve: [{ k: 2, score: 0.1 }, { k: 3, score: 0.3 }] });
+    assert.deepEqual(runs.get('run-auto')?.scores, { inertia: 4.5, silhouette: 0.3 });
+    assert.deepEqual(runs.get('run-set')?.kChoice, { kind: 'set' });
+    assert.deepEqual(runs.get('run-set')?.scores, { inertia: 6 });
+    assert.deepEqual(runs.get('run-merged')?.kChoice, { kind: 'merged', from: [] });
+    assert.deepEqual(runs.get('run-merged')?.scores, { silhouette: 0.2 });
+    for (const run of runs.values()) {
+      assert.deepEqual(run.faceIds, ids);
+      const old = data.runs.find((r) => r.id === run.id)!;
+      assert.deepEqual({ labels: run.labels, centroids: run.centroids, k: run.k, scope: run.scope }, { labels: old.labels, centroids: old.centroids, k: old.k, scope: old.scope });
+    }
+    assert.deepEqual([...(await store.clusterNames('run-auto'))], [[2, 'Ada']]);
+    assert.deepEqual([...(await store.clusterNames('run-merged'))], [[0, 'Grace']]);
+    const probe = await store.getProbe('probe:run-auto');
+    assert.deepEqual(probe, { ...data.probe, runId: 'run-auto', groups: data.probe.groups.map((g) => ({ ...g, faceIds: g.faceIds.map(newId) })) });
+    assert.deepEqual(await store.getIdentityGroup('g1'), { ...data.group, faceIds: data.group.faceIds.map(newId) });
+    const raw = await done(indexedDB.open(name));
+    assert.equal(raw.version, DB_VERSION);
+    raw.close();
+  });
+
+  it('adds a second model\'s faces to photos it already holds, after the upgrade too', async () => {
+    const name = uniqueName('face-store-v2');
+    names.push(name);
+    const data = legacyData();
+    await writeV2(name, data);
+    const store = await FaceStore.open(name);
+    opened.push(store);
+    // The same photos, embedded by another model.
+    const second = samePhotos(makeBatch({ seed: 91, photos: 3, facesPerPhoto: 1, dimension: 6, modelId: 'other-model' }), data.batch.photos);
+    const result = await store.addBatch(second);
+    assert.deepEqual(result, { addedPhotos: [], extendedPhotos: second.photos.map((p) => p.hash), skippedPhotos: [], faces: 3, embeddings: 3 });
+    assert.equal(await store.countFaces({ modelId: 'other-model' }), 3);
+    assert.equal(await store.countFaces({ modelId: 'test-model' }), 6);
+    assert.equal(await store.countEmbeddings('other-model'), 3);
+    const photo = (await store.getPhoto(second.photos[0]!.hash)) as PhotoRecord;
+    assert.deepEqual(photo.faceIds, [...data.batch.photos[0]!.faceIds, second.faces[0]!.id]);
+    // A second time, nothing changes: the photos hold that model's faces now.
+    const again = await store.addBatch(second);
+    assert.deepEqual(again, { addedPhotos: [], extendedPhotos: [], skippedPhotos: second.photos.map((p) => p.hash), faces: 0, embeddings: 0 });
+    // Each model's export carries only its own faces in the photos' faceIds, and imports elsewhere.
+    const bytes = await store.exportToBytes({ modelId: 'other-model' });
+    const other = await FaceStore.open(uniqueName());
+    opened.push(other);
+    names.push(other.name);
+    await other.importFromBytes(bytes);
+    assert.deepEqual((await other.getPhoto(photo.hash))?.faceIds, [second.faces[0]!.id]);
+  });
+
+  it('imports an export file of format 1 (v2 face ids, k choice in scores)', async () => {
+    const data = legacyData();
+    const names1 = [
+      { runId: 'run-auto', cluster: 2, name: 'Ada' },
+      { runId: 'run-merged', cluster: 0, name: 'Grace' },
+    ];
+    const parts = encodeExport(
+      'test-model',
+      4,
+      {
+        photos: data.photos,
+        faces: data.faces,
+        runs: data.runs as unknown as ClusterRun[],
+        clusterNames: names1,
+        probes: [data.probe],
+        identityGroups: [data.group],
+        embeddingFaceIds: data.chunk.faceIds,
+      },
+      [data.chunk.vectors],
+    );
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      file.set(p, at);
+      at += p.length;
+    }
+    new DataView(file.buffer).setUint32(Header.version, 1, true);
+    const store = await FaceStore.open(uniqueName());
+    opened.push(store);
+    names.push(store.name);
+    const result = await store.importFromBytes(reseal(file));
+    assert.deepEqual(result.added, { photos: 3, faces: 6, embeddings: 6, runs: 3, clusterNames: 2, probes: 1, identityGroups: 1 });
+    assert.deepEqual(await store.listPhotos(), data.batch.photos);
+    assert.deepEqual((await store.getRun('run-auto'))?.kChoice, { kind: 'auto', curve: [{ k: 2, score: 0.1 }, { k: 3, score: 0.3 }] });
+    assert.deepEqual((await store.getRun('run-set'))?.faceIds, data.batch.faces.map((f) => f.id));
+    assert.equal((await store.getProbe('probe:run-auto'))?.runId, 'run-auto');
+    assert.deepEqual((await store.getIdentityGroup('g1'))?.faceIds, data.group.faceIds.map((id) => faceId(id.split(':')[0]!, 'test-model', Number(id.split(':')[1]))));
+  });
+});
