@@ -260,10 +260,9 @@ export class Workspace {
         });
         const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
-        // A failure record is replaced by deleting it first: the store keeps the record it has for a hash.
-        if (chunk.replaced.length) await this.store.deletePhotos(chunk.replaced);
+        // A failure record that works this time is replaced in the batch's own transaction (all or nothing).
+        const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch, { replacing: chunk.replaced }) : undefined;
         for (const hash of chunk.replaced) this.storedFailures.delete(hash);
-        const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch) : undefined;
         const added = new Set([...(written?.addedPhotos ?? []), ...(written?.extendedPhotos ?? [])]);
         for (const face of chunk.batch.faces) {
           if (added.has(face.photoHash)) collection.add(face, chunk.vectors.get(face.id) as Float32Array);
@@ -304,11 +303,7 @@ export class Workspace {
     const collection = this.collection;
     if (!collection) return;
     const people = groupPeople(this.kernel, collection, Date.now());
-    const keep = new Set(people.map((p) => p.group.id));
-    for (const old of await this.store.listIdentityGroups({ modelId: collection.modelId })) {
-      if (!keep.has(old.id)) await this.store.deleteIdentityGroup(old.id);
-    }
-    for (const p of people) await this.store.saveIdentityGroup(p.group);
+    await this.store.replaceIdentityGroups(collection.modelId, people.map((p) => p.group));
     this.people = people;
   }
 
@@ -423,10 +418,8 @@ export class Workspace {
       const view = this.shownView('merge', options.runId);
       const collection = this.collection as FaceCollection;
       const merged = mergeClusters(this.kernel, collection, view.run, clusters, this.names, { id: newRunId(), now: Date.now() });
-      await this.store.saveRun(merged.run);
-      for (const [c, name] of merged.names) await this.store.nameCluster(merged.run.id, c, name);
-      await this.store.deleteRun(view.run.id);
-      await this.store.deleteProbe(`probe:${view.run.id}`);
+      // One transaction: the merged run with its names replaces the shown run, its names and its probe.
+      await this.store.replaceRun(merged.run, { names: merged.names, replaces: [view.run.id] });
       this.runs = [...this.runs.filter((r) => r.id !== view.run.id), merged.run];
       await this.show(merged.run);
       await this.saveFigures();

@@ -477,7 +477,7 @@ describe('<face-attribute-probe> under overlapping operations and failing storag
 
   it('shows an error with its reason when the people cannot be saved after photos are added, and keeps the photos', T, async () => {
     m = await mount();
-    patchStore('saveIdentityGroup', () => async () => { throw quotaError(); });
+    patchStore('replaceIdentityGroups', () => async () => { throw quotaError(); });
     let stored: number | undefined;
     const errors: ProbeErrorDetail[] = [];
     m.el.addEventListener('probe-faces', (e) => { stored = e.detail.photos; });

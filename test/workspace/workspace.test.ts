@@ -124,7 +124,7 @@ describe('the workspace, headless, on real photos', () => {
     const photos = smokePhotos(smoke).filter((p) => p.name.startsWith('lfw_Alejandro_Toledo')).slice(0, 4);
     const ws = await Workspace.open(freshName(), kernel);
     const proto = FaceStore.prototype as unknown as Record<string, unknown>;
-    const method = 'saveIdentityGroup';
+    const method = 'replaceIdentityGroups';
     const original = proto[method];
     proto[method] = () => Promise.reject(new StorageError('Could not save: the storage quota for this site is full (QuotaExceededError).', { details: { reason: 'quota-exceeded' } }));
     try {
