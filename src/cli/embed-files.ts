@@ -2,13 +2,13 @@
  * Embeds a list of image files with the engine, through the content-hash cache, with progress. Shared by
  * `embed`, `verify` and `reproduce`.
  */
-import { readFile } from 'node:fs/promises';
-import { DecodeError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { ImageOutcome } from '../embedding/types.ts';
 import { hashBytes } from '../store/hash.ts';
 import { EmbeddingCache } from './cache.ts';
 import { startProgress } from './progress.ts';
+import { readImageFile } from './read-image-file.ts';
 
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
@@ -34,7 +34,8 @@ export function cacheKey(engine: FaceEngine): string {
 
 /**
  * Embeds every file (all faces of each), reusing cached results, and returns outcomes by path in input order.
- * A file that cannot be read is a failure of that file; an abort stops promptly and returns what finished
+ * A file that cannot be read, or that its first bytes or its size show is no photo to read (see
+ * {@link readImageFile}), is a failure of that file; an abort stops promptly and returns what finished
  * with `cancelled: true`.
  */
 export async function embedFiles(
@@ -51,21 +52,20 @@ export async function embedFiles(
       throwIfAborted(options.signal);
       let bytes: Uint8Array;
       try {
-        bytes = await readFile(file);
+        bytes = await readImageFile(file);
       } catch (error: unknown) {
-        const reason = new DecodeError(`${file}: cannot read the file (${(error as Error).message})`, { details: { reason: 'unreadable' } });
-        outcomes.set(file, { ok: false, name: file, error: serializeError(reason) });
+        outcomes.set(file, { ok: false, name: file, error: serializeError(error) });
         progress.update(outcomes.size);
         continue;
       }
-      const hash = bytes.length ? await hashBytes(bytes) : undefined;
-      const hit = hash ? cache.get(hash, file) : undefined;
+      const hash = await hashBytes(bytes);
+      const hit = cache.get(hash, file);
       if (hit) {
         cached++;
         outcomes.set(file, hit);
       } else {
         // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
-        const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, options.signal ? { signal: options.signal } : {});
+        const outcome = await engine.processImage({ name: file, bytes, hash }, options.signal ? { signal: options.signal } : {});
         if (outcome.ok) await cache.put(outcome);
         outcomes.set(file, outcome);
       }
