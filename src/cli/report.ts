@@ -12,7 +12,7 @@ import type { ExperimentDefinition } from '../analysis/experiments.ts';
 import type { ExperimentResult, IdentityGroupingResult } from '../analysis/index.ts';
 import type { FaceResult } from '../embedding/types.ts';
 import type { Kernel } from '../kernel/types.ts';
-import type { CoverageFigures } from './reproduce.ts';
+import type { CoverageFigures } from './coverage.ts';
 
 /** What the report needs of one experiment. */
 export interface ReportExperiment {

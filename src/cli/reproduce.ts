@@ -21,6 +21,7 @@ import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';
 import { largestFace } from '../vision/find-faces.ts';
+import type { CoverageFigures } from './coverage.ts';
 import { failureSummary } from './embed-files.ts';
 import { withEmbeddingSession } from './embedding-session.ts';
 import { type EngineCliOptions, withEngineOptions } from './engine-options.ts';
@@ -32,17 +33,6 @@ interface ReproduceOptions extends EngineCliOptions {
   json?: boolean;
   experiments?: string;
   report?: string;
-}
-
-/** How the images of one experiment fared in the pipeline. */
-export interface CoverageFigures {
-  /** Images with a face / images of the experiment. */
-  coverage: number;
-  images: number;
-  /** How each used face was found. */
-  found_by: Record<string, number>;
-  /** Images left out (no face, or could not be read), with why. */
-  left_out: Array<{ image: string; reason: string }>;
 }
 
 /** One embedded item of an experiment. */
