@@ -21,13 +21,15 @@ export interface EmbeddingSession {
 /**
  * Creates the engine the options describe, handles Ctrl+C while `work` runs, and disposes of both afterwards.
  * @param label the progress label on stderr (the command's name).
+ * @param pipeline settings the command fixes for itself, passed to {@link engineFromOptions}.
  */
 export async function withEmbeddingSession<T>(
   options: EngineCliOptions,
   label: string,
   work: (session: EmbeddingSession) => Promise<T>,
+  pipeline: Parameters<typeof engineFromOptions>[1] = {},
 ): Promise<T> {
-  const engine = await engineFromOptions(options);
+  const engine = await engineFromOptions(options, pipeline);
   const interrupt = interruptSignal();
   const embedOptions = {
     cacheDir: options.cache === false ? undefined : options.cache,
