@@ -1,7 +1,8 @@
 /**
  * The CLI's embedding cache: finished images keyed by file content hash, per embedding model and
  * pipeline version, so repeated runs skip work already done. One append-only NDJSON file per key;
- * a line cut short by a crash is ignored on load. Embeddings are stored as base64 float32 (exact).
+ * a line cut short by a crash is ignored on load, and the next record starts on a new line after it.
+ * Embeddings are stored as base64 float32 (exact).
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -32,6 +33,8 @@ const fromBase64 = (s: string) => {
 /** Finished image results by content hash, backed by a file. */
 export class EmbeddingCache {
   private readonly entries = new Map<string, StoredImage>();
+  /** The file ends in a line cut short: the next record must start on a new line, or it is lost with it. */
+  private torn = false;
   private constructor(private file: string | undefined) {}
 
   /**
@@ -54,6 +57,7 @@ export class EmbeddingCache {
     } catch (error: unknown) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    cache.torn = text.length > 0 && !text.endsWith('\n');
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
@@ -96,7 +100,8 @@ export class EmbeddingCache {
     this.entries.set(entry.hash, entry);
     if (!this.file) return;
     try {
-      await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+      await appendFile(this.file, `${this.torn ? '\n' : ''}${JSON.stringify(entry)}\n`);
+      this.torn = false;
     } catch (error: unknown) {
       // A full disk or a read-only cache must not cost the run its results: go on without the file.
       warn(`cannot write the cache file ${this.file} (${(error as Error).message}); results are no longer cached`);

@@ -2,13 +2,13 @@
  * Embeds a list of image files with the engine, through the content-hash cache, with progress. Shared by
  * `embed`, `verify` and `reproduce`.
  */
-import { readFile } from 'node:fs/promises';
-import { DecodeError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
-import type { ImageOutcome } from '../embedding/types.ts';
+import type { ImageFailure, ImageOutcome } from '../embedding/types.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { EmbeddingCache } from './cache.ts';
 import { startProgress } from './progress.ts';
+import { readImageFile } from './read-image-file.ts';
 
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
@@ -32,61 +32,94 @@ export function cacheKey(engine: FaceEngine): string {
   return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}`;
 }
 
+/** How an {@link embedEach} run went, filled in as it goes. */
+export interface EmbedRunStats {
+  /** Images taken from the cache. */
+  cached: number;
+  /** True once an abort stopped the run. */
+  cancelled: boolean;
+}
+
 /**
- * Embeds every file (all faces of each), reusing cached results, and returns outcomes by path in input order.
- * A file that cannot be read is a failure of that file; an abort stops promptly and returns what finished
- * with `cancelled: true`.
+ * Embeds every file (all faces of each), reusing cached results, and yields each outcome (named by its path) in
+ * input order as soon as it is ready, so a caller can write it out and let it go. A file that cannot be read, or
+ * that its first bytes or its size show is no photo to read (see {@link readImageFile}), is a failure of that
+ * file; an abort stops promptly: the run ends after the images that finished, with `stats.cancelled` set.
+ */
+export async function* embedEach(
+  engine: FaceEngine,
+  files: readonly string[],
+  options: EmbedFilesOptions = {},
+  stats: EmbedRunStats = { cached: 0, cancelled: false },
+): AsyncGenerator<ImageOutcome, void, undefined> {
+  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine));
+  const progress = startProgress(options.label ?? 'embedding', files.length, { quiet: options.quiet ?? false });
+  let done = 0;
+  try {
+    for (const file of files) {
+      let outcome: ImageOutcome;
+      try {
+        throwIfAborted(options.signal);
+        outcome = await embedOne(engine, cache, file, options.signal, stats);
+      } catch (error: unknown) {
+        if (!isAbortError(error)) throw error;
+        stats.cancelled = true;
+        return;
+      }
+      progress.update(++done, file.split('/').pop());
+      yield outcome;
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+async function embedOne(engine: FaceEngine, cache: EmbeddingCache, file: string, signal: AbortSignal | undefined, stats: EmbedRunStats): Promise<ImageOutcome> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readImageFile(file);
+  } catch (error: unknown) {
+    return { ok: false, name: file, error: serializeError(error) };
+  }
+  const hash = await hashBytes(bytes);
+  const hit = cache.get(hash, file);
+  if (hit) {
+    stats.cached++;
+    return hit;
+  }
+  // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
+  const outcome = await engine.processImage({ name: file, bytes, hash }, signal ? { signal } : {});
+  if (outcome.ok) await cache.put(outcome);
+  return outcome;
+}
+
+/**
+ * {@link embedEach}, collected: outcomes by path in input order, with `cancelled: true` when an abort stopped
+ * the run (what finished is kept).
  */
 export async function embedFiles(
   engine: FaceEngine,
   files: readonly string[],
   options: EmbedFilesOptions = {},
 ): Promise<{ outcomes: Map<string, ImageOutcome>; cancelled: boolean; cached: number }> {
-  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine));
+  const stats: EmbedRunStats = { cached: 0, cancelled: false };
   const outcomes = new Map<string, ImageOutcome>();
-  const progress = startProgress(options.label ?? 'embedding', files.length, { quiet: options.quiet ?? false });
-  let cached = 0;
-  try {
-    for (const file of files) {
-      throwIfAborted(options.signal);
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(file);
-      } catch (error: unknown) {
-        const reason = new DecodeError(`${file}: cannot read the file (${(error as Error).message})`, { details: { reason: 'unreadable' } });
-        outcomes.set(file, { ok: false, name: file, error: serializeError(reason) });
-        progress.update(outcomes.size);
-        continue;
-      }
-      const hash = bytes.length ? await hashBytes(bytes) : undefined;
-      const hit = hash ? cache.get(hash, file) : undefined;
-      if (hit) {
-        cached++;
-        outcomes.set(file, hit);
-      } else {
-        // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
-        const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, options.signal ? { signal: options.signal } : {});
-        if (outcome.ok) await cache.put(outcome);
-        outcomes.set(file, outcome);
-      }
-      progress.update(outcomes.size, file.split('/').pop());
-    }
-    return { outcomes, cancelled: false, cached };
-  } catch (error: unknown) {
-    if (isAbortError(error)) return { outcomes, cancelled: true, cached };
-    throw error;
-  } finally {
-    progress.stop();
-  }
+  for await (const outcome of embedEach(engine, files, options, stats)) outcomes.set(outcome.name, outcome);
+  return { outcomes, ...stats };
 }
 
-/** Counts failures by kind (error code, plus the decode reason where there is one), for summaries. */
+/** A failure's kind for summaries: its error code, plus the decode reason where there is one (`decode/empty`). */
+export function failureKind(failure: ImageFailure): string {
+  const reason = failure.error.details?.reason;
+  return `${failure.error.code ?? failure.error.name}${typeof reason === 'string' ? `/${reason}` : ''}`;
+}
+
+/** Counts failures by kind (see {@link failureKind}), for summaries. */
 export function failureSummary(outcomes: Iterable<ImageOutcome>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of outcomes) {
     if (o.ok) continue;
-    const reason = o.error.details?.reason;
-    const kind = `${o.error.code ?? o.error.name}${typeof reason === 'string' ? `/${reason}` : ''}`;
+    const kind = failureKind(o);
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
   return counts;

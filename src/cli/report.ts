@@ -13,7 +13,7 @@ import type { IdentityGroupingResult } from '../analysis/identity.ts';
 import type { ExperimentResult } from '../reproduce/protocol.ts';
 import type { FaceResult } from '../embedding/types.ts';
 import type { Kernel } from '../kernel/types.ts';
-import type { CoverageFigures } from './reproduce.ts';
+import type { CoverageFigures } from './coverage.ts';
 
 /** What the report needs of one experiment. */
 export interface ReportExperiment {

@@ -20,8 +20,10 @@ import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';
 import { largestFace } from '../vision/find-faces.ts';
-import { embedFiles, failureSummary } from './embed-files.ts';
-import { type EngineCliOptions, engineFromOptions, interruptSignal, withEngineOptions } from './engine-options.ts';
+import type { CoverageFigures } from './coverage.ts';
+import { failureSummary } from './embed-files.ts';
+import { withEmbeddingSession } from './embedding-session.ts';
+import { type EngineCliOptions, withEngineOptions } from './engine-options.ts';
 import { startProgress } from './progress.ts';
 import { type ReportExperiment, writeReport } from './report.ts';
 
@@ -30,17 +32,6 @@ interface ReproduceOptions extends EngineCliOptions {
   json?: boolean;
   experiments?: string;
   report?: string;
-}
-
-/** How the images of one experiment fared in the pipeline. */
-export interface CoverageFigures {
-  /** Images with a face / images of the experiment. */
-  coverage: number;
-  images: number;
-  /** How each used face was found. */
-  found_by: Record<string, number>;
-  /** Images left out (no face, or could not be read), with why. */
-  left_out: Array<{ image: string; reason: string }>;
 }
 
 /** One embedded item of an experiment. */
@@ -148,15 +139,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
       if (identity?.status === 'ready') for (const item of identity.items) paths.add(join(options.data, item.imagePath));
 
-      const engine = await engineFromOptions(options);
-      const interrupt = interruptSignal();
-      try {
-        const { outcomes, cancelled, cached } = await embedFiles(engine, [...paths], {
-          cacheDir: options.cache === false ? undefined : options.cache,
-          signal: interrupt.signal,
-          label: 'embed',
-          quiet: options.quiet ?? false,
-        });
+      await withEmbeddingSession(options, 'embed', async ({ engine, signal, embedAll }) => {
+        const { outcomes, cancelled, cached } = await embedAll([...paths]);
         if (cancelled) {
           process.stderr.write('face-probe reproduce: cancelled while embedding; finished images are cached for the next run\n');
           setExit(130);
@@ -179,7 +163,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
               classes: kept.map((k) => k.class),
               persons: kept.map((k) => k.person),
             }, {
-              signal: interrupt.signal,
+              signal,
               onProgress: (p) => progress.update(runsDone + p.done, `${p.experiment}${p.person ? ` ${p.person}` : ''}`),
             });
             runsDone += 10 * Math.max(1, r.people.length);
@@ -193,7 +177,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         }
         if (identity?.status === 'ready') {
           const { kept, figures } = collect(identity.items, outcomes, options.data);
-          results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal: interrupt.signal }), ...figures });
+          results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal }), ...figures });
         }
         const all = [...outcomes.values()];
         const output = {
@@ -219,9 +203,6 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           process.stdout.write(`figures in %; paper = Furlong et al. (arXiv 2102.03176); k-means ± std over seeds 0–9; chance = the same accuracy on shuffled labels; probe = 5-fold logistic regression (the supervised ceiling); ours = ${ours}\n`);
           process.stdout.write(`${paths.size} images (${cached} from cache), ${output.elapsed_s.toFixed(0)} s, ${engine.info.modelId} on ${engine.info.backend}\n`);
         }
-      } finally {
-        interrupt.dispose();
-        await engine.dispose();
-      }
+      });
     });
 }

@@ -7,8 +7,9 @@ import { Command } from 'commander';
 import { InvalidInputError } from '../errors.ts';
 import { largestFace } from '../vision/find-faces.ts';
 import { lfwImagePath, parsePairs, verificationAccuracy } from '../reproduce/verification.ts';
-import { embedFiles, failureSummary } from './embed-files.ts';
-import { type EngineCliOptions, engineFromOptions, interruptSignal, withEngineOptions } from './engine-options.ts';
+import { failureSummary } from './embed-files.ts';
+import { withEmbeddingSession } from './embedding-session.ts';
+import { type EngineCliOptions, withEngineOptions } from './engine-options.ts';
 
 interface VerifyOptions extends EngineCliOptions {
   pairs: string;
@@ -39,16 +40,9 @@ export function verifyCommand(setExit: (code: number) => void): Command {
       const parsed = parsePairs(text, options.pairs);
       const pathOf = (name: string, index: number) => join(options.images, lfwImagePath(name, index));
       const files = [...new Set(parsed.pairs.flatMap((p) => [pathOf(p.nameA, p.indexA), pathOf(p.nameB, p.indexB)]))];
-      const engine = await engineFromOptions(options);
-      const interrupt = interruptSignal();
-      try {
+      await withEmbeddingSession(options, 'verify', async ({ engine, embedAll }) => {
         const started = performance.now();
-        const { outcomes, cancelled } = await embedFiles(engine, files, {
-          cacheDir: options.cache === false ? undefined : options.cache,
-          signal: interrupt.signal,
-          label: 'verify',
-          quiet: options.quiet ?? false,
-        });
+        const { outcomes, cancelled } = await embedAll(files);
         if (cancelled) {
           process.stderr.write('face-probe verify: cancelled before every image was embedded; no accuracy reported\n');
           setExit(130);
@@ -94,9 +88,6 @@ export function verifyCommand(setExit: (code: number) => void): Command {
               `(${result.scored}/${result.total} pairs scored; coverage ${(json.coverage * 100).toFixed(1)} % of ${files.length} images)\n`,
           );
         }
-      } finally {
-        interrupt.dispose();
-        await engine.dispose();
-      }
+      });
     });
 }

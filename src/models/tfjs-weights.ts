@@ -6,6 +6,7 @@
  * `Math.fround(q * scale + min)` (the product and sum are done in float64, then stored as float32).
  */
 import { ModelLoadError } from '../errors.ts';
+import { concatBytes } from '../runtime/bytes.ts';
 
 /** One entry of a TF.js weights manifest. */
 export interface TfjsWeightSpec {
@@ -87,7 +88,7 @@ export function readWeights(groups: TfjsWeightGroup[], shards: Map<string, Uint8
       throw new ModelLoadError(
         `weights file ${group.paths.join(' + ')} holds ${total} bytes but its manifest describes ${expected}: the file is corrupt or truncated`);
     }
-    const buffer = concat(parts);
+    const buffer = concatBytes(parts);
     let offset = 0;
     for (const spec of group.weights) {
       const size = spec.shape.reduce((a, b) => a * b, 1);
@@ -143,15 +144,4 @@ export function requireWeight(weights: Map<string, TfjsWeight>, name: string, ra
     throw new ModelLoadError(`weight ${name} has shape [${w.shape.join(', ')}]; expected rank ${rank}`);
   }
   return w;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -249,7 +249,20 @@ async function webSession(
   return wrap(ort, session, backend, backend === 'webgpu' ? 1 : count, fallbackReason);
 }
 
+/**
+ * onnxruntime-node's Linux build starts Microsoft's telemetry with its first session: it reads /etc/machine-id and
+ * the process's command line, writes /tmp/.ses and /tmp/mat-debug-<pid>.log, and prepares uploads to an outside
+ * collector. Its regular expression over /proc/self/cmdline recurses once per character, so a command line over
+ * about 29 kB (≈ 400 photo paths) overflows the stack: exit 139. Nothing of ours may leave the device, so it is
+ * switched off before the runtime loads (ORT_DISABLE_TELEMETRY is read when the first session is created).
+ */
+function disableNativeTelemetry(): void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env) env.ORT_DISABLE_TELEMETRY = '1';
+}
+
 async function nodeSession(bytes: Uint8Array, threads: number | undefined): Promise<OrtSession> {
+  disableNativeTelemetry();
   nodeModule ??= importAtRuntime('onnxruntime-node') as Promise<OrtModule>;
   let ort: OrtModule;
   try {

@@ -118,17 +118,6 @@ export function encodeExport(modelId: string, dimension: number, records: Export
   return [header, body, new Uint8Array(pad4(body.length)), ...vectorBytes];
 }
 
-/** Concatenates parts into one array. */
-export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** Header fields, after the header's own checks. */
 interface Header {
   version: number;

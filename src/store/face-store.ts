@@ -4,10 +4,10 @@
  */
 import { unwrap } from 'idb';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
+import { concatBytes } from '../runtime/bytes.ts';
 import type { ChunkSource } from '../kernel/types.ts';
 import { BATCH_STORES, deletePhotosIn, writeBatch, type BatchResult } from './batch.ts';
 import { DEFAULT_CHUNK_SIZE, streamChunks, type EmbeddingRows } from './embeddings.ts';
-import { concatParts } from './export-format.ts';
 import { deleteFaceDb, openFaceDb, resolveFactory } from './open.ts';
 import type { FaceDb } from './schema.ts';
 import { StorageFailure, storageError } from './store-errors.ts';
@@ -396,7 +396,7 @@ export class FaceStore {
    * @throws InvalidInputError when no model is given and the store has none or several.
    */
   async exportToBytes(options: { modelId?: string; signal?: AbortSignal } = {}): Promise<Uint8Array> {
-    return concatParts(await exportParts(this.conn(), this.modelOption(options)));
+    return concatBytes(await exportParts(this.conn(), this.modelOption(options)));
   }
 
   /** {@link exportToBytes} as a Blob built from parts (no single contiguous copy in this process). */

@@ -66,6 +66,20 @@ describe('EmbeddingCache', () => {
     assert.match(await readFile(file, 'utf8'), /h3/);
   });
 
+  it('keeps the record written after a line cut short (it starts on a new line)', async () => {
+    const cache = await EmbeddingCache.open(dir, 'torn');
+    await cache.put(result('t1'));
+    const file = join(dir, 'torn.ndjson');
+    await appendFile(file, '{"hash":"t2","faces":[{"embe');
+    const resumed = await EmbeddingCache.open(dir, 'torn');
+    await resumed.put(result('t3'));
+    await resumed.put(result('t4'));
+    const reopened = await EmbeddingCache.open(dir, 'torn');
+    assert.equal(reopened.size, 3);
+    for (const hash of ['t1', 't3', 't4']) assert.ok(reopened.get(hash, 'a'), `${hash} survives the torn line`);
+    assert.equal(reopened.get('t2', 'a'), undefined);
+  });
+
   it('goes on in memory when the cache folder cannot be created', async () => {
     const blocker = join(dir, 'a-file');
     await writeFile(blocker, 'not a folder');

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
-import { concatParts, decodeExport, encodeExport, type DecodedExport } from '../../src/store/export-format.ts';
+import { decodeExport, encodeExport, type DecodedExport } from '../../src/store/export-format.ts';
+import { concatBytes } from '../../src/runtime/bytes.ts';
 import { FaceStore, ImportFailure, faceId, type PhotoRecord } from '../../src/store/index.ts';
 import { bloatedRecordExport, deeplyNestedExport, deleteDatabase, hostileExport, makeBatch, makeGroup, makeProbe, makeRun, snapshot, uniqueName } from './fixtures.ts';
 
@@ -42,7 +43,7 @@ function edited(bytes: Uint8Array, edit: (file: DecodedExport) => void): Uint8Ar
   const file = decodeExport(bytes);
   edit(file);
   const d = file.embeddingFaceIds.length === 0 ? 0 : file.dimension;
-  return concatParts(encodeExport(file.modelId, d, file, file.embeddingFaceIds.length === 0 ? [] : [file.vectors]));
+  return concatBytes(encodeExport(file.modelId, d, file, file.embeddingFaceIds.length === 0 ? [] : [file.vectors]));
 }
 
 /** Imports `bytes` into the target, expecting a refusal for `reason` and the target unchanged. */
