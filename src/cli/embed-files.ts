@@ -62,7 +62,7 @@ export async function embedFiles(
       const hit = hash ? cache.get(hash, file) : undefined;
       if (hit) {
         cached++;
-        outcomes.set(file, hit);
+        outcomes.set(file, engine.reuse(hit));
       } else {
         // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
         const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, options.signal ? { signal: options.signal } : {});

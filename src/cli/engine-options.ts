@@ -2,7 +2,7 @@
  * Options every engine-using command shares, and turning them into an engine.
  */
 import { type Command, Option } from 'commander';
-import { createNodeEngine } from '../embedding/node-engine.ts';
+import { type NodeEngineOptions, createNodeEngine } from '../embedding/node-engine.ts';
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { DetectorName } from '../embedding/models.ts';
 import type { OrtBackendRequest } from '../embedding/ort.ts';
@@ -37,9 +37,13 @@ export function withEngineOptions(command: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
-/** Creates the engine the options describe and reports the backend on stderr. */
-export async function engineFromOptions(options: EngineCliOptions): Promise<FaceEngine> {
+/**
+ * Creates the engine the options describe and reports the backend on stderr.
+ * @param pipeline settings a command fixes for itself (reproduce: the whole-image fallback on pre-cropped sets).
+ */
+export async function engineFromOptions(options: EngineCliOptions, pipeline: Pick<NodeEngineOptions, 'find'> = {}): Promise<FaceEngine> {
   const engine = await createNodeEngine({
+    ...pipeline,
     ...(options.models ? { modelsDir: options.models } : {}),
     backend: options.backend,
     detector: options.detector,

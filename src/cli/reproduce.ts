@@ -149,7 +149,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
       if (identity?.status === 'ready') for (const item of identity.items) paths.add(join(options.data, item.imagePath));
 
-      const engine = await engineFromOptions(options);
+      // PROTOCOL.md: on pre-cropped sets a face the detector misses may be the whole image, reported as such.
+      const engine = await engineFromOptions(options, { find: { wholeImageFallback: true } });
       const interrupt = interruptSignal();
       try {
         const { outcomes, cancelled, cached } = await embedFiles(engine, [...paths], {

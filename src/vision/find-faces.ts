@@ -5,7 +5,9 @@
  *   1. detect at the normal threshold                      → foundBy 'detected'
  *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'
  *   3. lower the threshold in steps, padded and unpadded   → 'lower-threshold'
- *   4. take the whole image as the face                     → 'whole-image'
+ *   4. only when asked (`wholeImageFallback`): take the whole image as the face → 'whole-image'
+ * Without step 4 a photo with no face yields no face (a NoFaceError): a landscape must not become a person. Step 4
+ * exists for `reproduce` on pre-cropped sets (PROTOCOL.md), which reports how each face was found.
  * Every face records how it was found, so analyses can report coverage honestly.
  */
 import { NoFaceError, throwIfAborted } from '../errors.ts';
@@ -43,7 +45,10 @@ export interface FindFacesOptions {
   lowerThresholds?: readonly number[];
   /** Padding added on each side, as a fraction of the image's longer side. Default 0.5. 0 disables step 2. */
   padding?: number;
-  /** Take the whole image as the face when all else fails. Default true; false throws NoFaceError instead. */
+  /**
+   * Take the whole image as the face when all else fails (for pre-cropped sets only). Default false: a photo
+   * with no face throws NoFaceError.
+   */
   wholeImageFallback?: boolean;
   signal?: AbortSignal;
 }
@@ -53,7 +58,7 @@ export const FIND_FACES_DEFAULTS = {
   minConfidence: 0.5,
   lowerThresholds: [0.3, 0.15],
   padding: 0.5,
-  wholeImageFallback: true,
+  wholeImageFallback: false,
 } as const;
 
 /**
@@ -91,7 +96,9 @@ export async function findFaces(image: RgbImage, detect: Detector, options: Find
   if (options.wholeImageFallback ?? FIND_FACES_DEFAULTS.wholeImageFallback) {
     return [{ box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0, foundBy: FoundBy.WholeImage }];
   }
-  throw new NoFaceError(`no face found (threshold ${minConfidence}, then ${lower.join(', ')}, with and without padding)`);
+  throw new NoFaceError(
+    `no face found in this photo (searched at confidence ${minConfidence}, then ${lower.join(' and ')}, with and without a margin added)`,
+  );
 }
 
 /** The face with the largest box area, or undefined for none. */

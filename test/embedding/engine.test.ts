@@ -19,10 +19,11 @@ function landmarksIn(box: Box): Float32Array {
   return flat;
 }
 
-function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; onDetect?: () => void } = {}): FaceModelSet {
+function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; onDetect?: () => void; faceless?: boolean } = {}): FaceModelSet {
   return {
     detect: async (image) => {
       options.onDetect?.();
+      if (options.faceless) return [];
       return [{ box: { x: image.width / 4, y: image.height / 4, width: image.width / 2, height: image.height / 2 }, score: 0.9 }];
     },
     landmarks: async (_image, boxes) => boxes.map(landmarksIn),
@@ -129,6 +130,38 @@ describe('FaceEngine', () => {
     assert.ok(!o.ok);
     assert.equal(o.error.code, 'invalid-input');
     assert.equal(o.size, undefined);
+  });
+
+  it('gives a photo where nothing is detected no face: that photo\'s no-face failure', async () => {
+    const engine = new FaceEngine(fakeModels({ faceless: true }), fakePlatform());
+    const { outcomes } = await engine.processBatch([image('landscape', 40, 30)]);
+    const o = outcomes[0]!;
+    assert.ok(!o.ok, 'no face, not the whole image taken as one');
+    assert.equal(o.error.code, 'no-face');
+    assert.match(o.error.message, /^no face found in this photo/);
+  });
+
+  it('takes the whole image as the face only when built for it (reproduce on pre-cropped sets)', async () => {
+    const engine = new FaceEngine(fakeModels({ faceless: true }), fakePlatform(), { find: { wholeImageFallback: true } });
+    const o = await engine.processImage(image('chip', 20, 20));
+    assert.ok(o.ok);
+    assert.deepEqual(o.faces.map((f) => f.foundBy), ['whole-image']);
+  });
+
+  it('turns an earlier whole-image result (a cache hit) into no face, unless it takes whole images itself', async () => {
+    const earlier = await new FaceEngine(fakeModels({ faceless: true }), fakePlatform(), { find: { wholeImageFallback: true } })
+      .processImage(image('chip', 20, 20));
+    assert.ok(earlier.ok);
+    const strict = new FaceEngine(fakeModels(), fakePlatform()).reuse(earlier);
+    assert.ok(!strict.ok);
+    assert.equal(strict.error.code, 'no-face');
+    assert.equal(strict.name, 'chip');
+    assert.equal(strict.hash, earlier.hash);
+    const lenient = new FaceEngine(fakeModels(), fakePlatform(), { find: { wholeImageFallback: true } }).reuse(earlier);
+    assert.equal(lenient, earlier);
+    const detected = await new FaceEngine(fakeModels(), fakePlatform()).processImage(image('a', 20, 20));
+    assert.ok(detected.ok);
+    assert.equal(new FaceEngine(fakeModels(), fakePlatform()).reuse(detected), detected);
   });
 
   it('says which alignment it uses', () => {

@@ -2,7 +2,7 @@
 // photo giving the same embedding, and the same person closer than different people.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createNodeEngine } from '../../src/embedding/node-engine.ts';
@@ -10,6 +10,7 @@ import type { FaceEngine } from '../../src/embedding/engine.ts';
 import type { ImageResult } from '../../src/embedding/types.ts';
 import { applySimilarity, chipTransform, invertSimilarity, templatePoint } from '../../src/vision/align.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
+import { gradientPixels, jpegOf, landscapePixels, noisePixels } from '../vision/generated-images.ts';
 
 const faceApiDemo = join(dirname(createRequire(join(projectRoot, 'package.json')).resolve('@vladmandic/face-api/package.json')), 'demo');
 
@@ -68,5 +69,47 @@ describe('the Node engine on real photos', () => {
     const same = (await Promise.all(toledo)).map((e) => distance(a1, e));
     const different = (await Promise.all(others)).map((e) => distance(a1, e));
     assert.ok(Math.max(...same) < Math.min(...different), `same person ≤ ${Math.max(...same).toFixed(3)} < different ≥ ${Math.min(...different).toFixed(3)}`);
+  });
+});
+
+describe('photos without a face', () => {
+  const faceless = async () => [
+    { name: 'noise.jpg', bytes: await jpegOf(noisePixels(640, 480), 640, 480) },
+    { name: 'gradient.jpg', bytes: await jpegOf(gradientPixels(640, 480), 640, 480) },
+    { name: 'landscape.jpg', bytes: await jpegOf(landscapePixels(800, 500), 800, 500) },
+    { name: 'small-noise.jpg', bytes: await jpegOf(noisePixels(200, 200, 3), 200, 200) },
+  ];
+
+  it('yield no face and say so, one failure per photo', async () => {
+    for (const input of await faceless()) {
+      const outcome = await engine.processImage(input);
+      assert.ok(!outcome.ok, `${input.name} must not get a face; got ${outcome.ok ? JSON.stringify(outcome.faces.map((f) => f.foundBy)) : ''}`);
+      assert.equal(outcome.error.code, 'no-face', input.name);
+      assert.match(outcome.error.message, /^no face found/, input.name);
+    }
+  });
+
+  it('still find a face in every smoke photo, none of them the whole image', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const names = readdirSync(join(smoke, 'images')).filter((f) => f.endsWith('.jpg')).sort();
+    assert.equal(names.length, 20);
+    for (const name of names) {
+      const result = await embed(join(smoke, 'images', name));
+      assert.ok(result.faces.length >= 1, name);
+      assert.ok(result.faces.every((f) => f.foundBy !== 'whole-image'), name);
+    }
+  });
+
+  it('take the whole image as the face only when the engine is asked to (reproduce on pre-cropped sets)', async () => {
+    const reproducing = await createNodeEngine({ find: { wholeImageFallback: true } });
+    try {
+      const [noise] = await faceless();
+      const outcome = await reproducing.processImage(noise!);
+      assert.ok(outcome.ok);
+      assert.deepEqual(outcome.faces.map((f) => f.foundBy), ['whole-image']);
+    } finally {
+      await reproducing.dispose();
+    }
   });
 });

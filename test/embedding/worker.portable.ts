@@ -71,6 +71,22 @@ describe('the inference worker', () => {
     assert.equal(progress.at(-1)?.failed, 1);
   });
 
+  it('gives a photo with no face no face, and says so in words the element shows', async () => {
+    const canvas = new OffscreenCanvas(480, 320);
+    const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    const gradient = context.createLinearGradient(0, 0, 480, 320);
+    gradient.addColorStop(0, '#3070c0');
+    gradient.addColorStop(1, '#e0c070');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 480, 320);
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer());
+    const [faceless, photo] = (await engine.process([{ name: 'gradient.jpg', bytes }, await fetchImage(smoke[0]!)])).outcomes;
+    assert.ok(faceless && !faceless.ok, 'no face, not the whole image taken as one');
+    assert.equal(faceless.error.code, 'no-face');
+    assert.match(faceless.error.message, /^no face found in this photo/);
+    assert.ok(photo?.ok && photo.faces.length >= 1 && photo.faces[0]!.foundBy !== 'whole-image', 'a real photo still has its face');
+  });
+
   it('gives the same embedding for the same photo', async () => {
     const input = await fetchImage(smoke[0]!);
     const a = await engine.process([input]);
