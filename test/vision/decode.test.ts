@@ -138,6 +138,55 @@ describe('decodeImageNode', () => {
     assert.ok(Math.abs(scale - MAX_DECODED_SIDE / 4100) < 1e-9);
   });
 
+  describe(`every EXIF orientation of a photo above ${MAX_DECODED_SIDE} px`, () => {
+    // Stored 2400×1200 with four coloured quadrants; each orientation moves the stored corners to known places.
+    const [W, H] = [2400, 1200];
+    const colours = { red: [255, 0, 0], blue: [0, 0, 255], green: [0, 255, 0], white: [255, 255, 255] } as const;
+    type Colour = keyof typeof colours;
+    const stored: Record<'tl' | 'tr' | 'bl' | 'br', Colour> = { tl: 'red', tr: 'blue', bl: 'green', br: 'white' };
+    // Where each stored corner is displayed (EXIF 2.3, tag 0x0112), as [top-left, top-right, bottom-left, bottom-right].
+    const displayed: Record<number, Colour[]> = {
+      1: [stored.tl, stored.tr, stored.bl, stored.br],
+      2: [stored.tr, stored.tl, stored.br, stored.bl],
+      3: [stored.br, stored.bl, stored.tr, stored.tl],
+      4: [stored.bl, stored.br, stored.tl, stored.tr],
+      5: [stored.tl, stored.bl, stored.tr, stored.br],
+      6: [stored.bl, stored.tl, stored.br, stored.tr],
+      7: [stored.br, stored.tr, stored.bl, stored.tl],
+      8: [stored.tr, stored.br, stored.tl, stored.bl],
+    };
+    let base: Buffer;
+    before(() => {
+      base = Buffer.alloc(W * H * 3);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const corner = `${y < H / 2 ? 't' : 'b'}${x < W / 2 ? 'l' : 'r'}` as keyof typeof stored;
+          base.set(colours[stored[corner]], (y * W + x) * 3);
+        }
+      }
+    });
+
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const swaps = orientation >= 5;
+      it(`orientation ${orientation}: ${swaps ? 'width and height swap' : 'width and height stay'}, downscaled, corners where EXIF puts them`, async () => {
+        const bytes = await sharp(base, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ orientation }).toBuffer();
+        assert.equal((await sharp(bytes).metadata()).orientation, orientation);
+        const { image, sourceWidth, sourceHeight, scale } = await decodeImageNode(bytes);
+        const [sw, sh] = swaps ? [H, W] : [W, H];
+        assert.deepEqual([sourceWidth, sourceHeight], [sw, sh], 'source size after orientation');
+        const expected = swaps ? [MAX_DECODED_SIDE / 2, MAX_DECODED_SIDE] : [MAX_DECODED_SIDE, MAX_DECODED_SIDE / 2];
+        assert.deepEqual([image.width, image.height], expected, 'decoded size: the longer side at the limit, aspect kept');
+        assert.ok(Math.abs(scale - MAX_DECODED_SIDE / W) < 1e-9);
+        const inset = 40;
+        const at = [[inset, inset], [image.width - inset, inset], [inset, image.height - inset], [image.width - inset, image.height - inset]] as const;
+        at.forEach(([x, y], i) => {
+          const want = displayed[orientation]![i]!;
+          assert.ok(near(pixel(image, x, y), [...colours[want]], 30), `corner ${i} (${x}, ${y}) is ${want}: ${pixel(image, x, y)}`);
+        });
+      });
+    }
+  });
+
   const reason = (expected: string, pattern?: RegExp) => (error: unknown) => {
     assert.ok(error instanceof DecodeError, `a DecodeError, got ${String(error)}`);
     assert.equal(error.code, 'decode');
