@@ -4,6 +4,7 @@
  */
 import type { SerializedError } from '../errors.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
+import type { ImageFormat } from '../vision/decode.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Box } from '../vision/image.ts';
 
@@ -36,7 +37,7 @@ export interface ImageResult {
   hash: string;
   /** File size in bytes. */
   size: number;
-  format: 'jpeg' | 'png' | 'webp';
+  format: ImageFormat;
   /** Source size after EXIF orientation. */
   width: number;
   height: number;

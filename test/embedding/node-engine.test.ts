@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { createNodeEngine } from '../../src/embedding/node-engine.ts';
 import type { FaceEngine } from '../../src/embedding/engine.ts';
 import type { ImageResult } from '../../src/embedding/types.ts';
@@ -69,6 +70,24 @@ describe('the Node engine on real photos', () => {
     const same = (await Promise.all(toledo)).map((e) => distance(a1, e));
     const different = (await Promise.all(others)).map((e) => distance(a1, e));
     assert.ok(Math.max(...same) < Math.min(...different), `same person ≤ ${Math.max(...same).toFixed(3)} < different ≥ ${Math.min(...different).toFixed(3)}`);
+  });
+});
+
+describe('other formats', () => {
+  it('reads a GIF (its first frame) and finds the face; refuses HEIC with how to convert it', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const path = join(smoke, 'images', 'lfw_Alejandro_Toledo_0004.jpg');
+    const gif = new Uint8Array(await sharp(path).gif().toBuffer());
+    const fromGif = await engine.processImage({ name: 'toledo.gif', bytes: gif });
+    assert.ok(fromGif.ok, fromGif.ok ? '' : fromGif.error.message);
+    assert.equal(fromGif.format, 'gif');
+    assert.equal(fromGif.faces[0]?.foundBy, 'detected');
+    assert.ok(distance(fromGif.faces[0]!.embedding, (await embed(path)).faces[0]!.embedding) < 0.25, 'the same face as the JPEG');
+    const heic = new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), ...new Uint8Array(64)]);
+    const refused = await engine.processImage({ name: 'IMG_0001.HEIC', bytes: heic });
+    assert.ok(!refused.ok);
+    assert.match(refused.error.message, /HEIC photos \(iPhone\) cannot be read here yet: .*Most Compatible/);
   });
 });
 

@@ -87,6 +87,23 @@ describe('the inference worker', () => {
     assert.ok(photo?.ok && photo.faces.length >= 1 && photo.faces[0]!.foundBy !== 'whole-image', 'a real photo still has its face');
   });
 
+  it('takes the first frame of a GIF, and refuses HEIC with how to convert it', async () => {
+    const response = await fetch('/generated/toledo-animated.gif');
+    assert.ok(response.ok, `fetch the generated GIF: ${response.status}`);
+    const gif = { name: 'toledo-animated.gif', bytes: new Uint8Array(await response.arrayBuffer()) };
+    const heicStart = new Uint8Array([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypheic\0\0\0\0mif1heic'), ...new Uint8Array(64)]);
+    const [fromGif, heic] = (await engine.process([gif, { name: 'IMG_0001.HEIC', bytes: heicStart }])).outcomes;
+    assert.ok(fromGif?.ok, `the GIF is read: ${fromGif && !fromGif.ok ? fromGif.error.message : ''}`);
+    assert.equal(fromGif.format, 'gif');
+    assert.equal(fromGif.faces.length, 1, 'the face of the first frame');
+    assert.equal(fromGif.faces[0]!.foundBy, 'detected');
+    const jpeg = (await engine.process([await fetchImage(smoke[0]!)])).outcomes[0] as ImageResult;
+    assert.ok(distance(jpeg.faces[0]!.embedding, fromGif.faces[0]!.embedding) < 0.25, 'the same face as the JPEG it was made from');
+    assert.ok(heic && !heic.ok);
+    assert.equal(heic.error.code, 'decode');
+    assert.match(heic.error.message, /HEIC photos \(iPhone\) cannot be read here yet: .*JPEG.*Most Compatible/);
+  });
+
   it('gives the same embedding for the same photo', async () => {
     const input = await fetchImage(smoke[0]!);
     const a = await engine.process([input]);

@@ -208,8 +208,34 @@ describe('decodeImageNode', () => {
   });
 
   it('names unsupported formats and lists the accepted ones', async () => {
-    const gif = await raw(8, 8).gif().toBuffer();
-    await assert.rejects(decodeImageNode(gif, 'anim.gif'), reason('unsupported-format', /GIF.*jpeg, png, webp/));
+    const tiff = await raw(8, 8).tiff().toBuffer();
+    await assert.rejects(decodeImageNode(tiff, 'scan.tif'), reason('unsupported-format', /TIFF.*jpeg, png, webp, gif/));
+  });
+
+  it('decodes a GIF, and the first frame of an animated one', async () => {
+    const still = await raw(20, 10).gif().toBuffer();
+    const decoded = await decodeImageNode(still, 'still.gif');
+    assert.equal(decoded.format, 'gif');
+    assert.deepEqual([decoded.image.width, decoded.image.height], [20, 10]);
+    assert.ok(near(pixel(decoded.image, 1, 1), [255, 0, 0]) && near(pixel(decoded.image, 18, 1), [0, 0, 255]));
+    // Two 16×8 frames: all green, then all red.
+    const frames = Buffer.alloc(16 * 16 * 3);
+    for (let i = 0; i < frames.length; i += 3) frames[i + (i < frames.length / 2 ? 1 : 0)] = 255;
+    const animated = await sharp(frames, { raw: { width: 16, height: 16, channels: 3, pageHeight: 8 } }).gif({ delay: [100, 100] }).toBuffer();
+    assert.equal((await sharp(animated).metadata()).pages, 2);
+    const first = await decodeImageNode(animated, 'anim.gif');
+    assert.deepEqual([first.image.width, first.image.height, first.sourceWidth, first.sourceHeight], [16, 8, 16, 8]);
+    assert.ok(near(pixel(first.image, 8, 4), [0, 255, 0]), `the first frame (green): ${pixel(first.image, 8, 4)}`);
+  });
+
+  it('refuses HEIC (iPhone) photos and says how to convert them', async () => {
+    // The start of an iPhone photo: an ISO-BMFF 'ftyp' box with the heic brand.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
+    await assert.rejects(decodeImageNode(heic, 'IMG_0001.HEIC'), reason('unsupported-format', /^IMG_0001\.HEIC: HEIC photos \(iPhone\) cannot be read here yet: .*JPEG.*Most Compatible/));
+    for (const brand of ['heix', 'hevc', 'mif1']) {
+      const other = Buffer.concat([Buffer.from([0, 0, 0, 0x10]), Buffer.from(`ftyp${brand}\0\0\0\0`, 'latin1'), Buffer.alloc(32)]);
+      assert.throws(() => sniffFormat(other), /HEIC photos \(iPhone\)/, brand);
+    }
   });
 
   it('refuses zero-size and absurdly large dimensions', async () => {
@@ -225,5 +251,6 @@ describe('decodeImageNode', () => {
     assert.equal(sniffFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), 'jpeg');
     assert.equal(sniffFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d])), 'png');
     assert.equal(sniffFormat(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 ')), 'webp');
+    assert.equal(sniffFormat(new TextEncoder().encode('GIF89a\x10\0')), 'gif');
   });
 });
