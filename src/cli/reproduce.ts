@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import {
   EXPERIMENT_NAMES,
   IDENTITY_GROUPING,
@@ -20,7 +20,7 @@ import {
 import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';
-import { largestFace } from '../vision/find-faces.ts';
+import { type Subject, SUBJECTS, subjectFace } from '../vision/subject.ts';
 import { embedFiles, failureSummary } from './embed-files.ts';
 import { type EngineCliOptions, engineFromOptions, interruptSignal, withEngineOptions } from './engine-options.ts';
 import { startProgress } from './progress.ts';
@@ -31,6 +31,7 @@ interface ReproduceOptions extends EngineCliOptions {
   json?: boolean;
   experiments?: string;
   report?: string;
+  subject: Subject;
 }
 
 /** How the images of one experiment fared in the pipeline. */
@@ -50,11 +51,12 @@ interface Row {
   face: FaceResult;
 }
 
-/** The largest face of each item, and coverage figures over the experiment's images. */
+/** The subject face of each item, and coverage figures over the experiment's images. */
 function collect<T extends { imagePath: string }>(
   items: readonly T[],
   outcomes: Map<string, ImageOutcome>,
   dataDir: string,
+  subject: Subject,
 ): { kept: Array<T & Row>; figures: CoverageFigures } {
   const kept: Array<T & Row> = [];
   const found: Record<string, number> = {};
@@ -65,7 +67,7 @@ function collect<T extends { imagePath: string }>(
       leftOut.push({ image: item.imagePath, reason: outcome?.error.message ?? 'not processed' });
       continue;
     }
-    const face = largestFace(outcome.faces);
+    const face = subjectFace(outcome.faces, subject, outcome);
     if (!face) {
       leftOut.push({ image: item.imagePath, reason: 'no face found' });
       continue;
@@ -115,6 +117,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
     .option('--experiments <names>', `comma-separated subset of: ${EXPERIMENT_NAMES.join(', ')}`)
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a self-contained HTML report')
+    .addOption(new Option('--subject <which>', 'the face used when a photo holds several (PROTOCOL.md: the largest)').choices(SUBJECTS).default('largest'))
     .action(async (options: ReproduceOptions) => {
       const started = performance.now();
       const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : EXPERIMENT_NAMES;
@@ -173,7 +176,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         let runsDone = 0;
         try {
           for (const r of ready) {
-            const { kept, figures } = collect(r.items, outcomes, options.data);
+            const { kept, figures } = collect(r.items, outcomes, options.data, options.subject);
             const embeddings = matrix(kept, d);
             const result = await runExperiment(kernel, r.definition, {
               embeddings,
@@ -194,7 +197,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           progress.stop();
         }
         if (identity?.status === 'ready') {
-          const { kept, figures } = collect(identity.items, outcomes, options.data);
+          const { kept, figures } = collect(identity.items, outcomes, options.data, options.subject);
           results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal: interrupt.signal }), ...figures });
         }
         const all = [...outcomes.values()];

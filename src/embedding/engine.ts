@@ -10,6 +10,7 @@ import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vis
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
+import { subjectFace } from '../vision/subject.ts';
 import type {
   BatchResult,
   EngineInfo,
@@ -159,7 +160,10 @@ export class FaceEngine {
     start = clock.now();
     let found = await findFaces(image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
     found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-    if (options.largestOnly) found = found.slice(0, 1);
+    if (options.subject) {
+      const subject = subjectFace(found, options.subject, image);
+      found = subject ? [subject] : [];
+    } else if (options.largestOnly) found = found.slice(0, 1);
     t.detect = clock.now() - start;
 
     throwIfAborted(signal);

@@ -6,6 +6,7 @@ import type { SerializedError } from '../errors.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import type { ImageFormat } from '../vision/decode.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
+import type { Subject } from '../vision/subject.ts';
 import type { Box } from '../vision/image.ts';
 
 /** One face of an image, embedded. Coordinates are in the source image's pixels (after EXIF rotation). */
@@ -98,8 +99,10 @@ export interface ProcessOptions {
   thumbnails?: boolean;
   /** Run the age/gender/expression heads. Default false. */
   attributes?: boolean;
-  /** Only the largest face of each image. Default false (all faces). */
+  /** Only the largest face of each image (the same as `subject: 'largest'`). Default false (all faces). */
   largestOnly?: boolean;
+  /** Only each image's subject: its largest face, or the one at the centre (LFW). Default: all faces. */
+  subject?: Subject;
 }
 
 /** The outcome of a batch: one entry per input that finished, in input order. */

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaceEngine, type EnginePlatform, type FaceModelSet } from '../../src/embedding/engine.ts';
+import type { ProcessOptions } from '../../src/embedding/types.ts';
 import { DecodeError, InvalidInputError } from '../../src/errors.ts';
 import type { DecodedImage } from '../../src/vision/decode.ts';
 import { templatePoint } from '../../src/vision/align.ts';
@@ -162,6 +163,26 @@ describe('FaceEngine', () => {
     const detected = await new FaceEngine(fakeModels(), fakePlatform()).processImage(image('a', 20, 20));
     assert.ok(detected.ok);
     assert.equal(new FaceEngine(fakeModels(), fakePlatform()).reuse(detected), detected);
+  });
+
+  it('keeps only the subject when asked: the largest face, or the one at the centre', async () => {
+    // Two faces: a large one in the top-left corner and a smaller one in the middle of a 200×200 image.
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      detect: async () => [
+        { box: { x: 0, y: 0, width: 80, height: 80 }, score: 0.9 },
+        { box: { x: 75, y: 75, width: 50, height: 50 }, score: 0.8 },
+      ],
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const boxes = async (options: ProcessOptions) => {
+      const o = await engine.processImage(image('two', 20, 20), options);
+      assert.ok(o.ok);
+      return o.faces.map((f) => [f.box.x, f.box.width]);
+    };
+    assert.deepEqual(await boxes({}), [[0, 80], [75, 50]]);
+    assert.deepEqual(await boxes({ subject: 'largest' }), [[0, 80]]);
+    assert.deepEqual(await boxes({ subject: 'centre' }), [[75, 50]]);
   });
 
   it('says which alignment it uses', () => {

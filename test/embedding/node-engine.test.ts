@@ -91,6 +91,29 @@ describe('other formats', () => {
   });
 });
 
+describe('the subject of a photo with several faces', () => {
+  it('is the largest face, or with subject centre the one in the middle even when another is larger', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const at = (name: string) => join(smoke, 'images', name);
+    // Generated at test time: a large face in the top-left corner, a smaller one in the middle.
+    const big = await sharp(at('utk_male_white_35.jpg')).resize(170, 170).toBuffer();
+    const small = await sharp(at('utk_female_black_27.jpg')).resize(120, 120).toBuffer();
+    const bytes = new Uint8Array(await sharp({ create: { width: 420, height: 320, channels: 3, background: '#8a8a8a' } })
+      .composite([{ input: big, left: 0, top: 0 }, { input: small, left: 150, top: 100 }]).jpeg({ quality: 92 }).toBuffer());
+    const own = async (name: string) => (await embed(at(name))).faces[0]!.embedding;
+    const whose = (e: Float32Array, a: Float32Array, b: Float32Array) => (distance(e, a) < distance(e, b) ? 'big' : 'small');
+    const [bigOwn, smallOwn] = [await own('utk_male_white_35.jpg'), await own('utk_female_black_27.jpg')];
+    const all = await engine.processImage({ name: 'two.jpg', bytes });
+    assert.ok(all.ok && all.faces.length === 2, `both faces found: ${all.ok ? all.faces.length : all.error.message}`);
+    for (const [subject, expected] of [['largest', 'big'], ['centre', 'small']] as const) {
+      const o = await engine.processImage({ name: 'two.jpg', bytes }, { subject });
+      assert.ok(o.ok && o.faces.length === 1, subject);
+      assert.equal(whose(o.faces[0]!.embedding, bigOwn, smallOwn), expected, subject);
+    }
+  });
+});
+
 describe('photos without a face', () => {
   const faceless = async () => [
     { name: 'noise.jpg', bytes: await jpegOf(noisePixels(640, 480), 640, 480) },
