@@ -12,9 +12,9 @@ import { startProgress } from './progress.ts';
 
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
- * so cached embeddings from an older pipeline are not reused.
+ * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {

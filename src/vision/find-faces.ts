@@ -3,6 +3,8 @@
  * 200×200 crops whose face fills the frame (photo-tuned detectors miss most of those at their usual
  * threshold). The strategy, in order, stopping at the first step that finds a face:
  *   1. detect at the normal threshold                      → foundBy 'detected'
+ *      (a large photo where this finds no face, or one small face, is searched again in overlapping tiles at
+ *      the same threshold, so small faces are not lost to the detector's shrinking; see tiles.ts) → also 'detected'
  *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'
  *   3. lower the threshold in steps, padded and unpadded   → 'lower-threshold'
  *   4. only when asked (`wholeImageFallback`): take the whole image as the face → 'whole-image'
@@ -12,6 +14,8 @@
  */
 import { NoFaceError, throwIfAborted } from '../errors.ts';
 import type { Box, RgbImage } from './image.ts';
+import { cropImage } from './resize.ts';
+import { TILING_DEFAULTS, type TilingOptions, mergeTileDetections, shouldTile, tileGrid } from './tiles.ts';
 
 /** How a face was found (see the module comment). */
 export const FoundBy = {
@@ -50,6 +54,8 @@ export interface FindFacesOptions {
    * with no face throws NoFaceError.
    */
   wholeImageFallback?: boolean;
+  /** Search large photos again in tiles (see tiles.ts). Default {@link TILING_DEFAULTS}; false: never. */
+  tiling?: TilingOptions | false;
   signal?: AbortSignal;
 }
 
@@ -73,7 +79,18 @@ export async function findFaces(image: RgbImage, detect: Detector, options: Find
   const tag = (found: Detection[], foundBy: FoundBy): FoundFace[] => found.map((d) => ({ ...d, foundBy }));
 
   throwIfAborted(signal);
-  const direct = await detect(image, { minConfidence, signal });
+  let direct = await detect(image, { minConfidence, signal });
+  const tiling = options.tiling ?? TILING_DEFAULTS;
+  if (tiling && shouldTile(image.width, image.height, direct, tiling)) {
+    const fromTiles: Detection[] = [];
+    for (const tile of tileGrid(image.width, image.height, tiling)) {
+      throwIfAborted(signal);
+      for (const d of await detect(cropImage(image, tile).image, { minConfidence, signal })) {
+        fromTiles.push({ box: { ...d.box, x: d.box.x + tile.x, y: d.box.y + tile.y }, score: d.score });
+      }
+    }
+    direct = mergeTileDetections(direct, fromTiles);
+  }
   if (direct.length) return tag(direct, FoundBy.Detected);
 
   const padded = padding > 0 ? padImage(image, padding) : undefined;

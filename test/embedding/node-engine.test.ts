@@ -11,7 +11,7 @@ import type { FaceEngine } from '../../src/embedding/engine.ts';
 import type { ImageResult } from '../../src/embedding/types.ts';
 import { applySimilarity, chipTransform, invertSimilarity, templatePoint } from '../../src/vision/align.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
-import { gradientPixels, jpegOf, landscapePixels, noisePixels } from '../vision/generated-images.ts';
+import { gradientPixels, jpegOf, landscapePixels, noisePixels, pastedFace } from '../vision/generated-images.ts';
 
 const faceApiDemo = join(dirname(createRequire(join(projectRoot, 'package.json')).resolve('@vladmandic/face-api/package.json')), 'demo');
 
@@ -111,6 +111,43 @@ describe('the subject of a photo with several faces', () => {
       assert.ok(o.ok && o.faces.length === 1, subject);
       assert.equal(whose(o.faces[0]!.embedding, bigOwn, smallOwn), expected, subject);
     }
+  });
+});
+
+describe('small faces in large photos', () => {
+  // A real face pasted into a generated 3000 × 2000 landscape, its detector box 65–100 px wide (the UTKFace
+  // chips at 120 px give ~97 px, the LFW photo at 200 px ~65 px): without tiles the first two were missed and
+  // the third was found only at a lower threshold.
+  for (const [name, side, left, top] of [
+    ['utk_male_white_35.jpg', 120, 2150, 1350],
+    ['utk_female_black_27.jpg', 120, 600, 400],
+    ['lfw_Alejandro_Toledo_0013.jpg', 200, 1400, 900],
+  ] as const) {
+    it(`finds a small face in a 3000 × 2000 photo (${name}), and it is the same person`, async (t) => {
+      const smoke = datasetOrSkip(t, 'smoke');
+      if (!smoke) return;
+      const path = join(smoke, 'images', name);
+      const bytes = await pastedFace(path, { width: 3000, height: 2000, side, left, top });
+      const o = await engine.processImage({ name: 'small-face.jpg', bytes });
+      assert.ok(o.ok, o.ok ? '' : o.error.message);
+      assert.deepEqual([o.width, o.height], [3000, 2000]);
+      assert.equal(o.faces.length, 1, `one face: ${JSON.stringify(o.faces.map((f) => f.box))}`);
+      const { box, foundBy } = o.faces[0]!;
+      assert.equal(foundBy, 'detected', 'at the normal threshold');
+      assert.ok(box.width > 60 && box.width < 130, `a face about 90 px wide in source pixels: ${box.width.toFixed(0)}`);
+      const inside = (v: number, from: number) => v > from && v < from + side;
+      assert.ok(inside(box.x + box.width / 2, left) && inside(box.y + box.height / 2, top), `inside the pasted photo: ${JSON.stringify(box)}`);
+      const own = (await embed(path)).faces[0]!.embedding;
+      const d = distance(o.faces[0]!.embedding, own);
+      assert.ok(d < 0.5, `the same person: distance ${d.toFixed(3)}`);
+      t.diagnostic(`${name}: box ${box.width.toFixed(0)} px, distance to the original ${d.toFixed(3)}`);
+    });
+  }
+
+  it('still finds no face in a large photo without one', async () => {
+    const bytes = await jpegOf(landscapePixels(3000, 2000, 5), 3000, 2000);
+    const o = await engine.processImage({ name: 'large-landscape.jpg', bytes });
+    assert.ok(!o.ok && o.error.code === 'no-face', o.ok ? `${o.faces.length} faces` : o.error.message);
   });
 });
 

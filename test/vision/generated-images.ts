@@ -47,3 +47,21 @@ export function landscapePixels(width: number, height: number, seed = 2): Uint8A
 export async function jpegOf(data: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   return new Uint8Array(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
 }
+
+/**
+ * A large generated landscape with a real face pasted into it: the photo at `facePath` resized to `side` px
+ * (square) and placed with its top-left corner at (`left`, `top`). Encoded as JPEG.
+ */
+export async function pastedFace(
+  facePath: string,
+  options: { width: number; height: number; side: number; left: number; top: number },
+): Promise<Uint8Array> {
+  const { width, height, side, left, top } = options;
+  const face = await sharp(facePath).resize(side, side).toBuffer();
+  return new Uint8Array(
+    await sharp(landscapePixels(width, height), { raw: { width, height, channels: 3 } })
+      .composite([{ input: face, left, top }])
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
+}
