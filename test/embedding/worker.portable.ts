@@ -104,6 +104,18 @@ describe('the inference worker', () => {
     assert.match(heic.error.message, /HEIC photos \(iPhone\) cannot be read here yet: .*JPEG.*Most Compatible/);
   });
 
+  it('finds a small face in a large photo (searched in tiles)', async () => {
+    const response = await fetch('/generated/small-face.jpg');
+    assert.ok(response.ok, `fetch the generated photo: ${response.status}`);
+    const [o] = (await engine.process([{ name: 'small-face.jpg', bytes: new Uint8Array(await response.arrayBuffer()) }])).outcomes;
+    assert.ok(o?.ok, `a face is found: ${o && !o.ok ? o.error.message : ''}`);
+    assert.deepEqual([o.width, o.height, o.faces.length], [3000, 2000, 1]);
+    const { box, foundBy } = o.faces[0]!;
+    assert.equal(foundBy, 'detected');
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    assert.ok(cx > 2150 && cx < 2270 && cy > 1350 && cy < 1470 && box.width < 130, `the pasted 120 px photo's face: ${JSON.stringify(box)}`);
+  });
+
   it('gives the same embedding for the same photo', async () => {
     const input = await fetchImage(smoke[0]!);
     const a = await engine.process([input]);
