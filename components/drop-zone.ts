@@ -99,7 +99,7 @@ export class FapDropZone extends LitElement {
         <button type="button" ?disabled=${this.disabled} @click=${() => this.pick('files')}>Choose photos…</button>
         ${this.folders ? html`<button type="button" ?disabled=${this.disabled} @click=${() => this.pick('folder')}>Choose a folder…</button>` : ''}
         <input class="visually-hidden" tabindex="-1" aria-hidden="true" type="file" name=${this.name} multiple
-          accept="image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp" @change=${this.onInput}>
+          accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.gif,.heic,.heif" @change=${this.onInput}>
         ${this.folders ? html`<input class="visually-hidden" tabindex="-1" aria-hidden="true" type="file"
           name="${this.name}-folder" webkitdirectory multiple @change=${this.onInput}>` : ''}
       </div>`;

@@ -33,6 +33,7 @@ export * from './workspace/index.ts';
 export { loadKernel, kernelInfo, referenceKernel, detectSimd, type LoadKernelOptions, type KernelInfo } from './kernel/index.ts';
 export type * from './kernel/types.ts';
 export { FoundBy, findFaces, largestFace, type Detection, type Detector, type FindFacesOptions, type FoundFace } from './vision/find-faces.ts';
+export { SUBJECTS, subjectFace, type Subject } from './vision/subject.ts';
 export type { Box, Point, RgbImage } from './vision/image.ts';
 export { CHIP_SIZE, alignFace, type AlignmentMethod } from './vision/align.ts';
 export { decodeImageBrowser } from './vision/decode-browser.ts';

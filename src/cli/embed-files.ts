@@ -12,9 +12,9 @@ import { readImageFile } from './read-image-file.ts';
 
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
- * so cached embeddings from an older pipeline are not reused.
+ * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {
@@ -85,7 +85,7 @@ async function embedOne(engine: FaceEngine, cache: EmbeddingCache, file: string,
   const hit = cache.get(hash, file);
   if (hit) {
     stats.cached++;
-    return hit;
+    return engine.reuse(hit);
   }
   // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
   const outcome = await engine.processImage({ name: file, bytes, hash }, signal ? { signal } : {});

@@ -6,8 +6,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { InvalidInputError } from '../errors.ts';
 
-/** Extensions taken from folders (case-insensitive). */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'] as const;
+/** Extensions taken from folders (case-insensitive); HEIC is taken so that it is reported with how to convert it. */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.heic', '.heif'] as const;
 
 /**
  * Expands files and folders into a sorted, de-duplicated list of file paths.

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type IdentityGroupingResult, runIdentityGrouping } from '../analysis/identity.ts';
 import {
   EXPERIMENT_NAMES,
@@ -19,7 +19,7 @@ import {
 import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';
-import { largestFace } from '../vision/find-faces.ts';
+import { type Subject, SUBJECTS, subjectFace } from '../vision/subject.ts';
 import type { CoverageFigures } from './coverage.ts';
 import { failureSummary } from './embed-files.ts';
 import { withEmbeddingSession } from './embedding-session.ts';
@@ -32,6 +32,7 @@ interface ReproduceOptions extends EngineCliOptions {
   json?: boolean;
   experiments?: string;
   report?: string;
+  subject: Subject;
 }
 
 /** One embedded item of an experiment. */
@@ -40,11 +41,12 @@ interface Row {
   face: FaceResult;
 }
 
-/** The largest face of each item, and coverage figures over the experiment's images. */
+/** The subject face of each item, and coverage figures over the experiment's images. */
 function collect<T extends { imagePath: string }>(
   items: readonly T[],
   outcomes: Map<string, ImageOutcome>,
   dataDir: string,
+  subject: Subject,
 ): { kept: Array<T & Row>; figures: CoverageFigures } {
   const kept: Array<T & Row> = [];
   const found: Record<string, number> = {};
@@ -55,7 +57,7 @@ function collect<T extends { imagePath: string }>(
       leftOut.push({ image: item.imagePath, reason: outcome?.error.message ?? 'not processed' });
       continue;
     }
-    const face = largestFace(outcome.faces);
+    const face = subjectFace(outcome.faces, subject, outcome);
     if (!face) {
       leftOut.push({ image: item.imagePath, reason: 'no face found' });
       continue;
@@ -105,6 +107,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
     .option('--experiments <names>', `comma-separated subset of: ${EXPERIMENT_NAMES.join(', ')}`)
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a self-contained HTML report')
+    .addOption(new Option('--subject <which>', 'the face used when a photo holds several (PROTOCOL.md: the largest)').choices(SUBJECTS).default('largest'))
     .action(async (options: ReproduceOptions) => {
       const started = performance.now();
       const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : EXPERIMENT_NAMES;
@@ -139,6 +142,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
       if (identity?.status === 'ready') for (const item of identity.items) paths.add(join(options.data, item.imagePath));
 
+      // PROTOCOL.md: on pre-cropped sets a face the detector misses may be the whole image, reported as such
+      // (the pipeline setting passed to the session below).
       await withEmbeddingSession(options, 'embed', async ({ engine, signal, embedAll }) => {
         const { outcomes, cancelled, cached } = await embedAll([...paths]);
         if (cancelled) {
@@ -155,7 +160,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         let runsDone = 0;
         try {
           for (const r of ready) {
-            const { kept, figures } = collect(r.items, outcomes, options.data);
+            const { kept, figures } = collect(r.items, outcomes, options.data, options.subject);
             const embeddings = matrix(kept, d);
             const result = await runExperiment(kernel, r.definition, {
               embeddings,
@@ -176,7 +181,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           progress.stop();
         }
         if (identity?.status === 'ready') {
-          const { kept, figures } = collect(identity.items, outcomes, options.data);
+          const { kept, figures } = collect(identity.items, outcomes, options.data, options.subject);
           results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal }), ...figures });
         }
         const all = [...outcomes.values()];
@@ -203,6 +208,6 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           process.stdout.write(`figures in %; paper = Furlong et al. (arXiv 2102.03176); k-means ± std over seeds 0–9; chance = the same accuracy on shuffled labels; probe = 5-fold logistic regression (the supervised ceiling); ours = ${ours}\n`);
           process.stdout.write(`${paths.size} images (${cached} from cache), ${output.elapsed_s.toFixed(0)} s, ${engine.info.modelId} on ${engine.info.backend}\n`);
         }
-      });
+      }, { find: { wholeImageFallback: true } });
     });
 }

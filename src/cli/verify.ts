@@ -3,9 +3,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { InvalidInputError } from '../errors.ts';
-import { largestFace } from '../vision/find-faces.ts';
+import { type Subject, SUBJECTS, subjectFace } from '../vision/subject.ts';
 import { lfwImagePath, parsePairs, verificationAccuracy } from '../reproduce/verification.ts';
 import { failureSummary } from './embed-files.ts';
 import { withEmbeddingSession } from './embedding-session.ts';
@@ -15,6 +15,7 @@ interface VerifyOptions extends EngineCliOptions {
   pairs: string;
   images: string;
   json?: boolean;
+  subject: Subject;
 }
 
 function euclidean(a: Float32Array, b: Float32Array): number {
@@ -30,6 +31,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
     .requiredOption('--pairs <file>', 'pairs file in LFW pairs.txt format')
     .requiredOption('--images <dir>', 'images laid out as <dir>/<name>/<name>_NNNN.jpg')
     .option('--json', 'print one JSON object')
+    .addOption(new Option('--subject <which>', 'the face used when a photo holds several (LFW centres its subject)').choices(SUBJECTS).default('centre'))
     .action(async (options: VerifyOptions) => {
       let text: string;
       try {
@@ -50,7 +52,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
         }
         const embedding = (file: string) => {
           const o = outcomes.get(file);
-          return o?.ok ? largestFace(o.faces)?.embedding : undefined;
+          return o?.ok ? subjectFace(o.faces, options.subject, o)?.embedding : undefined;
         };
         const distances = parsed.pairs.map((p) => {
           const a = embedding(pathOf(p.nameA, p.indexA));
@@ -62,7 +64,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
         const embedded = all.filter((o) => o.ok && o.faces.length > 0).length;
         const foundBy: Record<string, number> = {};
         for (const o of all) if (o.ok && o.faces.length) {
-          const f = largestFace(o.faces)!;
+          const f = subjectFace(o.faces, options.subject, o)!;
           foundBy[f.foundBy] = (foundBy[f.foundBy] ?? 0) + 1;
         }
         const json = {
@@ -76,6 +78,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
           coverage: embedded / files.length,
           images: files.length,
           found_by: foundBy,
+          subject: options.subject,
           failures: failureSummary(all),
           model: engine.info.modelId,
           backend: engine.info.backend,

@@ -3,12 +3,13 @@
  * decoder, the models and the thumbnail encoder are injected (Node: sharp + onnxruntime-node or -web;
  * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
  */
-import { InferenceError, InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import { InferenceError, InvalidInputError, NoFaceError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
-import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
+import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
+import { subjectFace } from '../vision/subject.ts';
 import { isReadFailure, readSource } from './source.ts';
 import type {
   BatchResult,
@@ -62,7 +63,7 @@ const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, a
 
 /** Pipeline settings of an engine. */
 export interface EngineOptions {
-  /** Face finding: thresholds, padding, the whole-image fallback. */
+  /** Face finding: thresholds, padding, the whole-image fallback (off by default: no face means no face). */
   find?: Omit<FindFacesOptions, 'signal'>;
   /** How faces are aligned onto the chip. Default 'dlib-68'. */
   align?: AlignmentMethod;
@@ -109,6 +110,18 @@ export class FaceEngine implements FaceEngineClient {
       const size = input.bytes?.length;
       return { ok: false, name: input.name, ...(hash ? { hash } : {}), ...(size === undefined ? {} : { size }), error: serializeError(error) };
     }
+  }
+
+  /**
+   * This engine's outcome for a result computed earlier (a cache hit). The steps that find faces are the same
+   * with and without the whole-image fallback, so a result made with it holds for an engine without it, except
+   * that a whole image taken as the face means no face was found: that becomes a no-face failure.
+   */
+  reuse(result: ImageResult): ImageOutcome {
+    const wholeImage = this.options.find?.wholeImageFallback ?? FIND_FACES_DEFAULTS.wholeImageFallback;
+    if (wholeImage || !result.faces.some((f) => f.foundBy === FoundBy.WholeImage)) return result;
+    const error = new NoFaceError('no face found in this photo (an earlier run had taken the whole image as the face)');
+    return { ok: false, name: result.name, hash: result.hash, size: result.size, error: serializeError(error) };
   }
 
   /**
@@ -159,7 +172,10 @@ export class FaceEngine implements FaceEngineClient {
     start = clock.now();
     let found = await findFaces(image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
     found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-    if (options.largestOnly) found = found.slice(0, 1);
+    if (options.subject) {
+      const subject = subjectFace(found, options.subject, image);
+      found = subject ? [subject] : [];
+    } else if (options.largestOnly) found = found.slice(0, 1);
     t.detect = clock.now() - start;
 
     throwIfAborted(signal);

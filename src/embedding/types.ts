@@ -3,7 +3,9 @@
  * objects come out of the Node engine and across the browser worker boundary.
  */
 import type { SerializedError } from '../errors.ts';
+import type { ImageFormat } from '../vision/decode.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
+import type { Subject } from '../vision/subject.ts';
 import type { Box } from '../vision/image.ts';
 
 /** Image types a thumbnail may have. */
@@ -64,7 +66,7 @@ export interface ImageResult {
   hash: string;
   /** File size in bytes. */
   size: number;
-  format: 'jpeg' | 'png' | 'webp';
+  format: ImageFormat;
   /** Source size after EXIF orientation. */
   width: number;
   height: number;
@@ -128,8 +130,10 @@ export interface ProcessOptions {
   thumbnails?: boolean;
   /** Run the age/gender/expression heads. Default false. */
   attributes?: boolean;
-  /** Only the largest face of each image. Default false (all faces). */
+  /** Only the largest face of each image (the same as `subject: 'largest'`). Default false (all faces). */
   largestOnly?: boolean;
+  /** Only each image's subject: its largest face, or the one at the centre (LFW). Default: all faces. */
+  subject?: Subject;
 }
 
 /** The outcome of a batch: one entry per input that finished, in input order. */

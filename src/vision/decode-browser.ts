@@ -1,12 +1,13 @@
 /**
  * Decoding in the browser (main thread or worker) with the platform: createImageBitmap (EXIF orientation
- * from the image) and an OffscreenCanvas, flattened onto white, downscaled to {@link MAX_DECODED_SIDE}.
+ * from the image) and an OffscreenCanvas, flattened onto white, downscaled to {@link MAX_DECODED_SIDE}; of a GIF,
+ * the first frame (what createImageBitmap gives).
  */
 import { type DecodedImage, DecodeFailure, checkDimensions, decodeError, decodedSize, sniffFormat } from './decode.ts';
 import { rgbaToRgb } from './image.ts';
 import { FaceProbeError, UnsupportedEnvironmentError } from '../errors.ts';
 
-const mime = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+const mime = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 
 /**
  * Decodes image bytes to packed RGB with the browser's decoders.

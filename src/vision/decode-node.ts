@@ -1,6 +1,7 @@
 /**
- * Decoding in Node with sharp (libvips): JPEG (incl. CMYK), PNG (16-bit, palette, alpha) and WebP, EXIF
- * orientation applied, transparency flattened onto white, downscaled to {@link MAX_DECODED_SIDE}.
+ * Decoding in Node with sharp (libvips): JPEG (incl. CMYK), PNG (16-bit, palette, alpha), WebP and GIF (its first
+ * frame: sharp reads one page unless asked for more), EXIF orientation applied, transparency flattened onto white,
+ * downscaled to {@link MAX_DECODED_SIDE}.
  */
 import sharp from 'sharp';
 import {

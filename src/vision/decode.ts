@@ -5,8 +5,8 @@
 import { DecodeError } from '../errors.ts';
 import type { RgbImage } from './image.ts';
 
-/** Image formats the pipeline accepts. */
-export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
+/** Image formats the pipeline accepts (of a GIF, its first frame). */
+export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
 /** One of {@link SUPPORTED_FORMATS}. */
 export type ImageFormat = (typeof SUPPORTED_FORMATS)[number];
 
@@ -62,9 +62,32 @@ function looksLikeText(bytes: Uint8Array): boolean {
   }
 }
 
+/** ISO-BMFF brands of HEIC (HEVC-coded HEIF: what iPhones save), and of AVIF. */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1']);
+const AVIF_BRANDS = new Set(['avif', 'avis']);
+
+/**
+ * The message for a HEIC photo. Decoding HEIC needs an HEVC decoder: sharp's prebuilt libvips has none, and
+ * libheif-js (LGPL-3.0, HEVC via libde265) would add 1.42 MB of wasm (469 kB gzipped) plus 91 kB of script to
+ * the worker; a clear way to convert the photo costs nothing.
+ */
+export const HEIC_MESSAGE = 'HEIC photos (iPhone) cannot be read here yet: export them as JPEG (in Photos: Share → Options → '
+  + 'Most Compatible; or set Settings → Camera → Formats → Most Compatible before taking them) and add them again';
+
+/** The brands of an ISO-BMFF 'ftyp' box at the start of the bytes (major brand first), or [] for none. */
+function ftypBrands(bytes: Uint8Array): string[] {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length < 12 || ascii(4, 8) !== 'ftyp') return [];
+  const size = Math.min(bytes.length, 256, ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0);
+  const brands = [ascii(8, 12)];
+  for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(at, at + 4));
+  return brands;
+}
+
 /**
  * Identifies the format from the first bytes.
- * @throws DecodeError `empty` for no bytes, `not-an-image` for text, `unsupported-format` for other images.
+ * @throws DecodeError `empty` for no bytes, `not-an-image` for text, `unsupported-format` for other images (for
+ *   HEIC, {@link HEIC_MESSAGE}: how to convert it).
  */
 export function sniffFormat(bytes: Uint8Array, name?: string): ImageFormat {
   if (bytes.length === 0) throw decodeError(DecodeFailure.Empty, 'the file is empty (0 bytes)', name);
@@ -73,8 +96,12 @@ export function sniffFormat(bytes: Uint8Array, name?: string): ImageFormat {
   if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return 'png';
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
-  const other = ascii(0, 4) === 'GIF8' ? 'GIF'
-    : ascii(0, 2) === 'BM' ? 'BMP'
+  if (ascii(0, 4) === 'GIF8') return 'gif';
+  const brands = ftypBrands(bytes);
+  const avif = brands.some((b) => AVIF_BRANDS.has(b));
+  if (!avif && brands.some((b) => HEIC_BRANDS.has(b))) throw decodeError(DecodeFailure.Unsupported, HEIC_MESSAGE, name);
+  const other = ascii(0, 2) === 'BM' ? 'BMP'
+    : avif ? 'AVIF'
     : ascii(4, 8) === 'ftyp' ? 'HEIF/AVIF'
     : ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*' ? 'TIFF'
     : undefined;

@@ -3,13 +3,19 @@
  * 200×200 crops whose face fills the frame (photo-tuned detectors miss most of those at their usual
  * threshold). The strategy, in order, stopping at the first step that finds a face:
  *   1. detect at the normal threshold                      → foundBy 'detected'
+ *      (a large photo where this finds no face, or one small face, is searched again in overlapping tiles at
+ *      the same threshold, so small faces are not lost to the detector's shrinking; see tiles.ts) → also 'detected'
  *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'
  *   3. lower the threshold in steps, padded and unpadded   → 'lower-threshold'
- *   4. take the whole image as the face                     → 'whole-image'
+ *   4. only when asked (`wholeImageFallback`): take the whole image as the face → 'whole-image'
+ * Without step 4 a photo with no face yields no face (a NoFaceError): a landscape must not become a person. Step 4
+ * exists for `reproduce` on pre-cropped sets (PROTOCOL.md), which reports how each face was found.
  * Every face records how it was found, so analyses can report coverage honestly.
  */
 import { NoFaceError, throwIfAborted } from '../errors.ts';
 import type { Box, RgbImage } from './image.ts';
+import { cropImage } from './resize.ts';
+import { TILING_DEFAULTS, type TilingOptions, mergeTileDetections, shouldTile, tileGrid } from './tiles.ts';
 
 /** How a face was found (see the module comment). */
 export const FoundBy = {
@@ -46,8 +52,13 @@ export interface FindFacesOptions {
   lowerThresholds?: readonly number[];
   /** Padding added on each side, as a fraction of the image's longer side. Default 0.5. 0 disables step 2. */
   padding?: number;
-  /** Take the whole image as the face when all else fails. Default true; false throws NoFaceError instead. */
+  /**
+   * Take the whole image as the face when all else fails (for pre-cropped sets only). Default false: a photo
+   * with no face throws NoFaceError.
+   */
   wholeImageFallback?: boolean;
+  /** Search large photos again in tiles (see tiles.ts). Default {@link TILING_DEFAULTS}; false: never. */
+  tiling?: TilingOptions | false;
   signal?: AbortSignal;
 }
 
@@ -56,7 +67,7 @@ export const FIND_FACES_DEFAULTS = {
   minConfidence: 0.5,
   lowerThresholds: [0.3, 0.15],
   padding: 0.5,
-  wholeImageFallback: true,
+  wholeImageFallback: false,
 } as const;
 
 /**
@@ -71,7 +82,18 @@ export async function findFaces(image: RgbImage, detect: Detector, options: Find
   const tag = (found: Detection[], foundBy: FoundBy): FoundFace[] => found.map((d) => ({ ...d, foundBy }));
 
   throwIfAborted(signal);
-  const direct = await detect(image, { minConfidence, signal });
+  let direct = await detect(image, { minConfidence, signal });
+  const tiling = options.tiling ?? TILING_DEFAULTS;
+  if (tiling && shouldTile(image.width, image.height, direct, tiling)) {
+    const fromTiles: Detection[] = [];
+    for (const tile of tileGrid(image.width, image.height, tiling)) {
+      throwIfAborted(signal);
+      for (const d of await detect(cropImage(image, tile).image, { minConfidence, signal })) {
+        fromTiles.push({ box: { ...d.box, x: d.box.x + tile.x, y: d.box.y + tile.y }, score: d.score });
+      }
+    }
+    direct = mergeTileDetections(direct, fromTiles);
+  }
   if (direct.length) return tag(direct, FoundBy.Detected);
 
   const padded = padding > 0 ? padImage(image, padding) : undefined;
@@ -94,7 +116,9 @@ export async function findFaces(image: RgbImage, detect: Detector, options: Find
   if (options.wholeImageFallback ?? FIND_FACES_DEFAULTS.wholeImageFallback) {
     return [{ box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0, foundBy: FoundBy.WholeImage }];
   }
-  throw new NoFaceError(`no face found (threshold ${minConfidence}, then ${lower.join(', ')}, with and without padding)`);
+  throw new NoFaceError(
+    `no face found in this photo (searched at confidence ${minConfidence}, then ${lower.join(' and ')}, with and without a margin added)`,
+  );
 }
 
 /** The face with the largest box area, or undefined for none. */

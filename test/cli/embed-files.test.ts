@@ -19,6 +19,7 @@ function countingEngine(info: { modelId: string; detector: string; alignment: st
       engine.processed++;
       return { ...syntheticOutcome(engine.processed, 1), name: input.name, hash: input.hash ?? '' };
     },
+    reuse: <T>(cached: T): T => cached,
     async dispose() {},
   };
   return engine as typeof engine & FaceEngine;

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaceEngine, type EnginePlatform, type FaceModelSet } from '../../src/embedding/engine.ts';
+import type { ProcessOptions } from '../../src/embedding/types.ts';
 import { DecodeError, InvalidInputError } from '../../src/errors.ts';
 import type { DecodedImage } from '../../src/vision/decode.ts';
 import { templatePoint } from '../../src/vision/align.ts';
@@ -19,10 +20,11 @@ function landmarksIn(box: Box): Float32Array {
   return flat;
 }
 
-function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; onDetect?: () => void } = {}): FaceModelSet {
+function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; onDetect?: () => void; faceless?: boolean } = {}): FaceModelSet {
   return {
     detect: async (image) => {
       options.onDetect?.();
+      if (options.faceless) return [];
       return [{ box: { x: image.width / 4, y: image.height / 4, width: image.width / 2, height: image.height / 2 }, score: 0.9 }];
     },
     landmarks: async (_image, boxes) => boxes.map(landmarksIn),
@@ -129,6 +131,58 @@ describe('FaceEngine', () => {
     assert.ok(!o.ok);
     assert.equal(o.error.code, 'invalid-input');
     assert.equal(o.size, undefined);
+  });
+
+  it('gives a photo where nothing is detected no face: that photo\'s no-face failure', async () => {
+    const engine = new FaceEngine(fakeModels({ faceless: true }), fakePlatform());
+    const { outcomes } = await engine.processBatch([image('landscape', 40, 30)]);
+    const o = outcomes[0]!;
+    assert.ok(!o.ok, 'no face, not the whole image taken as one');
+    assert.equal(o.error.code, 'no-face');
+    assert.match(o.error.message, /^no face found in this photo/);
+  });
+
+  it('takes the whole image as the face only when built for it (reproduce on pre-cropped sets)', async () => {
+    const engine = new FaceEngine(fakeModels({ faceless: true }), fakePlatform(), { find: { wholeImageFallback: true } });
+    const o = await engine.processImage(image('chip', 20, 20));
+    assert.ok(o.ok);
+    assert.deepEqual(o.faces.map((f) => f.foundBy), ['whole-image']);
+  });
+
+  it('turns an earlier whole-image result (a cache hit) into no face, unless it takes whole images itself', async () => {
+    const earlier = await new FaceEngine(fakeModels({ faceless: true }), fakePlatform(), { find: { wholeImageFallback: true } })
+      .processImage(image('chip', 20, 20));
+    assert.ok(earlier.ok);
+    const strict = new FaceEngine(fakeModels(), fakePlatform()).reuse(earlier);
+    assert.ok(!strict.ok);
+    assert.equal(strict.error.code, 'no-face');
+    assert.equal(strict.name, 'chip');
+    assert.equal(strict.hash, earlier.hash);
+    const lenient = new FaceEngine(fakeModels(), fakePlatform(), { find: { wholeImageFallback: true } }).reuse(earlier);
+    assert.equal(lenient, earlier);
+    const detected = await new FaceEngine(fakeModels(), fakePlatform()).processImage(image('a', 20, 20));
+    assert.ok(detected.ok);
+    assert.equal(new FaceEngine(fakeModels(), fakePlatform()).reuse(detected), detected);
+  });
+
+  it('keeps only the subject when asked: the largest face, or the one at the centre', async () => {
+    // Two faces: a large one in the top-left corner and a smaller one in the middle of a 200×200 image.
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      detect: async () => [
+        { box: { x: 0, y: 0, width: 80, height: 80 }, score: 0.9 },
+        { box: { x: 75, y: 75, width: 50, height: 50 }, score: 0.8 },
+      ],
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const boxes = async (options: ProcessOptions) => {
+      const o = await engine.processImage(image('two', 20, 20), options);
+      assert.ok(o.ok);
+      return o.faces.map((f) => [f.box.x, f.box.width]);
+    };
+    assert.deepEqual(await boxes({}), [[0, 80], [75, 50]]);
+    assert.deepEqual(await boxes({ subject: 'largest' }), [[0, 80]]);
+    assert.deepEqual(await boxes({ subject: 'centre' }), [[75, 50]]);
   });
 
   it('says which alignment it uses', () => {

@@ -71,6 +71,51 @@ describe('the inference worker', () => {
     assert.equal(progress.at(-1)?.failed, 1);
   });
 
+  it('gives a photo with no face no face, and says so in words the element shows', async () => {
+    const canvas = new OffscreenCanvas(480, 320);
+    const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    const gradient = context.createLinearGradient(0, 0, 480, 320);
+    gradient.addColorStop(0, '#3070c0');
+    gradient.addColorStop(1, '#e0c070');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 480, 320);
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer());
+    const [faceless, photo] = (await engine.process([{ name: 'gradient.jpg', bytes }, await fetchImage(smoke[0]!)])).outcomes;
+    assert.ok(faceless && !faceless.ok, 'no face, not the whole image taken as one');
+    assert.equal(faceless.error.code, 'no-face');
+    assert.match(faceless.error.message, /^no face found in this photo/);
+    assert.ok(photo?.ok && photo.faces.length >= 1 && photo.faces[0]!.foundBy !== 'whole-image', 'a real photo still has its face');
+  });
+
+  it('takes the first frame of a GIF, and refuses HEIC with how to convert it', async () => {
+    const response = await fetch('/generated/toledo-animated.gif');
+    assert.ok(response.ok, `fetch the generated GIF: ${response.status}`);
+    const gif = { name: 'toledo-animated.gif', bytes: new Uint8Array(await response.arrayBuffer()) };
+    const heicStart = new Uint8Array([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypheic\0\0\0\0mif1heic'), ...new Uint8Array(64)]);
+    const [fromGif, heic] = (await engine.process([gif, { name: 'IMG_0001.HEIC', bytes: heicStart }])).outcomes;
+    assert.ok(fromGif?.ok, `the GIF is read: ${fromGif && !fromGif.ok ? fromGif.error.message : ''}`);
+    assert.equal(fromGif.format, 'gif');
+    assert.equal(fromGif.faces.length, 1, 'the face of the first frame');
+    assert.equal(fromGif.faces[0]!.foundBy, 'detected');
+    const jpeg = (await engine.process([await fetchImage(smoke[0]!)])).outcomes[0] as ImageResult;
+    assert.ok(distance(jpeg.faces[0]!.embedding, fromGif.faces[0]!.embedding) < 0.25, 'the same face as the JPEG it was made from');
+    assert.ok(heic && !heic.ok);
+    assert.equal(heic.error.code, 'decode');
+    assert.match(heic.error.message, /HEIC photos \(iPhone\) cannot be read here yet: .*JPEG.*Most Compatible/);
+  });
+
+  it('finds a small face in a large photo (searched in tiles)', async () => {
+    const response = await fetch('/generated/small-face.jpg');
+    assert.ok(response.ok, `fetch the generated photo: ${response.status}`);
+    const [o] = (await engine.process([{ name: 'small-face.jpg', bytes: new Uint8Array(await response.arrayBuffer()) }])).outcomes;
+    assert.ok(o?.ok, `a face is found: ${o && !o.ok ? o.error.message : ''}`);
+    assert.deepEqual([o.width, o.height, o.faces.length], [3000, 2000, 1]);
+    const { box, foundBy } = o.faces[0]!;
+    assert.equal(foundBy, 'detected');
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    assert.ok(cx > 2150 && cx < 2270 && cy > 1350 && cy < 1470 && box.width < 130, `the pasted 120 px photo's face: ${JSON.stringify(box)}`);
+  });
+
   it('gives the same embedding for the same photo', async () => {
     const input = await fetchImage(smoke[0]!);
     const a = await engine.process([input]);

@@ -138,6 +138,55 @@ describe('decodeImageNode', () => {
     assert.ok(Math.abs(scale - MAX_DECODED_SIDE / 4100) < 1e-9);
   });
 
+  describe(`every EXIF orientation of a photo above ${MAX_DECODED_SIDE} px`, () => {
+    // Stored 2400×1200 with four coloured quadrants; each orientation moves the stored corners to known places.
+    const [W, H] = [2400, 1200];
+    const colours = { red: [255, 0, 0], blue: [0, 0, 255], green: [0, 255, 0], white: [255, 255, 255] } as const;
+    type Colour = keyof typeof colours;
+    const stored: Record<'tl' | 'tr' | 'bl' | 'br', Colour> = { tl: 'red', tr: 'blue', bl: 'green', br: 'white' };
+    // Where each stored corner is displayed (EXIF 2.3, tag 0x0112), as [top-left, top-right, bottom-left, bottom-right].
+    const displayed: Record<number, Colour[]> = {
+      1: [stored.tl, stored.tr, stored.bl, stored.br],
+      2: [stored.tr, stored.tl, stored.br, stored.bl],
+      3: [stored.br, stored.bl, stored.tr, stored.tl],
+      4: [stored.bl, stored.br, stored.tl, stored.tr],
+      5: [stored.tl, stored.bl, stored.tr, stored.br],
+      6: [stored.bl, stored.tl, stored.br, stored.tr],
+      7: [stored.br, stored.tr, stored.bl, stored.tl],
+      8: [stored.tr, stored.br, stored.tl, stored.bl],
+    };
+    let base: Buffer;
+    before(() => {
+      base = Buffer.alloc(W * H * 3);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const corner = `${y < H / 2 ? 't' : 'b'}${x < W / 2 ? 'l' : 'r'}` as keyof typeof stored;
+          base.set(colours[stored[corner]], (y * W + x) * 3);
+        }
+      }
+    });
+
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const swaps = orientation >= 5;
+      it(`orientation ${orientation}: ${swaps ? 'width and height swap' : 'width and height stay'}, downscaled, corners where EXIF puts them`, async () => {
+        const bytes = await sharp(base, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).withMetadata({ orientation }).toBuffer();
+        assert.equal((await sharp(bytes).metadata()).orientation, orientation);
+        const { image, sourceWidth, sourceHeight, scale } = await decodeImageNode(bytes);
+        const [sw, sh] = swaps ? [H, W] : [W, H];
+        assert.deepEqual([sourceWidth, sourceHeight], [sw, sh], 'source size after orientation');
+        const expected = swaps ? [MAX_DECODED_SIDE / 2, MAX_DECODED_SIDE] : [MAX_DECODED_SIDE, MAX_DECODED_SIDE / 2];
+        assert.deepEqual([image.width, image.height], expected, 'decoded size: the longer side at the limit, aspect kept');
+        assert.ok(Math.abs(scale - MAX_DECODED_SIDE / W) < 1e-9);
+        const inset = 40;
+        const at = [[inset, inset], [image.width - inset, inset], [inset, image.height - inset], [image.width - inset, image.height - inset]] as const;
+        at.forEach(([x, y], i) => {
+          const want = displayed[orientation]![i]!;
+          assert.ok(near(pixel(image, x, y), [...colours[want]], 30), `corner ${i} (${x}, ${y}) is ${want}: ${pixel(image, x, y)}`);
+        });
+      });
+    }
+  });
+
   const reason = (expected: string, pattern?: RegExp) => (error: unknown) => {
     assert.ok(error instanceof DecodeError, `a DecodeError, got ${String(error)}`);
     assert.equal(error.code, 'decode');
@@ -159,8 +208,34 @@ describe('decodeImageNode', () => {
   });
 
   it('names unsupported formats and lists the accepted ones', async () => {
-    const gif = await raw(8, 8).gif().toBuffer();
-    await assert.rejects(decodeImageNode(gif, 'anim.gif'), reason('unsupported-format', /GIF.*jpeg, png, webp/));
+    const tiff = await raw(8, 8).tiff().toBuffer();
+    await assert.rejects(decodeImageNode(tiff, 'scan.tif'), reason('unsupported-format', /TIFF.*jpeg, png, webp, gif/));
+  });
+
+  it('decodes a GIF, and the first frame of an animated one', async () => {
+    const still = await raw(20, 10).gif().toBuffer();
+    const decoded = await decodeImageNode(still, 'still.gif');
+    assert.equal(decoded.format, 'gif');
+    assert.deepEqual([decoded.image.width, decoded.image.height], [20, 10]);
+    assert.ok(near(pixel(decoded.image, 1, 1), [255, 0, 0]) && near(pixel(decoded.image, 18, 1), [0, 0, 255]));
+    // Two 16×8 frames: all green, then all red.
+    const frames = Buffer.alloc(16 * 16 * 3);
+    for (let i = 0; i < frames.length; i += 3) frames[i + (i < frames.length / 2 ? 1 : 0)] = 255;
+    const animated = await sharp(frames, { raw: { width: 16, height: 16, channels: 3, pageHeight: 8 } }).gif({ delay: [100, 100] }).toBuffer();
+    assert.equal((await sharp(animated).metadata()).pages, 2);
+    const first = await decodeImageNode(animated, 'anim.gif');
+    assert.deepEqual([first.image.width, first.image.height, first.sourceWidth, first.sourceHeight], [16, 8, 16, 8]);
+    assert.ok(near(pixel(first.image, 8, 4), [0, 255, 0]), `the first frame (green): ${pixel(first.image, 8, 4)}`);
+  });
+
+  it('refuses HEIC (iPhone) photos and says how to convert them', async () => {
+    // The start of an iPhone photo: an ISO-BMFF 'ftyp' box with the heic brand.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
+    await assert.rejects(decodeImageNode(heic, 'IMG_0001.HEIC'), reason('unsupported-format', /^IMG_0001\.HEIC: HEIC photos \(iPhone\) cannot be read here yet: .*JPEG.*Most Compatible/));
+    for (const brand of ['heix', 'hevc', 'mif1']) {
+      const other = Buffer.concat([Buffer.from([0, 0, 0, 0x10]), Buffer.from(`ftyp${brand}\0\0\0\0`, 'latin1'), Buffer.alloc(32)]);
+      assert.throws(() => sniffFormat(other), /HEIC photos \(iPhone\)/, brand);
+    }
   });
 
   it('refuses zero-size and absurdly large dimensions', async () => {
@@ -176,5 +251,6 @@ describe('decodeImageNode', () => {
     assert.equal(sniffFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), 'jpeg');
     assert.equal(sniffFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d])), 'png');
     assert.equal(sniffFormat(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 ')), 'webp');
+    assert.equal(sniffFormat(new TextEncoder().encode('GIF89a\x10\0')), 'gif');
   });
 });

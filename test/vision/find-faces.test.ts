@@ -43,9 +43,20 @@ describe('findFaces', () => {
     assert.deepEqual(calls.map((c) => c.threshold), [0.5, 0.5, 0.3, 0.3, 0.15]);
   });
 
-  it('takes the whole image as the face as the last resort', async () => {
+  it('by default finds no face where the detector finds none, and says so', async () => {
+    const { detect, calls } = fakeDetector(() => []);
+    await assert.rejects(findFaces(image, detect), (error: unknown) => {
+      assert.ok(error instanceof NoFaceError);
+      assert.equal(error.code, 'no-face');
+      assert.match(error.message, /^no face found/);
+      return true;
+    });
+    assert.equal(calls.length, 6, 'every fallback was tried first: 3 thresholds, with and without padding');
+  });
+
+  it('takes the whole image as the face as the last resort only when asked (reproduce on pre-cropped sets)', async () => {
     const { detect } = fakeDetector(() => []);
-    const faces = await findFaces(image, detect);
+    const faces = await findFaces(image, detect, { wholeImageFallback: true });
     assert.deepEqual(faces, [{ box: { x: 0, y: 0, width: 200, height: 100 }, score: 0, foundBy: 'whole-image' }]);
   });
 
