@@ -155,6 +155,34 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
   }
 });
 
+test('offline from the moment the page says so: the server stops, a reload starts the app and the engine', { timeout: 300_000 }, async (t) => {
+  if (!preconditions(t)) return;
+  const server = await startDemoServer({ root: web });
+  const browser = await launchChromium();
+  try {
+    const { context } = browser;
+    await reportViolations(context);
+    const page = await context.newPage();
+    const seen = watch(context, page, new URL(server.url).origin);
+    // A first visit, and nothing else: no reload online, no wait for the engine.
+    await page.goto(server.url);
+    const status = page.locator('#offline-status');
+    await page.locator('#offline-status[data-state="ready"]').waitFor({ timeout: 120_000 });
+    assert.match((await status.textContent()) ?? '', /works offline/i, 'the page says it works offline');
+
+    await server.close();
+    await context.setOffline(true);
+    await page.reload();
+    await waitForState(page, 'empty', 60_000);
+    assert.equal(await waitForEngine(page, 60_000), 'wasm', 'the engine starts offline from the cached models and runtime');
+    await page.locator('#offline-status[data-state="ready"]').waitFor({ timeout: 30_000 });
+    assert.deepEqual(seen.problems, [], 'no page error, console error or CSP violation');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('the demo\'s sample photos: cluster, name two groups, probe a face beside the attribute heads', { timeout: 300_000 }, async (t) => {
   if (!preconditions(t)) return;
   const sample = join(projectRoot, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
