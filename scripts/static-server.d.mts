@@ -16,3 +16,5 @@ export interface StaticServer {
 }
 /** Serves files with COOP/COEP headers (crossOriginIsolated pages) and proper MIME types. */
 export function startStaticServer(options: StaticServerOptions): Promise<StaticServer>;
+/** The path of a request target, or undefined when the target is malformed (answered 400). */
+export function requestPath(target: string): string | undefined;

@@ -24,6 +24,30 @@ const types = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** RFC 3986 path characters (unreserved, sub-delims, ':' '@', '/' and percent escapes). */
+const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
+/**
+ * The path of a request target (origin form "/a/b?q" or absolute form "http://host/a/b"), or `undefined` when
+ * the target is malformed: any other form, characters a path may not hold (e.g. "//[" , "http://[/"), or a
+ * path that starts with "//" (which a URL parser would read as a host).
+ * @param {string} target
+ * @returns {string | undefined}
+ */
+export function requestPath(target) {
+  let path;
+  if (target.startsWith('/')) {
+    path = target.split(/[?#]/, 1)[0];
+  } else if (/^https?:\/\//i.test(target)) {
+    if (!URL.canParse(target)) return undefined;
+    path = new URL(target).pathname;
+  } else {
+    return undefined;
+  }
+  if (path.startsWith('//') || !PATH.test(path)) return undefined;
+  return path;
+}
+
 /**
  * Serves files from `mounts` (URL prefix → directory; the longest matching prefix wins).
  * @param {{ mounts: Record<string, string>, port?: number, host?: string, headers?: Record<string,string>, log?: (line: string) => void }} options
@@ -34,21 +58,32 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1', 
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
   const requests = [];
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    requests.push(url.pathname);
-    const common = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-cache',
-      ...headers,
-    };
-    let pathname;
+  const common = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-cache',
+    ...headers,
+  };
+  const handle = async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...common, Allow: 'GET, HEAD' }).end('method not allowed');
+      return;
+    }
+    let pathname = requestPath(req.url ?? '');
+    if (pathname === undefined) {
+      res.writeHead(400, common).end('bad request');
+      return;
+    }
+    requests.push(pathname);
     try {
-      pathname = decodeURIComponent(url.pathname);
+      pathname = decodeURIComponent(pathname);
     } catch {
       // A malformed escape (e.g. "%E0%A4%A") is the client's error, not a reason to stop serving.
+      res.writeHead(400, common).end('bad request');
+      return;
+    }
+    if (pathname.includes('\0')) {
       res.writeHead(400, common).end('bad request');
       return;
     }
@@ -72,6 +107,10 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1', 
         'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': info.size,
       });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
       // pipeline() ends the response on a read error (e.g. the file vanished after stat) instead of crashing.
       pipeline(createReadStream(file), res, () => {});
     } catch {
@@ -79,6 +118,14 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1', 
       res.writeHead(404, common).end('not found');
       log?.(`404 ${pathname}`);
     }
+  };
+  const server = createServer((req, res) => {
+    // No request may stop the server: whatever escapes the handler is answered 500 and logged, never rethrown.
+    handle(req, res).catch((error) => {
+      console.error(`static server: ${req.method} ${JSON.stringify(req.url)} failed:`, error);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, common).end('server error');
+    });
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);

@@ -16,12 +16,17 @@ interface FetchRequestEvent extends LifecycleEvent {
   readonly request: Request;
   respondWith(response: Promise<Response>): void;
 }
+interface WorkerMessageEvent extends LifecycleEvent {
+  readonly data: unknown;
+  readonly ports: readonly MessagePort[];
+}
 interface ServiceWorkerScope {
   readonly location: Location;
   readonly clients: { claim(): Promise<void> };
   skipWaiting(): Promise<void>;
   addEventListener(type: 'install' | 'activate', listener: (event: LifecycleEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchRequestEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: WorkerMessageEvent) => void): void;
 }
 const sw = self as unknown as ServiceWorkerScope;
 /** Paths relative to the service worker's folder. */
@@ -47,6 +52,30 @@ sw.addEventListener('activate', (event) => {
     }
     await sw.clients.claim();
   })());
+});
+
+/** What {@link OFFLINE_STATUS} asks and answers: whether every precached file is in this worker's cache. */
+const OFFLINE_STATUS = 'offline-status';
+
+/** The precached files missing from the cache (none once install has finished). */
+async function missingFromPrecache(): Promise<string[]> {
+  const cache = await caches.open(PRECACHE);
+  const missing: string[] = [];
+  for (const path of __PRECACHE__) {
+    if (!(await cache.match(new URL(path, sw.location.href).href))) missing.push(path);
+  }
+  return missing;
+}
+
+// The page asks through a MessageChannel once this worker is active; the answer is checked against the cache
+// itself, so "ready" is said only when a reload without the network can be served.
+sw.addEventListener('message', (event) => {
+  const port = event.ports[0];
+  if (!port || (event.data as { type?: unknown } | null)?.type !== OFFLINE_STATUS) return;
+  event.waitUntil(missingFromPrecache().then(
+    (missing) => port.postMessage({ type: OFFLINE_STATUS, ready: missing.length === 0, files: __PRECACHE__.length, missing }),
+    (error: unknown) => port.postMessage({ type: OFFLINE_STATUS, ready: false, files: __PRECACHE__.length, missing: [], error: String(error) }),
+  ));
 });
 
 /**

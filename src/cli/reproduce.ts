@@ -1,6 +1,8 @@
 /**
- * `face-probe reproduce --data <dir> [--json] [--experiments a,b] [--report out.html]`: runs the paper's
- * experiments by ../shared/datasets/PROTOCOL.md on our embeddings and prints the paper's figure beside ours.
+ * `face-probe reproduce --data <dir> [--json] [--experiments a,b] [--report out.html] [--reference file]`: runs the
+ * paper's experiments by ../shared/datasets/PROTOCOL.md on our embeddings and prints the paper's figure beside
+ * ours, and face-api's own pipeline's beside both when a file measured by `npm run reference` on the same images
+ * is given.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import {
   selectExperiments,
 } from '../reproduce/index.ts';
 import type { FaceResult, ImageOutcome } from '../embedding/types.ts';
+import { experimentFingerprint, matchReference, parseReferenceFile, type ReferenceExperiment, type ReferenceFile } from '../reproduce/reference-figures.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadKernel } from '../kernel/index.ts';
 import { type Subject, SUBJECTS, subjectFace } from '../vision/subject.ts';
@@ -33,6 +36,7 @@ interface ReproduceOptions extends EngineCliOptions {
   experiments?: string;
   report?: string;
   subject: Subject;
+  reference?: string;
 }
 
 /** One embedded item of an experiment. */
@@ -79,19 +83,28 @@ function matrix(rows: readonly Row[], d: number): Float32Array {
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}`);
 
-/** The human-readable table: the paper's figure beside ours, with chance and the probe ceiling. */
-export function formatTable(experiments: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures)>): string {
-  const head = ['experiment', 'paper', 'k-means', '± std', 'chance', 'probe', 'ours', 'NMI', 'ARI', 'n/class', 'people', 'coverage'];
+/** An experiment's measured reference figures: present (null where not measured) only with `--reference`. */
+export interface ReferenceColumn {
+  reference?: ReferenceExperiment | null;
+}
+
+/**
+ * The human-readable table: the paper's figure beside ours, with chance and the probe ceiling; a reference
+ * column only when the experiments carry measured reference figures (`--reference`).
+ */
+export function formatTable(experiments: Array<(ExperimentResult & CoverageFigures & ReferenceColumn) | (IdentityGroupingResult & CoverageFigures)>): string {
+  const withReference = experiments.some((e) => 'reference' in e && e.reference !== undefined);
+  const head = ['experiment', 'paper', ...(withReference ? ['reference'] : []), 'k-means', '± std', 'chance', 'probe', 'ours', 'NMI', 'ARI', 'n/class', 'people', 'coverage'];
   const lines = [head];
   for (const e of experiments) {
     if (e.name === 'identity_grouping') {
       const g = e as IdentityGroupingResult & CoverageFigures;
-      lines.push([g.name, '—', `BCubed F ${g.bcubed.f.toFixed(3)}`, '', '', '', '', '', `pairwise F ${g.pairwise.f.toFixed(3)}`, `${g.faces} faces`, `${g.groups} groups / ${g.people}`, pct(g.coverage)]);
+      lines.push([g.name, '—', ...(withReference ? ['—'] : []), `BCubed F ${g.bcubed.f.toFixed(3)}`, '', '', '', '', '', `pairwise F ${g.pairwise.f.toFixed(3)}`, `${g.faces} faces`, `${g.groups} groups / ${g.people}`, pct(g.coverage)]);
       continue;
     }
-    const x = e as ExperimentResult & CoverageFigures;
+    const x = e as ExperimentResult & CoverageFigures & ReferenceColumn;
     lines.push([
-      x.name, pct(x.paper), pct(x.accuracy_mean), pct(x.accuracy_std), pct(x.chance_mean), pct(x.probe),
+      x.name, pct(x.paper), ...(withReference ? [pct(x.reference?.accuracy_mean)] : []), pct(x.accuracy_mean), pct(x.accuracy_std), pct(x.chance_mean), pct(x.probe),
       pct(x.ours?.accuracy_mean), x.nmi.toFixed(3), x.ari.toFixed(3), String(x.n_per_class), x.people === null ? '—' : String(x.people), pct(x.coverage),
     ]);
   }
@@ -108,6 +121,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a self-contained HTML report')
     .addOption(new Option('--subject <which>', 'the face used when a photo holds several (PROTOCOL.md: the largest)').choices(SUBJECTS).default('largest'))
+    .option('--reference <file>', 'show face-api\'s own figures from a file written by `npm run reference` (only for experiments measured on the same images)')
     .action(async (options: ReproduceOptions) => {
       const started = performance.now();
       const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : EXPERIMENT_NAMES;
@@ -122,6 +136,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           throw error;
         }
       });
+      let referenceFile: ReferenceFile | undefined;
+      if (options.reference) referenceFile = parseReferenceFile(await readFile(options.reference, 'utf8'), options.reference);
       const skipped: Array<{ name: string; reason: string }> = [];
       const ready = definitions.flatMap((definition) => {
         const r = resolveExperiment(definition, labels);
@@ -174,7 +190,9 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
             runsDone += 10 * Math.max(1, r.people.length);
             // People with too few photos are skipped inside the run; the bar still moves past them.
             progress.update(runsDone, r.definition.name);
-            results.push({ ...result, ...figures });
+            const reference = referenceFile ? matchReference(referenceFile, r.definition.name, await experimentFingerprint(r.items)) : undefined;
+            if (reference?.status === 'missing') process.stderr.write(`face-probe reproduce: no reference figure: ${reference.reason}\n`);
+            results.push({ ...result, ...figures, ...(reference ? { reference: reference.status === 'measured' ? reference.figures : null } : {}) });
             reportData.push({ result, coverage: figures, definition: r.definition, rows: kept, dataDir: options.data });
           }
         } finally {
@@ -194,6 +212,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           kernel: kernel.backend,
           images: paths.size,
           images_from_cache: cached,
+          ...(referenceFile ? { reference: { file: options.reference, pipeline: referenceFile.pipeline, data: referenceFile.data, measured_at: referenceFile.measured_at } } : {}),
           failures: failureSummary(all),
           elapsed_s: (performance.now() - started) / 1000,
         };
@@ -205,6 +224,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         else {
           process.stdout.write(`${formatTable(results)}\n\n`);
           const ours = results.find((x): x is ExperimentResult & CoverageFigures => 'ours' in x && x.ours !== null)?.ours?.method ?? 'n/a';
+          if (referenceFile) process.stdout.write(`reference = ${referenceFile.pipeline}; measured by \`npm run reference\` on ${referenceFile.data} (${referenceFile.measured_at}), shown only where its image list matches this run's\n`);
           process.stdout.write(`figures in %; paper = Furlong et al. (arXiv 2102.03176); k-means ± std over seeds 0–9; chance = the same accuracy on shuffled labels; probe = 5-fold logistic regression (the supervised ceiling); ours = ${ours}\n`);
           process.stdout.write(`${paths.size} images (${cached} from cache), ${output.elapsed_s.toFixed(0)} s, ${engine.info.modelId} on ${engine.info.backend}\n`);
         }

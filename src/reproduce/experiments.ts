@@ -21,8 +21,6 @@ interface ExperimentBase {
   name: string;
   /** The paper's accuracy (fraction) to print beside ours, or null where the paper has none. */
   paper: number | null;
-  /** face-api's own pipeline under this protocol (issue 6's targets), or null where none is given. */
-  reference: number | null;
   /** Names of class 0 and class 1. */
   classNames: readonly [string, string];
 }
@@ -67,47 +65,47 @@ const utk = DatasetName.Utkface;
 
 /** Every attribute experiment of PROTOCOL.md, in its order. */
 export const EXPERIMENTS: readonly ExperimentDefinition[] = [
-  { name: 'gender', kind: 'extra-class', dataset: utk, paper: 0.993, reference: 0.928, classNames: ['female', 'male'], filter: [adults], classes: [female, male] },
-  { name: 'skin_tone', kind: 'extra-class', dataset: utk, paper: 0.993, reference: 0.964, classNames: ['black', 'white'], filter: [adults], classes: [black, white] },
-  { name: 'age', kind: 'extra-class', dataset: utk, paper: 0.941, reference: 0.768, classNames: ['55 and older', '18-30'], filter: [], classes: [old, young] },
+  { name: 'gender', kind: 'extra-class', dataset: utk, paper: 0.993, classNames: ['female', 'male'], filter: [adults], classes: [female, male] },
+  { name: 'skin_tone', kind: 'extra-class', dataset: utk, paper: 0.993, classNames: ['black', 'white'], filter: [adults], classes: [black, white] },
+  { name: 'age', kind: 'extra-class', dataset: utk, paper: 0.941, classNames: ['55 and older', '18-30'], filter: [], classes: [old, young] },
   {
-    name: 'gender_controlled', kind: 'extra-class', dataset: utk, paper: 0.993, reference: 0.967, classNames: ['female', 'male'],
+    name: 'gender_controlled', kind: 'extra-class', dataset: utk, paper: 0.993, classNames: ['female', 'male'],
     filter: [{ field: 'race', equals: 'white' }, { field: 'age', min: 20, max: 40 }], classes: [female, male],
   },
   {
-    name: 'skin_tone_controlled', kind: 'extra-class', dataset: utk, paper: 0.993, reference: 0.974, classNames: ['black', 'white'],
+    name: 'skin_tone_controlled', kind: 'extra-class', dataset: utk, paper: 0.993, classNames: ['black', 'white'],
     filter: [{ field: 'gender', equals: 'male' }, { field: 'age', min: 20, max: 40 }], classes: [black, white],
   },
   {
-    name: 'age_controlled', kind: 'extra-class', dataset: utk, paper: 0.941, reference: 0.838, classNames: ['55 and older', '18-30'],
+    name: 'age_controlled', kind: 'extra-class', dataset: utk, paper: 0.941, classNames: ['55 and older', '18-30'],
     filter: [{ field: 'race', equals: 'white' }, { field: 'gender', equals: 'male' }], classes: [old, young],
   },
   {
-    name: 'beard', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: 0.9, reference: 0.65, classNames: ['no beard', 'beard'],
+    name: 'beard', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: 0.9, classNames: ['no beard', 'beard'],
     labels: 'celeba', attribute: 'beard', people: { rule: 'recommended', set: 'beard' },
   },
   {
-    name: 'glasses', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: 0.76, reference: 0.847, classNames: ['no glasses', 'glasses'],
+    name: 'glasses', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: 0.76, classNames: ['no glasses', 'glasses'],
     labels: 'lfw-manual', attribute: 'eyeglasses', people: { rule: 'person', person: 'Alejandro_Toledo' },
   },
   {
-    name: 'glasses_celeba', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: 0.76, reference: 0.783, classNames: ['no glasses', 'glasses'],
+    name: 'glasses_celeba', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: 0.76, classNames: ['no glasses', 'glasses'],
     labels: 'celeba', attribute: 'eyeglasses', people: { rule: 'recommended', set: 'eyeglasses' },
   },
   {
-    name: 'smiling', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, reference: 0.841, classNames: ['not smiling', 'smiling'],
+    name: 'smiling', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, classNames: ['not smiling', 'smiling'],
     labels: 'lfw-manual', attribute: 'smiling', people: { rule: 'person', person: 'Alejandro_Toledo' },
   },
   {
-    name: 'smiling_celeba', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: null, reference: 0.64, classNames: ['not smiling', 'smiling'],
+    name: 'smiling_celeba', kind: 'intra-class', dataset: DatasetName.CelebaIdentities, paper: null, classNames: ['not smiling', 'smiling'],
     labels: 'celeba', attribute: 'smiling', people: { rule: 'recommended', set: 'smiling' },
   },
   {
-    name: 'glasses_classifier_labels', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, reference: null, classNames: ['no glasses', 'glasses'],
+    name: 'glasses_classifier_labels', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, classNames: ['no glasses', 'glasses'],
     labels: 'lfw-binary', attribute: 'eyeglasses', people: { rule: 'min-per-class', min: 5 },
   },
   {
-    name: 'smiling_classifier_labels', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, reference: null, classNames: ['not smiling', 'smiling'],
+    name: 'smiling_classifier_labels', kind: 'intra-class', dataset: DatasetName.LfwAttributes, paper: null, classNames: ['not smiling', 'smiling'],
     labels: 'lfw-binary', attribute: 'smiling', people: { rule: 'min-per-class', min: 5 },
   },
 ];

@@ -24,7 +24,6 @@ export interface ExperimentSpec {
   /** 'intra-class' runs per person; 'extra-class' clusters everything together. */
   kind: 'extra-class' | 'intra-class';
   paper?: number | null;
-  reference?: number | null;
 }
 
 /** Embeddings with their classes (and persons, required for within-person experiments). */
@@ -135,7 +134,6 @@ export interface PersonFigures extends GroupFigures {
 export interface ExperimentResult {
   name: string;
   paper: number | null;
-  reference: number | null;
   accuracy_mean: number;
   accuracy_std: number;
   chance_mean: number;
@@ -331,7 +329,7 @@ export async function runExperiment(kernel: Kernel, spec: ExperimentSpec, data: 
     summaries.push({ ...summarise(runs, Math.min(ones, y.length - ones)), person: group.person });
   }
 
-  const base = { name: spec.name, paper: spec.paper ?? null, reference: spec.reference ?? null, skipped_people: skipped };
+  const base = { name: spec.name, paper: spec.paper ?? null, skipped_people: skipped };
   if (spec.kind === 'extra-class') {
     const only = summaries[0] as GroupFigures;
     return {

@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fisherScores, rankDimensions, splitHalfFisherCurve, topMValues } from '../../src/analysis/fisher.ts';
+import { pick, selectColumns, selectRows } from '../../src/analysis/matrix.ts';
+import { clusterAccuracy } from '../../src/analysis/metrics.ts';
+import { stratifiedFolds } from '../../src/analysis/probe.ts';
+import { deriveSeed } from '../../src/analysis/rng.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { gaussian, testKernel } from './helpers.ts';
 import { createRng } from '../../src/analysis/rng.ts';
@@ -58,6 +62,42 @@ describe('split-half top-m curve', () => {
     // The full-dimension point does not depend on the ranking.
     assert.equal(curve.topM['32'], curve.shuffled['32']);
     assert.deepEqual(splitHalfFisherCurve(testKernel(), data, d, classes, { seed: 1 }), curve);
+  });
+
+  it('ranks on one half and scores on the other: on pure noise the curve stays at its shuffled baseline', () => {
+    // Pure noise: no dimension carries the class. Ranked on the half that is scored, the top dimensions are the
+    // ones that happen to split that half's labels, and the curve climbs above the baseline (selection bias);
+    // ranked on the other half, they are as good as any, and the curve matches the shuffled-label baseline.
+    const n = 40;
+    const d = 64;
+    const ms = [1, 2, 4];
+    const seeds = Array.from({ length: 20 }, (_, i) => i);
+    const kernel = testKernel();
+    const classes = Array.from({ length: n }, (_, i) => i % 2);
+    let honest = 0;
+    let baseline = 0;
+    let leaky = 0;
+    for (const seed of seeds) {
+      const rng = createRng(100 + seed);
+      const data = Float32Array.from({ length: n * d }, () => gaussian(rng));
+      const curve = splitHalfFisherCurve(kernel, data, d, classes, { seed, ms });
+      // The leaky oracle: the same halves and k-means, but the dimensions ranked on the scored half.
+      const halves = stratifiedFolds(classes, 2, deriveSeed(seed, 'fisher-split'));
+      const second = [...Array(n).keys()].filter((i) => halves[i] === 1);
+      const secondX = selectRows(data, d, second);
+      const secondY = pick(classes, second);
+      const ranking = rankDimensions(fisherScores(secondX, d, secondY));
+      for (const m of ms) {
+        const { labels } = kernel.kmeans(selectColumns(secondX, d, ranking.slice(0, m)), m, { k: 2, seed: deriveSeed(seed, 'fisher-kmeans'), restarts: 10 });
+        leaky += clusterAccuracy(secondY, labels);
+        honest += curve.topM[String(m)]!;
+        baseline += curve.shuffled[String(m)]!;
+      }
+    }
+    const runs = seeds.length * ms.length;
+    [honest, baseline, leaky] = [honest / runs, baseline / runs, leaky / runs];
+    assert.ok(leaky - baseline > 0.1, `the leaky oracle climbs above the baseline on this data: ${leaky.toFixed(3)} vs ${baseline.toFixed(3)}`);
+    assert.ok(Math.abs(honest - baseline) < 0.06, `the curve stays at its shuffled baseline: ${honest.toFixed(3)} vs ${baseline.toFixed(3)}`);
   });
 
   it('rejects too few rows per class and m outside [1, d]', () => {

@@ -3,29 +3,19 @@
  * ../shared/datasets/smoke photos (read at test time) go in through the file input → faces are found →
  * clusters are shown (screenshot kept in test-results/) → a cluster is named → a reload shows it still
  * named → with the server stopped, a reload still shows the app, its data and a running engine (the service
- * worker's cache) → Erase all empties it. The page is served under a strict Content-Security-Policy
- * (no 'unsafe-eval', only 'wasm-unsafe-eval'); no request may leave the origin and no CSP violation may occur.
+ * worker's cache) → Erase all empties it. The page is served as `npm start` serves it (scripts/demo-server.mjs:
+ * its Content-Security-Policy, no 'unsafe-eval', only 'wasm-unsafe-eval', is a header on every response, so it
+ * governs the workers too); no request may leave the origin and no CSP violation may occur.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startStaticServer } from '../../scripts/static-server.mjs';
+import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
 
-/** The policy the page is served with: nothing from other origins, no eval, wasm compilation allowed. */
-export const STRICT_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' blob: data:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-].join('; ');
 
 const web = join(projectRoot, 'build', 'web');
 
@@ -94,7 +84,7 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
   if (!preconditions(t)) return;
   const photos = readdirSync(join(smoke, 'images')).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(smoke, 'images', f));
 
-  let server = await startStaticServer({ mounts: { '/': web }, headers: { 'Content-Security-Policy': STRICT_CSP } });
+  let server = await startDemoServer({ root: web });
   const origin = new URL(server.url).origin;
   const browser = await launchChromium();
   try {
@@ -146,7 +136,7 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
     assert.equal(await waitForEngine(page, 60_000), 'wasm', 'the engine starts offline from the cached models and runtime');
     assert.equal(await page.locator('face-attribute-probe fap-cluster-gallery').first().locator('input[name="cluster-name"]').inputValue(), 'first group');
     await context.setOffline(false);
-    server = await startStaticServer({ mounts: { '/': web }, port: Number(new URL(origin).port), headers: { 'Content-Security-Policy': STRICT_CSP } });
+    server = await startDemoServer({ root: web, port: Number(new URL(origin).port) });
 
     // Erase all, with its confirmation; a reload stays empty.
     await page.locator('face-attribute-probe button[name="erase"]').click();
@@ -170,10 +160,42 @@ test('the demo end to end: add photos, cluster, name, reload, offline, erase', {
   }
 });
 
+test('offline from the moment the page says so: the server stops, the page opened again starts the app and the engine', { timeout: 300_000 }, async (t) => {
+  if (!preconditions(t)) return;
+  const server = await startDemoServer({ root: web });
+  const browser = await launchChromium();
+  try {
+    const { context } = browser;
+    await reportViolations(context);
+    const first = await context.newPage();
+    // A first visit, and nothing else: no reload online, no wait for the engine.
+    await first.goto(server.url);
+    const status = first.locator('#offline-status');
+    await first.locator('#offline-status[data-state="ready"]').waitFor({ timeout: 120_000 });
+    assert.match((await status.textContent()) ?? '', /works offline/i, 'the page says it works offline');
+
+    // At once: the tab closes (so the first visit's own engine, still loading, is not cut off mid-download and
+    // does not report that), the server stops, the network goes, and the page is opened again.
+    await first.close();
+    await server.close();
+    await context.setOffline(true);
+    const page = await context.newPage();
+    const seen = watch(context, page, new URL(server.url).origin);
+    await page.goto(server.url);
+    await waitForState(page, 'empty', 60_000);
+    assert.equal(await waitForEngine(page, 60_000), 'wasm', 'the engine starts offline from the cached models and runtime');
+    await page.locator('#offline-status[data-state="ready"]').waitFor({ timeout: 30_000 });
+    assert.deepEqual(seen.problems, [], 'no page error, console error or CSP violation');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('the demo\'s sample photos: cluster, name two groups, probe a face beside the attribute heads', { timeout: 300_000 }, async (t) => {
   if (!preconditions(t)) return;
   const sample = join(projectRoot, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
-  const server = await startStaticServer({ mounts: { '/': web }, headers: { 'Content-Security-Policy': STRICT_CSP } });
+  const server = await startDemoServer({ root: web });
   const browser = await launchChromium();
   try {
     const { context } = browser;

@@ -63,6 +63,27 @@ describe('verificationAccuracy', () => {
     assert.equal(result.scored, 8);
   });
 
+  it('fits each fold\'s threshold without that fold: equals a hand-rolled cross-validation, not a leaky one', () => {
+    const { pairs } = parsePairs(sample);
+    // Fold 0's same pairs reach far (0.5) and fold 1's different pairs come close (0.3): a threshold fitted on
+    // one fold misjudges one pair of the other, while one fitted on every pair (fold 1 included) suits fold 1.
+    const distances = [0.1, 0.5, 0.6, 0.9, 0.1, 0.2, 0.3, 0.9];
+    const crossValidate = (trainOn: (fold: number) => (pairFold: number) => boolean) => [0, 1].map((fold) => {
+      const threshold = bestThreshold(pairs.flatMap((p, i) => (trainOn(fold)(p.fold) ? [{ distance: distances[i]!, same: p.same }] : [])));
+      const test = pairs.map((p, i) => ({ p, d: distances[i]! })).filter(({ p }) => p.fold === fold);
+      return test.filter(({ p, d }) => (d <= threshold) === p.same).length / test.length;
+    });
+    const expected = crossValidate((fold) => (pairFold) => pairFold !== fold);
+    const leaky = crossValidate(() => () => true);
+    assert.deepEqual(expected, [0.75, 0.75]);
+    assert.notDeepEqual(leaky, expected, 'the distances tell a threshold fitted on every fold apart');
+    const result = verificationAccuracy(pairs, distances, 2);
+    assert.deepEqual(result.foldAccuracies, expected);
+    assert.equal(result.accuracy, 0.75);
+    assert.equal(result.thresholds[0], bestThreshold([{ distance: 0.1, same: true }, { distance: 0.2, same: true }, { distance: 0.3, same: false }, { distance: 0.9, same: false }]));
+    assert.equal(result.thresholds[1], bestThreshold([{ distance: 0.1, same: true }, { distance: 0.5, same: true }, { distance: 0.6, same: false }, { distance: 0.9, same: false }]));
+  });
+
   it('counts pairs without an embedding as errors, not as skipped', () => {
     const { pairs } = parsePairs(sample);
     const distances = [0.1, undefined, 0.8, 0.9, 0.15, 0.2, 0.85, 0.7];
