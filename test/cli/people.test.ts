@@ -2,7 +2,7 @@
 // in a temp folder, never copies), grouped by the built CLI, checked against the folder names.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -157,6 +157,25 @@ describe('face-probe people', () => {
     } finally {
       await rm(junk);
     }
+  });
+
+  it('stops on Ctrl+C while embedding and exits 130 without printing groups', async (t) => {
+    const lfw = datasetOrSkip(t, 'lfw-attributes');
+    if (!lfw) return;
+    await layOut(lfw);
+    // No cache, so embedding takes long enough to be interrupted after the first progress line.
+    const child = spawn(process.execPath, [join(projectRoot, 'scripts/face-probe.mjs'), 'people', '--json', '--no-cache', images], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (/^people: \d+\/17/m.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(status, 130, stderr);
+    assert.match(stderr, /cancelled before every photo was embedded; no groups printed/);
+    assert.equal(stdout, '');
   });
 
   it('refuses folder-name labels for a photo outside any folder, before embedding anything', async () => {
