@@ -10,6 +10,8 @@ export * from './probe.ts';
 export * from './fisher.ts';
 export * from './cluster.ts';
 export * from './identity.ts';
+export * from './grouping-scores.ts';
+export * from './person-match.ts';
 export * from './named-clusters.ts';
 export * from './ours.ts';
 export { createRng, deriveSeed, sampleIndices, shuffleInPlace, type Rng } from './rng.ts';

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { FaceProbeError, isAbortError } from '../errors.ts';
 import { embedCommand } from './embed.ts';
+import { peopleCommand } from './people.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -23,7 +24,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .addCommand(embedCommand(setExit))
     .addCommand(verifyCommand(setExit))
-    .addCommand(reproduceCommand(setExit));
+    .addCommand(reproduceCommand(setExit))
+    .addCommand(peopleCommand(setExit));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,5 @@
 /**
- * src/embedding/ort.ts: backend choice (with injected environments), session errors, and agreement of
+ * src/runtime/ort.ts: backend choice (with injected environments), session errors, and agreement of
  * onnxruntime-node with onnxruntime-web's wasm backend on every converted model, fed real photos.
  */
 import assert from 'node:assert/strict';
@@ -104,7 +104,7 @@ describe("'auto' in Node", () => {
 }\n`);
       writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
       const script = join(dir, 'main.mts');
-      writeFileSync(script, `import { createSession } from ${JSON.stringify(join(projectRoot, 'src/embedding/ort.ts'))};
+      writeFileSync(script, `import { createSession } from ${JSON.stringify(join(projectRoot, 'src/runtime/ort.ts'))};
 const s = await createSession(${JSON.stringify(join(modelsDir, 'face-landmark-68-tiny.onnx'))}, { threads: 1 });
 const out = await s.run({ input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } });
 console.log(JSON.stringify({ backend: s.backend, reason: s.fallbackReason, n: out.landmarks.data.length }));

@@ -1,5 +1,5 @@
 /**
- * Portable: the WebGPU path of src/embedding/ort.ts in a page that has only a software (fallback) adapter:
+ * Portable: the WebGPU path of src/runtime/ort.ts in a page that has only a software (fallback) adapter:
  * 'auto' must choose wasm there, while an explicit 'webgpu' request runs on it and agrees with wasm.
  * In Node (no WebGPU) the suite checks that 'webgpu' is refused.
  */
