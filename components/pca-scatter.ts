@@ -5,7 +5,8 @@
  * attributes and classes only (no inline styles), so it works under a strict Content-Security-Policy.
  */
 import { LitElement, html, svg, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import type { ThumbnailLookup } from './thumbnails.ts';
 import { baseStyles, colourClass, paletteStyles, percent } from './styles.ts';
 

@@ -3,7 +3,8 @@
  * person asks for their faces to be clustered (`fap-person` with the group id); "Everyone" clusters all.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import type { PersonView } from './analysis-views.ts';
 import type { ThumbnailLookup } from './thumbnails.ts';
 import { baseStyles } from './styles.ts';
