@@ -145,6 +145,9 @@ try {
   assert.equal(result.faces, 1, 'one face in an LFW photo');
   assert.equal(result.dimension, 128);
   assert.ok(Math.abs(result.norm - 1) < 1e-3, `the embedding is L2-normalised (norm ${result.norm})`);
+  // The package's bin loads the compiled CLI with its dependencies.
+  const help = ok(await run(process.execPath, [join(c.dir, 'node_modules', '.bin', 'face-probe'), '--help'], { cwd: c.dir }), 'face-probe --help');
+  for (const command of ['embed', 'verify', 'reproduce']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
 });
 
 /** Watches a page for errors, warnings and requests that leave the origin. */
@@ -227,6 +230,33 @@ test('a plain HTML page runs the standalone script from node_modules on a static
     assert.equal(await page.locator('face-attribute-probe [part="dropzone"]').count(), 1);
     assert.deepEqual(seen.offOrigin, [], 'nothing is fetched from another origin');
     assert.deepEqual(seen.errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the same page served with COOP/COEP is cross-origin isolated and the element says it runs threads', { timeout: 180_000 }, async (t) => {
+  const c = installed();
+  if (!chromiumOrSkip(t)) return;
+  await writeFile(join(c.dir, 'isolated.html'), `<!doctype html>
+<meta charset="utf-8"><link rel="icon" href="data:,"><title>isolated</title>
+<script type="module" src="node_modules/face-attribute-probe/dist/standalone/face-attribute-probe.js"></script>
+<face-attribute-probe database="isolated"></face-attribute-probe>
+`);
+  const server = await servePlain(c.dir, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}isolated.html`);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await page.locator('face-attribute-probe [part="backend"] .backend-name').waitFor({ timeout: 120_000 });
+    const header = (await page.locator('face-attribute-probe [part="backend"]').textContent())?.replace(/\s+/g, ' ') ?? '';
+    t.diagnostic(header);
+    // wasm takes min(4, cores) threads on an isolated page.
+    const threads = Math.min(4, cores);
+    assert.match(header, threads > 1 ? new RegExp(`\\b${threads} threads\\b`) : /1 thread(?!:)/, header);
   } finally {
     await browser.close();
     await server.close();

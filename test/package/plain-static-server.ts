@@ -20,8 +20,11 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port; `url` ends in '/'. */
-export async function servePlain(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves `root` on 127.0.0.1 at a free port; `url` ends in '/'. `headers` are added to every response (only to
+ * show the same files on a cross-origin isolated page).
+ */
+export async function servePlain(root: string, headers: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     void (async () => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -33,7 +36,7 @@ export async function servePlain(root: string): Promise<{ url: string; close(): 
       try {
         const info = await stat(file);
         if (!info.isFile()) throw new Error('not a file');
-        response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+        response.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
         createReadStream(file).pipe(response);
       } catch {
         // Any missing or unreadable path is a plain 404, as a static host answers.
