@@ -30,3 +30,6 @@ try {
   throw error;
 }
 process.exitCode = await run(argv);
+if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  console.log('\nAlso: face-probe assets --out <dir>   copies the element\'s standalone script, worker, onnxruntime wasm files and models into <dir>');
+}

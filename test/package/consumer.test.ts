@@ -147,7 +147,7 @@ try {
   assert.ok(Math.abs(result.norm - 1) < 1e-3, `the embedding is L2-normalised (norm ${result.norm})`);
   // The package's bin loads the compiled CLI with its dependencies.
   const help = ok(await run(process.execPath, [join(c.dir, 'node_modules', '.bin', 'face-probe'), '--help'], { cwd: c.dir }), 'face-probe --help');
-  for (const command of ['embed', 'verify', 'reproduce']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+  for (const command of ['embed', 'verify', 'reproduce', 'assets']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
 });
 
 /** Watches a page for errors, warnings and requests that leave the origin. */
@@ -328,8 +328,15 @@ test('publint and @arethetypeswrong/cli find no problems; the tarball ships dist
     'scripts/face-probe.mjs', 'scripts/face-probe-assets.mjs'].includes(f));
   assert.deepEqual(outside, [], 'nothing but dist/, the bin, package.json and the README');
   assert.ok(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
-  const manifest = JSON.parse(readFileSync(join(c.installed, 'package.json'), 'utf8')) as { customElements: string };
+  const manifest = JSON.parse(readFileSync(join(c.installed, 'package.json'), 'utf8')) as {
+    customElements: string; dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  };
   assert.ok(files.includes(manifest.customElements), `customElements (${manifest.customElements}) is shipped`);
+  for (const native of ['sharp', 'onnxruntime-node']) {
+    assert.ok(!(native in manifest.dependencies), `${native} is not a dependency`);
+    assert.equal(manifest.peerDependenciesMeta[native]?.optional, true, `${native} is an optional peer`);
+  }
+  assert.ok(!existsSync(join(c.dir, 'node_modules', 'onnxruntime-node')), 'installing the package does not install onnxruntime-node');
   const publint = await run(bin('publint'), ['--strict', c.tarball], { cwd: c.dir });
   assert.equal(publint.code, 0, `publint:\n${publint.stdout}${publint.stderr}`);
   assert.match(publint.stdout, /All good/);
