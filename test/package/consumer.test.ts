@@ -182,8 +182,9 @@ async function waitForState(page: Page, state: string, timeout: number): Promise
  * The flow a visitor goes through: the engine starts (one thread: the page is not isolated), photos go in
  * through the file input, and faces, people and clusters are shown.
  */
-async function runFlow(page: Page, photos: string[]): Promise<{ header: string; faces: number; people: number; clusters: number }> {
+async function runFlow(page: Page, photos: string[], whenEmpty?: () => Promise<void>): Promise<{ header: string; faces: number; people: number; clusters: number }> {
   await waitForState(page, 'empty', 60_000);
+  await whenEmpty?.();
   await page.locator('face-attribute-probe [part="backend"] .backend-name').waitFor({ timeout: 120_000 });
   const header = (await page.locator('face-attribute-probe [part="backend"]').textContent())?.replace(/\s+/g, ' ') ?? '';
   await page.locator('face-attribute-probe fap-drop-zone input[name="photos"]').setInputFiles(photos);
@@ -215,7 +216,8 @@ test('a plain HTML page runs the standalone script from node_modules on a static
   await writeFile(join(c.dir, 'index.html'), `<!doctype html>
 <meta charset="utf-8"><link rel="icon" href="data:,"><title>standalone</title>
 <script type="module" src="node_modules/face-attribute-probe/dist/standalone/face-attribute-probe.js"></script>
-<face-attribute-probe><p slot="intro">Drop your photos.</p></face-attribute-probe>
+<style>face-attribute-probe::part(dropzone-button) { color: rgb(1, 2, 3); }</style>
+<face-attribute-probe><p slot="intro">Drop your photos.</p><p slot="empty">Nothing here yet.</p></face-attribute-probe>
 `);
   const server = await servePlain(c.dir);
   const browser = await launchChromium();
@@ -224,10 +226,22 @@ test('a plain HTML page runs the standalone script from node_modules on a static
     const seen = watch(browser.context, page, new URL(server.url).origin);
     await page.goto(server.url);
     assert.equal(await page.evaluate(() => crossOriginIsolated), false, 'no COOP/COEP: the page is not cross-origin isolated');
-    const result = await runFlow(page, photos);
+    const slotted = (name: string) => page.evaluate((n) => document.querySelector('face-attribute-probe')?.shadowRoot
+      ?.querySelector<HTMLSlotElement>(`slot[name="${n}"]`)?.assignedElements().map((e) => e.textContent) ?? [], name);
+    const result = await runFlow(page, photos, async () => {
+      assert.deepEqual(await slotted('empty'), ['Nothing here yet.'], 'the page\'s empty-state text replaces the built-in one');
+    });
     t.diagnostic(`${result.header}; ${result.faces} faces, ${result.people} people buttons, ${result.clusters} clusters`);
     assertFlow(result, photos);
-    assert.equal(await page.locator('face-attribute-probe [part="dropzone"]').count(), 1);
+    assert.deepEqual(await slotted('intro'), ['Drop your photos.'], 'the intro slot shows the page\'s text');
+    assert.deepEqual(await slotted('empty'), [], 'the empty state is gone once photos are in');
+    // ::part() reaches the drop zone's button inside the inner element's shadow root, through exportparts.
+    const color = await page.evaluate(() => {
+      const zone = document.querySelector('face-attribute-probe')?.shadowRoot?.querySelector('fap-drop-zone');
+      const button = zone?.shadowRoot?.querySelector('button');
+      return button ? getComputedStyle(button).color : 'no button';
+    });
+    assert.equal(color, 'rgb(1, 2, 3)', 'face-attribute-probe::part(dropzone-button) styles the inner button');
     assert.deepEqual(seen.offOrigin, [], 'nothing is fetched from another origin');
     assert.deepEqual(seen.errors, []);
   } finally {
