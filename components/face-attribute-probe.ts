@@ -19,10 +19,9 @@ import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
 import { MIN_FACES_TO_CLUSTER, curveOf } from './analysis-views.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import type { FilesDetail } from './drop-zone.ts';
+import { assetUrls, describeThreads } from './asset-urls.ts';
 import {
   BACKEND_CHOICES,
-  assetUrls,
-  describeThreads,
   workerEngineFactory,
   type BackendChoice,
   type EngineFactory,

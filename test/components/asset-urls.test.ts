@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assetUrls, describeThreads } from '../../components/engine.ts';
+import { assetUrls, describeThreads } from '../../components/asset-urls.ts';
 
 const page = 'https://pages.example/blog/post.html';
-/** The folder of components/engine.ts: in a bundle it is the bundle's folder, here the source's. */
+/** The folder of components/asset-urls.ts: in a bundle it is the bundle's folder, here the source's. */
 const moduleFolder = new URL('../../components/', import.meta.url).href;
 
 test('without attributes the worker, ort/ and models/ are beside the script, not the page', () => {
