@@ -93,7 +93,7 @@ const steps = {
     if (!existsSync(join(root, 'scripts/bundle.mjs'))) return;
     // The bundle copies the models, onnxruntime-web's runtime files and the sample photos, and fingerprints
     // them into the service worker's precache list, so it depends on them too.
-    step('bundles', [...filesUnder('src'), ...filesUnder('components'), 'scripts/bundle.mjs', 'package.json',
+    step('bundles', [...filesUnder('src'), ...filesUnder('components'), 'scripts/bundle.mjs', 'scripts/cem.config.mjs', 'package.json',
       'package-lock.json', ...filesUnder('scripts/demo'), ...filesUnder('build/models')],
     ['build/web/index.html', 'build/node/cli.mjs', 'custom-elements.json', 'dist/standalone/face-attribute-probe.js'],
     () => exec(process.execPath, [join(root, 'scripts/bundle.mjs')]));

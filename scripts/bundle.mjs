@@ -144,7 +144,8 @@ await build({
 
 // The custom-elements manifest, by the standard analyzer (its Lit plugin reads the decorators and TSDoc tags).
 const cem = spawnSync(process.execPath, [join(root, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js'),
-  'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', '.', '--quiet'], { cwd: root, encoding: 'utf8' });
+  'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', '.', '--quiet', '--config', 'scripts/cem.config.mjs'],
+  { cwd: root, encoding: 'utf8' });
 if (cem.status !== 0) {
   console.error(`bundle: the custom-elements manifest failed:\n${cem.stderr || cem.stdout}`);
   process.exit(1);

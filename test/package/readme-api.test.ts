@@ -23,6 +23,8 @@ test('README\'s API table is generated from custom-elements.json (node scripts/a
 
 test('dist/custom-elements.json names only modules the package ships', () => {
   assert.ok(existsSync(join(projectRoot, 'dist', 'custom-elements.json')), 'run `npm run build` first');
+  const pkg = JSON.parse(read('package.json')) as { customElements: string };
+  assert.equal(pkg.customElements, 'dist/custom-elements.json', 'package.json points at the shipped manifest (the analyzer must not rewrite it)');
   const manifest = JSON.parse(read('dist/custom-elements.json')) as { modules: { path: string }[] };
   for (const { path } of manifest.modules) {
     assert.match(path, /^dist\/components\/.+\.js$/, `${path} is a compiled module`);
