@@ -5,7 +5,8 @@
  * parent sets it, so a rename the parent could not save does not stay on screen.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { live } from 'lit/directives/live.js';
 import { NO_FACES, faceThumb, type FaceLookup } from './face-thumb.ts';
 import { baseStyles, colourClass, paletteStyles } from './styles.ts';

@@ -6,7 +6,8 @@
  * cannot read.
  */
 import { LitElement, html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { baseStyles } from './styles.ts';
 
 /** Detail of the `fap-files` event. */
@@ -92,12 +93,12 @@ export class FapDropZone extends LitElement {
 
   override render() {
     return html`
-      <div class="zone ${this.over ? 'over' : ''}" role="group" aria-label=${this.label}
+      <div class="zone ${this.over ? 'over' : ''}" part="zone" role="group" aria-label=${this.label}
         aria-disabled=${this.disabled ? 'true' : 'false'}
         @dragenter=${this.onDragOver} @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
         <p>${this.label}</p>
-        <button type="button" ?disabled=${this.disabled} @click=${() => this.pick('files')}>Choose photos…</button>
-        ${this.folders ? html`<button type="button" ?disabled=${this.disabled} @click=${() => this.pick('folder')}>Choose a folder…</button>` : ''}
+        <button type="button" part="button" ?disabled=${this.disabled} @click=${() => this.pick('files')}>Choose photos…</button>
+        ${this.folders ? html`<button type="button" part="button" ?disabled=${this.disabled} @click=${() => this.pick('folder')}>Choose a folder…</button>` : ''}
         <input class="visually-hidden" tabindex="-1" aria-hidden="true" type="file" name=${this.name} multiple
           accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.gif,.heic,.heif" @change=${this.onInput}>
         ${this.folders ? html`<input class="visually-hidden" tabindex="-1" aria-hidden="true" type="file"

@@ -36,9 +36,3 @@ export const workerEngineFactory: EngineFactory = (request) =>
     backend: request.backend,
     attributes: request.attributes,
   });
-
-/** `url` resolved against the document (or `base`), as an absolute URL; folders get a trailing '/'. */
-export function absoluteUrl(url: string, folder: boolean, base = document.baseURI): string {
-  const href = new URL(url, base).href;
-  return folder && !href.endsWith('/') ? `${href}/` : href;
-}

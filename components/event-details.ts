@@ -8,7 +8,7 @@ import type { ProbeClustersDetail, ProbeNamedDetail, ProbePeopleDetail, ProbeRea
 /** `probe-ready`: the engine's backend and model. */
 export function readyDetail(info: EngineInfo): ProbeReadyDetail {
   const { backend, backendReason, modelId, dimension, detector } = info;
-  return { backend, backendReason, modelId, dimension, detector };
+  return { backend, backendReason, modelId, dimension, detector, ...(info.threads ? { threads: info.threads } : {}) };
 }
 
 /** `probe-people`: how many people, faces seen once, and each person's size. */

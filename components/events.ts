@@ -39,6 +39,8 @@ export interface ProbeReadyDetail {
   modelId: string;
   dimension: number;
   detector: string;
+  /** CPU threads the runtime uses (wasm gets more than one only on a cross-origin isolated page). */
+  threads?: number;
 }
 
 /** Faces grouped by person. */

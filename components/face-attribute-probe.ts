@@ -4,7 +4,8 @@
  * analysis runs on the WebAssembly kernel in the page. See events.ts for the events it dispatches.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import {
   DEFAULT_DB_NAME,
   InvalidInputError,
@@ -18,8 +19,9 @@ import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import { Download } from './download.ts';
 import type { FilesDetail } from './drop-zone.ts';
+import { assetUrls, describeThreads } from './asset-urls.ts';
 import { EngineController } from './engine-controller.ts';
-import { BACKEND_CHOICES, absoluteUrl, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest } from './engine-factory.ts';
+import { BACKEND_CHOICES, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest } from './engine-factory.ts';
 import { clustersDetail, namedDetail, peopleDetail, readyDetail } from './event-details.ts';
 import {
   describeError,
@@ -94,6 +96,10 @@ const kConverter = {
  * @csspart progress - the progress bar with its Cancel button.
  * @csspart failures - the photos that could not be used.
  * @csspart empty - the message shown before any photo was added.
+ * @csspart dropzone-zone - the drop zone's framed area (exported from the inner drop zone).
+ * @csspart dropzone-button - the drop zone's "Choose photos…" and "Choose a folder…" buttons.
+ * @csspart progress-bar - the progress bar of a batch.
+ * @csspart progress-cancel - the Cancel button of a batch.
  * @csspart people - the people section.
  * @csspart clustering - the clustering section (controls, curve, galleries, scatter).
  * @csspart silhouette - the silhouette curve.
@@ -102,6 +108,9 @@ const kConverter = {
  * @csspart named - the named-groups section (figures and Fisher chart).
  * @csspart probe - the probe section.
  * @csspart storage - the storage section.
+ *
+ * @slot intro - text shown above the drop zone, e.g. what the page is for.
+ * @slot empty - replaces the message shown before any photo was added.
  *
  * @cssprop --fap-font - font family.
  * @cssprop --fap-fg - text colour.
@@ -121,12 +130,17 @@ const kConverter = {
 export class FaceAttributeProbe extends LitElement {
   static override styles = faceAttributeProbeStyles;
 
-  /** URL of the folder with the models' index.json and .onnx files (relative to the page). */
-  @property({ attribute: 'models-url' }) modelsUrl = 'models/';
-  /** URL of the folder with onnxruntime-web's .wasm/.mjs files (relative to the page). */
-  @property({ attribute: 'ort-url' }) ortUrl = 'ort/';
-  /** URL of the bundled inference worker script (relative to the page). */
-  @property({ attribute: 'worker-url' }) workerUrl = 'face-probe-worker.js';
+  /**
+   * URL of the folder with face-probe-worker.js, ort/ and models/ (relative to the page). Default: the folder of
+   * the script that defined the element (the standalone face-attribute-probe.js, or your bundle).
+   */
+  @property({ attribute: 'assets-url' }) assetsUrl: string | undefined;
+  /** URL of the folder with the models' index.json and .onnx files (relative to the page); default `models/` in assets-url. */
+  @property({ attribute: 'models-url' }) modelsUrl: string | undefined;
+  /** URL of the folder with onnxruntime-web's .wasm/.mjs files (relative to the page); default `ort/` in assets-url. */
+  @property({ attribute: 'ort-url' }) ortUrl: string | undefined;
+  /** URL of the inference worker script (relative to the page); default `face-probe-worker.js` in assets-url. */
+  @property({ attribute: 'worker-url' }) workerUrl: string | undefined;
   /** Number of clusters for new clusterings, or 'auto' to choose it by silhouette (2 … 8). */
   @property({ converter: kConverter }) k: number | 'auto' = 'auto';
   /** IndexedDB database name: elements with different names keep separate collections. */
@@ -237,7 +251,7 @@ export class FaceAttributeProbe extends LitElement {
       this.backend = 'auto';
     }
     if (first || changed.has('database')) void this.workspaces.open();
-    const engineProps = ['engineFactory', 'backend', 'modelsUrl', 'ortUrl', 'workerUrl'] as const;
+    const engineProps = ['engineFactory', 'backend', 'assetsUrl', 'modelsUrl', 'ortUrl', 'workerUrl'] as const;
     if (first || engineProps.some((p) => changed.has(p))) {
       void this.engines.start();
     }
@@ -474,9 +488,7 @@ export class FaceAttributeProbe extends LitElement {
     return {
       factory: this.engineFactory,
       request: {
-        workerUrl: absoluteUrl(this.workerUrl, false),
-        modelsBaseUrl: absoluteUrl(this.modelsUrl, true),
-        ortWasmBaseUrl: absoluteUrl(this.ortUrl, true),
+        ...assetUrls(this),
         backend: this.backend,
         attributes: true,
       },
@@ -617,15 +629,16 @@ export class FaceAttributeProbe extends LitElement {
         <p><strong>${this.error.name}</strong>${this.error.code ? html` (${this.error.code})` : nothing}: ${this.error.message}</p>
         <button type="button" @click=${() => { this.error = undefined; }}>Dismiss</button></div>` : nothing}
       <section aria-label="Add photos">
-        <fap-drop-zone part="dropzone" ?disabled=${this.blocked || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
+        <slot name="intro"></slot>
+        <fap-drop-zone part="dropzone" exportparts="zone: dropzone-zone, button: dropzone-button" ?disabled=${this.blocked || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
           @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => this.fail(e.detail.error, 'ingest')}></fap-drop-zone>
-        ${this.work ? html`<fap-progress part="progress" .phase=${this.work.phase} .done=${this.work.progress.done}
+        ${this.work ? html`<fap-progress part="progress" exportparts="bar: progress-bar, cancel: progress-cancel" .phase=${this.work.phase} .done=${this.work.progress.done}
           .total=${this.work.progress.total} .faces=${this.work.progress.faces} .failed=${this.work.progress.failed}
           .current=${this.work.progress.name} ?indeterminate=${!this.work.counting} ?cancelling=${this.work.controller.signal.aborted}
           @fap-cancel=${() => this.cancel()}></fap-progress>` : nothing}
         ${label || this.notice ? html`<p class="notice" role="status" part="notice">${label ?? ''}${label && this.notice ? ' ' : ''}${this.notice ?? ''}</p>` : nothing}
         <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
-        ${s && s.photos === 0 && !working ? html`<p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p>` : nothing}
+        ${s && s.photos === 0 && !working ? html`<slot name="empty"><p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p></slot>` : nothing}
         ${!s && !this.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
       </section>
       ${s && s.faces > 0 ? renderAnalysis(s, this.analysisContext()) : nothing}
@@ -656,7 +669,7 @@ export class FaceAttributeProbe extends LitElement {
   private renderHeader(): TemplateResult {
     const info = this.engines.info;
     const status = this.engines.status === 'ready' && info
-      ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${info.modelId})</span>`
+      ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${[describeThreads(info.backend, info.threads), info.modelId].filter(Boolean).join('; ')})</span>`
       : this.engines.status === 'failed'
         ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => void this.engines.start()}>Try again</button>`
         : html`Engine: <span class="muted">starting…</span>`;

@@ -4,7 +4,8 @@
  * is in the photo. Closing it (the button, Escape) dispatches `fap-close`.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { baseStyles } from './styles.ts';
 
 /** What the dialog shows about a face. */

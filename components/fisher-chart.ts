@@ -3,7 +3,8 @@
  * horizontal bars; the numbers are also in a visually hidden table for screen readers.
  */
 import { LitElement, html, svg, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { baseStyles, chartStyles } from './styles.ts';
 
 /** Fisher scores of the best-separating dimensions, as horizontal bars. */

@@ -7,7 +7,8 @@
  * strict Content-Security-Policy.
  */
 import { LitElement, html, svg, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { NO_FACES, openFace, type FaceLookup } from './face-thumb.ts';
 import { baseStyles, colourClass, paletteStyles, percent } from './styles.ts';
 

@@ -3,7 +3,8 @@
  * person asks for their faces to be clustered (`fap-person` with the group id); "Everyone" clusters all.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import type { PersonView } from '../src/index.ts';
 import { NO_FACES, faceThumb, type FaceLookup } from './face-thumb.ts';
 import { baseStyles } from './styles.ts';

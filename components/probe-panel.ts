@@ -4,7 +4,8 @@
  * the nearest named centroid — beside what the supervised age/gender/expression heads say.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import './drop-zone.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import type { PhotoFailure, ProbeAssignment } from './events.ts';

@@ -4,7 +4,8 @@
  * announces the phase and each tenth done, not every photo.
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import type { PhotoFailure } from './events.ts';
 import { baseStyles } from './styles.ts';
 
@@ -35,8 +36,8 @@ export class FapProgress extends LitElement {
       + (this.failed ? ` · ${this.failed} failed` : '');
     return html`
       <div class="row">
-        <progress max=${Math.max(1, this.total)} value=${this.indeterminate ? nothing : this.done} aria-label="Photos processed"></progress>
-        <button type="button" ?disabled=${this.cancelling} @click=${this.onCancel}>${this.cancelling ? 'Cancelling…' : 'Cancel'}</button>
+        <progress part="bar" max=${Math.max(1, this.total)} value=${this.indeterminate ? nothing : this.done} aria-label="Photos processed"></progress>
+        <button type="button" part="cancel" ?disabled=${this.cancelling} @click=${this.onCancel}>${this.cancelling ? 'Cancelling…' : 'Cancel'}</button>
       </div>
       <div>
         <span>${this.phase}</span> <span class="counts">${counts}</span>

@@ -3,7 +3,8 @@
  * the numbers are also in a visually hidden table for screen readers.
  */
 import { LitElement, html, svg, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { baseStyles, chartStyles } from './styles.ts';
 
 /** The silhouette curve of an automatic choice of k. */

@@ -4,7 +4,8 @@
  * the chosen file) and Erase all (`fap-erase`, after an inline confirmation).
  */
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from './define.ts';
 import { baseStyles, bytes } from './styles.ts';
 
 /** Detail of `fap-import`. */

@@ -2,7 +2,9 @@
 // Builds everything, skipping each step whose inputs have not changed since its last run:
 //   kernel  – AssemblyScript → build/kernel.wasm (+ .wat) and the generated module that embeds it;
 //   models  – face-api's npm-shipped weights → ONNX in build/models (see src/models/);
-//   bundles – esbuild bundles for the demo page (build/web) and the CLI (build/node).
+//   bundles – esbuild bundles for the demo page (build/web), the standalone element (dist/standalone) and the
+//             CLI (build/node);
+//   dist    – the package's compiled modules and declarations (dist/src, dist/components; scripts/build-dist.mjs).
 // Usage: node scripts/build.mjs [kernel|models|bundles ...] [--force]
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -91,10 +93,16 @@ const steps = {
     if (!existsSync(join(root, 'scripts/bundle.mjs'))) return;
     // The bundle copies the models, onnxruntime-web's runtime files and the sample photos, and fingerprints
     // them into the service worker's precache list, so it depends on them too.
-    step('bundles', [...filesUnder('src'), ...filesUnder('components'), 'scripts/bundle.mjs', 'package.json',
+    step('bundles', [...filesUnder('src'), ...filesUnder('components'), 'scripts/bundle.mjs', 'scripts/cem.config.mjs', 'package.json',
       'package-lock.json', ...filesUnder('scripts/demo'), ...filesUnder('build/models')],
-    ['build/web/index.html', 'build/node/cli.mjs', 'custom-elements.json'],
+    ['build/web/index.html', 'build/node/cli.mjs', 'custom-elements.json', 'dist/standalone/face-attribute-probe.js'],
     () => exec(process.execPath, [join(root, 'scripts/bundle.mjs')]));
+  },
+  dist() {
+    step('dist', [...filesUnder('src', (f) => f.endsWith('.ts')), ...filesUnder('components'), 'tsconfig.json', 'tsconfig.dist.json',
+      'scripts/build-dist.mjs', 'custom-elements.json'],
+    ['dist/src/index.js', 'dist/src/node.js', 'dist/components/index.js', 'dist/custom-elements.json'],
+    () => exec(process.execPath, [join(root, 'scripts/build-dist.mjs')]));
   },
 };
 

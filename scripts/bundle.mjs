@@ -4,6 +4,9 @@
 //                face-probe-worker.js (the inference worker, its own module worker file), shared and lazy chunks
 //                in chunks/, onnxruntime-web's .wasm/.mjs in ort/, the models in models/, the sample photos
 //                @vladmandic/face-api ships (MIT) in samples/, and sw.js, the service worker that precaches it all;
+//   dist/standalone/   the element for pages without a bundler: face-attribute-probe.js (defines
+//                <face-attribute-probe>), face-probe-worker.js and its chunks/, ort/ and models/ beside it; the element
+//                finds them relative to its own URL;
 //   build/node/cli.mjs   the `face-probe` CLI (node_modules stay external: onnxruntime-node, sharp …);
 //   custom-elements.json   the components' manifest, from @custom-elements-manifest/analyzer.
 import { spawnSync } from 'node:child_process';
@@ -64,6 +67,29 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// The standalone build: the same two bundles from the package's own entry instead of the demo page, without
+// source maps (the package ships it), with everything the element loads at run time beside it.
+const standalone = join(root, 'dist', 'standalone');
+rmSync(standalone, { recursive: true, force: true });
+await build({
+  ...browser,
+  sourcemap: false,
+  entryPoints: { 'face-attribute-probe': join(root, 'components', 'index.ts') },
+  outdir: standalone,
+});
+await build({
+  ...browser,
+  sourcemap: false,
+  entryPoints: { 'face-probe-worker': join(root, 'src', 'embedding', 'worker.ts') },
+  outdir: standalone,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
+mkdirSync(join(standalone, 'ort'), { recursive: true });
+for (const f of ortFiles) cpSync(join(ortDist, f), join(standalone, 'ort', f));
+if (existsSync(join(root, 'build', 'models'))) cpSync(join(root, 'build', 'models'), join(standalone, 'models'), { recursive: true });
+
 for (const file of readdirSync(demo)) {
   if (!file.endsWith('.ts')) cpSync(join(demo, file), join(web, file));
 }
@@ -118,10 +144,11 @@ await build({
 
 // The custom-elements manifest, by the standard analyzer (its Lit plugin reads the decorators and TSDoc tags).
 const cem = spawnSync(process.execPath, [join(root, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js'),
-  'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', '.', '--quiet'], { cwd: root, encoding: 'utf8' });
+  'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', '.', '--quiet', '--config', 'scripts/cem.config.mjs'],
+  { cwd: root, encoding: 'utf8' });
 if (cem.status !== 0) {
   console.error(`bundle: the custom-elements manifest failed:\n${cem.stderr || cem.stdout}`);
   process.exit(1);
 }
 
-console.log(`bundle: wrote ${web} (${precache.length} files precached), build/node/cli.mjs and custom-elements.json`);
+console.log(`bundle: wrote ${web} (${precache.length} files precached), ${standalone}, build/node/cli.mjs and custom-elements.json`);

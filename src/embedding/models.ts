@@ -139,6 +139,7 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
       backend: first.backend,
       backendReason: first.fallbackReason ?? (first.backend === 'node' ? 'onnxruntime-node is installed' : `${first.backend} chosen`),
       detector: detectorId,
+      threads: first.threads,
     },
     dispose: async () => {
       await Promise.all([...sessions].map((s) => s.dispose()));

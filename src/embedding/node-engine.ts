@@ -12,11 +12,13 @@ import { type EngineOptions, FaceEngine } from './engine.ts';
 import { type FaceModelOptions, loadFaceModels } from './models.ts';
 
 /**
- * Where the built models are: build/models beside the CLI bundle (build/node) or above the sources.
- * @throws ModelLoadError when neither holds index.json (the build has not run).
+ * Where the built models are: build/models beside the CLI bundle (build/node) or above the sources, or in the
+ * installed package, the standalone build's models (dist/standalone/models, beside dist/src).
+ * @throws ModelLoadError when none holds index.json (the build has not run).
  */
 export function defaultModelsDir(): string {
-  const candidates = [new URL('../models/', import.meta.url), new URL('../../build/models/', import.meta.url)];
+  const candidates = [new URL('../models/', import.meta.url), new URL('../../build/models/', import.meta.url),
+    new URL('../../standalone/models/', import.meta.url)];
   for (const url of candidates) {
     const dir = fileURLToPath(url);
     if (existsSync(`${dir}index.json`)) return dir;

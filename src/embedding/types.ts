@@ -149,6 +149,11 @@ export interface EngineInfo {
   backend: string;
   /** Why this backend was chosen (or why faster ones were not). */
   backendReason: string;
+  /**
+   * CPU threads the runtime uses (1 for WebGPU). In a browser, wasm gets more than one only when the page is
+   * cross-origin isolated (threads need SharedArrayBuffer).
+   */
+  threads?: number;
   /** The embedding model's id and dimension. */
   modelId: string;
   dimension: number;
