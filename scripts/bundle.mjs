@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // esbuild bundles and the files the demo serves:
 //   build/web/   the demo page (scripts/demo/): index.html, demo.css, app.js (the page + <face-attribute-probe>),
-//                face-probe-worker.js (the inference worker, its own module worker file), shared and lazy chunks
+//                face-probe-worker.js (the inference worker, its own module worker file), face-probe-import-worker.js
+//                (the export-file import, off the main thread), shared and lazy chunks
 //                in chunks/, onnxruntime-web's .wasm/.mjs in ort/, the models in models/, the sample photos
 //                @vladmandic/face-api ships (MIT) in samples/, and sw.js, the service worker that precaches it all;
 //   build/node/cli.mjs   the `face-probe` CLI (node_modules stay external: onnxruntime-node, sharp …);
@@ -63,6 +64,12 @@ await build({
   outdir: web,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+});
+// The import worker: reads, checks and writes an export file off the main thread (importInWorker).
+await build({
+  ...browser,
+  entryPoints: { 'face-probe-import-worker': join(root, 'src', 'store', 'import-worker.ts') },
+  outdir: web,
 });
 for (const file of readdirSync(demo)) {
   if (!file.endsWith('.ts')) cpSync(join(demo, file), join(web, file));

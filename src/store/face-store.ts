@@ -13,7 +13,7 @@ import type { FaceDb } from './schema.ts';
 import { StorageFailure, storageError } from './store-errors.ts';
 import { AnalysisTable, replaceIdentityGroups, replaceRun, type ReplaceRunOptions } from './records.ts';
 import { runRead, runWrite } from './transaction.ts';
-import { exportParts, importBytes, type ImportResult } from './transfer.ts';
+import { exportParts, importBytes, type ImportOptions, type ImportResult } from './transfer.ts';
 import type {
   ClusterRun,
   FaceBatch,
@@ -407,7 +407,7 @@ export class FaceStore {
    *   'absurd-count' | 'checksum-mismatch' | 'different-model' | 'wrong-dimension' | 'non-finite' |
    *   'malformed' | 'invalid-record'; StorageError for IndexedDB failures (e.g. 'quota-exceeded').
    */
-  async importFromBytes(bytes: Uint8Array | ArrayBuffer, options: { modelId?: string; signal?: AbortSignal } = {}): Promise<ImportResult> {
+  async importFromBytes(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<ImportResult> {
     if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
       throw new InvalidInputError('importFromBytes: expected a Uint8Array or an ArrayBuffer');
     }
@@ -415,11 +415,12 @@ export class FaceStore {
   }
 
   /** {@link importFromBytes} for a Blob or File. */
-  async importFromBlob(blob: Blob, options: { modelId?: string; signal?: AbortSignal } = {}): Promise<ImportResult> {
+  async importFromBlob(blob: Blob, options: ImportOptions = {}): Promise<ImportResult> {
+    options.onProgress?.({ phase: 'reading' });
     return this.importFromBytes(new Uint8Array(await blob.arrayBuffer()), options);
   }
 
-  private modelOption(options: { modelId?: string; signal?: AbortSignal }): { modelId?: string; signal?: AbortSignal } {
+  private modelOption<T extends { modelId?: string }>(options: T): T {
     if (options.modelId !== undefined) validateModelId(options.modelId, 'options.modelId');
     return options;
   }
