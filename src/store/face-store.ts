@@ -72,6 +72,16 @@ const byString = <T>(key: (value: T) => string | number) => (a: T, b: T): number
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/**
+ * navigator.storage where there is one. Typed here rather than as StorageManager: a worker's StorageManager
+ * has no persist(), and this file is also compiled for the import worker.
+ */
+function storageManager():
+  | { estimate?: () => Promise<{ usage?: number; quota?: number }>; persisted?: () => Promise<boolean>; persist?: () => Promise<boolean> }
+  | undefined {
+  return (globalThis as { navigator?: { storage?: ReturnType<typeof storageManager> } }).navigator?.storage;
+}
+
 /** The on-device store. Open with {@link FaceStore.open}; every method throws StorageError for IndexedDB failures. */
 export class FaceStore {
   private closedBecause: string | undefined;
@@ -369,7 +379,7 @@ export class FaceStore {
 
   /** Usage and quota from navigator.storage (undefined fields where the API is missing, e.g. in Node). */
   async estimate(): Promise<StorageEstimateResult> {
-    const storage = (globalThis as { navigator?: { storage?: Partial<StorageManager> } }).navigator?.storage;
+    const storage = storageManager();
     const estimate = storage?.estimate ? await storage.estimate() : undefined;
     const persisted = storage?.persisted ? await storage.persisted() : undefined;
     return { usage: estimate?.usage, quota: estimate?.quota, persisted };
@@ -380,7 +390,7 @@ export class FaceStore {
    * @returns true when storage is (now) persistent; false when refused or unsupported.
    */
   async requestPersistence(): Promise<boolean> {
-    const storage = (globalThis as { navigator?: { storage?: Partial<StorageManager> } }).navigator?.storage;
+    const storage = storageManager();
     return storage?.persist ? storage.persist() : false;
   }
 
