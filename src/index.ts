@@ -18,6 +18,7 @@ export {
   DB_VERSION,
   StorageFailure,
   faceId,
+  importInWorker,
 } from './store/index.ts';
 export type {
   AddBatchOptions,
@@ -26,6 +27,10 @@ export type {
   StorageEstimateResult,
   EmbeddingRows,
   ImportResult,
+  ImportOptions,
+  ImportProgress,
+  ImportInWorkerOptions,
+  ReplaceRunOptions,
 } from './store/index.ts';
 export type * from './store/types.ts';
 export * from './analysis/index.ts';

@@ -48,8 +48,12 @@ const BUDGET_SLACK = 1 << 20;
 /** Bytes per element of each typed-array tag. */
 const ELEMENT_BYTES: Partial<Record<number, number>> = { [Tag.Uint8]: 1, [Tag.Float32]: 4, [Tag.Int32]: 4, [Tag.Float64]: 8 };
 
-/** Estimated bytes of memory per decoded value, beyond its payload. */
-const Cost = { scalar: 16, string: 32, array: 32, slot: 8, object: 64, property: 32, typed: 256 } as const;
+/**
+ * Estimated bytes of memory per decoded value, beyond its payload. A typed array costs an ArrayBuffer
+ * allocation (~200 bytes in V8, and most of the time it takes to decode a tiny one): charged high, since real
+ * records hold a few each (landmarks, a thumbnail) and a file of thousands of tiny ones is an attack.
+ */
+const Cost = { scalar: 16, string: 32, array: 32, slot: 8, object: 64, property: 32, typed: 1024 } as const;
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

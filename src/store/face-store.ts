@@ -13,7 +13,7 @@ import type { FaceDb } from './schema.ts';
 import { StorageFailure, storageError } from './store-errors.ts';
 import { AnalysisTable, replaceIdentityGroups, replaceRun, type ReplaceRunOptions } from './records.ts';
 import { runRead, runWrite } from './transaction.ts';
-import { exportParts, importBytes, type ImportResult } from './transfer.ts';
+import { exportParts, importBytes, type ImportOptions, type ImportResult } from './transfer.ts';
 import type {
   ClusterRun,
   FaceBatch,
@@ -76,6 +76,16 @@ const byString = <T>(key: (value: T) => string | number) => (a: T, b: T): number
   const y = key(b);
   return x < y ? -1 : x > y ? 1 : 0;
 };
+
+/**
+ * navigator.storage where there is one. Typed here rather than as StorageManager: a worker's StorageManager
+ * has no persist(), and this file is also compiled for the import worker.
+ */
+function storageManager():
+  | { estimate?: () => Promise<{ usage?: number; quota?: number }>; persisted?: () => Promise<boolean>; persist?: () => Promise<boolean> }
+  | undefined {
+  return (globalThis as { navigator?: { storage?: ReturnType<typeof storageManager> } }).navigator?.storage;
+}
 
 /** The on-device store. Open with {@link FaceStore.open}; every method throws StorageError for IndexedDB failures. */
 export class FaceStore {
@@ -374,7 +384,7 @@ export class FaceStore {
 
   /** Usage and quota from navigator.storage (undefined fields where the API is missing, e.g. in Node). */
   async estimate(): Promise<StorageEstimateResult> {
-    const storage = (globalThis as { navigator?: { storage?: Partial<StorageManager> } }).navigator?.storage;
+    const storage = storageManager();
     const estimate = storage?.estimate ? await storage.estimate() : undefined;
     const persisted = storage?.persisted ? await storage.persisted() : undefined;
     const details = (estimate as { usageDetails?: { indexedDB?: number } } | undefined)?.usageDetails;
@@ -386,7 +396,7 @@ export class FaceStore {
    * @returns true when storage is (now) persistent; false when refused or unsupported.
    */
   async requestPersistence(): Promise<boolean> {
-    const storage = (globalThis as { navigator?: { storage?: Partial<StorageManager> } }).navigator?.storage;
+    const storage = storageManager();
     return storage?.persist ? storage.persist() : false;
   }
 
@@ -413,7 +423,7 @@ export class FaceStore {
    *   'absurd-count' | 'checksum-mismatch' | 'different-model' | 'wrong-dimension' | 'non-finite' |
    *   'malformed' | 'invalid-record'; StorageError for IndexedDB failures (e.g. 'quota-exceeded').
    */
-  async importFromBytes(bytes: Uint8Array | ArrayBuffer, options: { modelId?: string; signal?: AbortSignal } = {}): Promise<ImportResult> {
+  async importFromBytes(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<ImportResult> {
     if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
       throw new InvalidInputError('importFromBytes: expected a Uint8Array or an ArrayBuffer');
     }
@@ -421,11 +431,12 @@ export class FaceStore {
   }
 
   /** {@link importFromBytes} for a Blob or File. */
-  async importFromBlob(blob: Blob, options: { modelId?: string; signal?: AbortSignal } = {}): Promise<ImportResult> {
+  async importFromBlob(blob: Blob, options: ImportOptions = {}): Promise<ImportResult> {
+    options.onProgress?.({ phase: 'reading' });
     return this.importFromBytes(new Uint8Array(await blob.arrayBuffer()), options);
   }
 
-  private modelOption(options: { modelId?: string; signal?: AbortSignal }): { modelId?: string; signal?: AbortSignal } {
+  private modelOption<T extends { modelId?: string }>(options: T): T {
     if (options.modelId !== undefined) validateModelId(options.modelId, 'options.modelId');
     return options;
   }

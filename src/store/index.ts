@@ -12,4 +12,7 @@ export type { ImportResult } from './transfer.ts';
 export { hashBytes, isContentHash } from '../runtime/hash.ts';
 export { DB_VERSION } from './schema.ts';
 export { StorageFailure } from './store-errors.ts';
+export type { ImportOptions, ImportProgress } from './transfer.ts';
+export { importInWorker } from './import-client.ts';
+export type { ImportInWorkerOptions } from './import-client.ts';
 export * from './types.ts';

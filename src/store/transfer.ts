@@ -10,6 +10,21 @@ import { runRead, runWrite } from './transaction.ts';
 
 export type { ImportResult } from './import-write.ts';
 
+/** Where an import stands: reading the file, checking all of it, writing it (one transaction). */
+export interface ImportProgress {
+  phase: 'reading' | 'checking' | 'writing';
+}
+
+/** Options of an import. */
+export interface ImportOptions {
+  /** Refuse a file for another model. */
+  modelId?: string;
+  /** Aborting rolls the import back (nothing is written). */
+  signal?: AbortSignal;
+  /** Called as the import enters each phase. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
 /** Picks the model to export: the one asked for, or the store's only model. */
 async function chooseModel(db: FaceDb, modelId: string | undefined): Promise<string> {
   if (modelId !== undefined) return modelId;
@@ -88,11 +103,13 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
 export async function importBytes(
   db: FaceDb,
   bytes: Uint8Array | ArrayBuffer,
-  options: { modelId?: string; signal?: AbortSignal; chunkSize: number },
+  options: ImportOptions & { chunkSize: number },
 ): Promise<ImportResult> {
   throwIfAborted(options.signal);
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  options.onProgress?.({ phase: 'checking' });
   const file = decodeExport(input, options.modelId === undefined ? {} : { modelId: options.modelId });
   throwIfAborted(options.signal);
+  options.onProgress?.({ phase: 'writing' });
   return runWrite(db, [...ALL_STORES], 'import the file', options.signal, (tx) => writeImport(tx, file, options.chunkSize));
 }
