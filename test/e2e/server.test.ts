@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { get, rawRequest, startServe, statusOf } from '../helpers/serve.ts';
 
 /** Request targets that are not a path the server can resolve. */
-const MALFORMED_TARGETS = ['//[', 'http://[/', '//[::1', 'http://a:b:c/', '//%', '/%E0%A4%A', 'http://', '*'];
+const MALFORMED_TARGETS = ['//[', 'http://[/', '//[::1', 'http://a:b:c/', '//%', '/%E0%A4%A', '/%00', '/a%2F..%2F..%2F%00', 'http://', '*'];
 
 test('a malformed request target gets a 400, and the server keeps serving', { timeout: 60_000 }, async () => {
   const server = await startServe();
