@@ -9,7 +9,7 @@ import { MIN_FACES_TO_CLUSTER, curveOf } from '../src/index.ts';
 import type { NameDetail, SelectDetail } from './cluster-gallery.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import { renderFigures } from './figures-view.ts';
-import type { PersonDetail } from './people-panel.ts';
+import type { PersonDetail, RenamePersonDetail } from './people-panel.ts';
 import type { PhotoFailure } from './events.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import type { Workspace } from '../src/index.ts';
@@ -33,6 +33,7 @@ export interface AnalysisContext {
   probeRows: ProbeRow[];
   probeFailures: PhotoFailure[];
   onPerson: (event: CustomEvent<PersonDetail>) => void;
+  onRenamePerson: (event: CustomEvent<RenamePersonDetail>) => void;
   onClusterSubmit: (event: SubmitEvent) => void;
   onRunChange: (event: Event) => void;
   onName: (event: CustomEvent<NameDetail>) => void;
@@ -67,7 +68,7 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
   return html`
     <section part="people" aria-labelledby="people-h"><h2 id="people-h">People</h2>
       <fap-people .people=${s.people} .alone=${s.aloneFaces} .selected=${scope} .lookup=${c.faces} ?disabled=${c.blocked}
-        @fap-person=${c.onPerson}></fap-people>
+        @fap-person=${c.onPerson} @fap-rename-person=${c.onRenamePerson}></fap-people>
     </section>
     <section part="clustering" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters</h2>
       <form class="controls" @submit=${c.onClusterSubmit}>

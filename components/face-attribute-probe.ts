@@ -378,6 +378,14 @@ export class FaceAttributeProbe extends LitElement {
     this.pendingNames = this.pendingNames.filter((p) => p !== pending);
   }
 
+  /** Names a person (`person` is the id from the people list); '' gives back "Person N". */
+  async renamePerson(person: string, name: string): Promise<void> {
+    await this.act('store', 'Saving the name…', async (session) => {
+      await session.renamePerson(person, name);
+      emit(this, 'probe-people', peopleDetail(session));
+    }, { blocking: false });
+  }
+
   /** Merges clusters (0-based indices) of the clustering shown when called into one. */
   async mergeClusters(clusters: readonly number[]): Promise<void> {
     const runId = this.session?.view?.run.id;
@@ -694,6 +702,7 @@ export class FaceAttributeProbe extends LitElement {
       probeRows: this.probeRows,
       probeFailures: this.probeFailures,
       onPerson: (e) => void this.cluster({ person: e.detail.groupId }),
+      onRenamePerson: (e) => void this.renamePerson(e.detail.groupId, e.detail.name),
       onClusterSubmit: (e) => this.onClusterSubmit(e),
       onRunChange: (e) => this.onRunChange(e),
       onName: (e) => void this.nameCluster(e.detail.cluster, e.detail.name),

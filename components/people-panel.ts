@@ -14,6 +14,12 @@ export interface PersonDetail {
   groupId: string;
 }
 
+/** Detail of `fap-rename-person`: the person and the name typed ('' gives back "Person N"). */
+export interface RenamePersonDetail {
+  groupId: string;
+  name: string;
+}
+
 /** People found among the faces. */
 @customElement('fap-people')
 export class FapPeople extends LitElement {
@@ -24,6 +30,9 @@ export class FapPeople extends LitElement {
     button[aria-pressed='true'] { border-color: var(--fap-accent, #2255cc); box-shadow: 0 0 0 2px var(--fap-accent, #2255cc); }
     .everyone { height: var(--fap-thumb-size, 56px); display: grid; place-items: center; }
     ul.alone { gap: 0.25em; }
+    li.tile { display: flex; flex-direction: column; align-items: center; gap: 0.2em; }
+    button.rename { font-size: 0.8em; padding: 0.1em 0.4em; }
+    input[name='person-name'] { width: 8em; }
   `];
 
   @property({ attribute: false }) people: PersonView[] = [];
@@ -35,6 +44,8 @@ export class FapPeople extends LitElement {
   @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
   /** Whether the faces seen once are shown. */
   @state() private showAlone = false;
+  /** The person whose name is being edited. */
+  @state() private renaming: string | undefined;
   /** Most people shown before "Show all". */
   @property({ type: Number }) limit = 24;
   @property({ type: Boolean }) expanded = false;
@@ -51,12 +62,19 @@ export class FapPeople extends LitElement {
       <ul>
         <li><button type="button" class="person" aria-pressed=${this.selected === 'all' ? 'true' : 'false'} ?disabled=${this.disabled}
           @click=${() => this.choose('all')}><span class="everyone">All</span><span>Everyone</span></button></li>
-        ${shown.map((p) => html`<li>
+        ${shown.map((p) => html`<li class="tile">
           <button type="button" class="person" aria-pressed=${this.selected === p.group.id ? 'true' : 'false'} ?disabled=${this.disabled}
+            aria-label="${p.group.name}, ${p.group.faceIds.length} faces: cluster only their faces"
             @click=${() => this.choose(p.group.id)}>
             ${this.thumbImage(p)}
             <span>${p.group.name} · ${p.group.faceIds.length}</span>
-          </button></li>`)}
+          </button>
+          ${this.renaming === p.group.id
+            ? html`<input type="text" name="person-name" maxlength="200" .value=${p.group.name} aria-label="New name for ${p.group.name}"
+                @keydown=${(e: KeyboardEvent) => this.onNameKey(e, p.group.id)} @blur=${(e: FocusEvent) => this.commit(p.group.id, (e.target as HTMLInputElement).value)}>`
+            : html`<button type="button" class="rename" name="rename" ?disabled=${this.disabled} aria-label="Rename ${p.group.name}"
+                @click=${() => { this.renaming = p.group.id; }}>Rename</button>`}
+          </li>`)}
         ${this.alone.length ? html`<li><button type="button" class="person" name="alone" aria-expanded=${this.showAlone ? 'true' : 'false'}
           aria-controls="alone" @click=${() => { this.showAlone = !this.showAlone; }}>
           ${this.thumbOf(this.alone[0] as string)}<span>Seen once · ${this.alone.length}</span></button></li>` : nothing}
@@ -75,6 +93,24 @@ export class FapPeople extends LitElement {
   private thumbOf(faceId: string) {
     const url = this.lookup.thumb(faceId);
     return url ? html`<img class="thumb" src=${url} alt="">` : html`<span class="everyone">?</span>`;
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    // Keyboard users land in the field they just opened.
+    if (changed.has('renaming') && this.renaming) this.renderRoot.querySelector<HTMLInputElement>('input[name="person-name"]')?.select();
+  }
+
+  private onNameKey(event: KeyboardEvent, groupId: string): void {
+    if (event.key === 'Enter') this.commit(groupId, (event.target as HTMLInputElement).value);
+    else if (event.key === 'Escape') this.renaming = undefined;
+  }
+
+  private commit(groupId: string, name: string): void {
+    if (this.renaming !== groupId) return;
+    this.renaming = undefined;
+    const person = this.people.find((p) => p.group.id === groupId);
+    if (!person || person.group.name === name.trim()) return;
+    this.dispatchEvent(new CustomEvent<RenamePersonDetail>('fap-rename-person', { detail: { groupId, name } }));
   }
 
   private choose(groupId: string): void {

@@ -19,6 +19,7 @@ import {
   trainAssigner,
   type FaceAssigner,
 } from '../analysis/index.ts';
+import { matchGroups } from '../analysis/person-match.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Kernel } from '../kernel/types.ts';
 import type { ClusterRun, IdentityGroup, KChoice, ProbeRecord, RunScope } from '../store/types.ts';
@@ -43,33 +44,54 @@ function byRepresentativeness(kernel: Kernel, collection: FaceCollection, ids: r
 
 /**
  * Groups every face of the collection by person (threshold graph + Chinese whispers, seeded). Groups of one
- * face are not people; they are counted by the caller as faces seen once.
- * @param now creation time stamped on the groups (epoch ms).
+ * face are not people; they are counted by the caller as faces seen once. Each new group that shares faces
+ * with one of `previous` (the stored grouping) takes over that person's id, name and creation time (a
+ * one-to-one matching that keeps the most faces, see matchGroups), so "Person 3" or a name given by hand
+ * stays with the same person when photos are added or the grouping runs again; new people get the next free
+ * "Person N".
+ * @param now creation time stamped on new groups (epoch ms).
  */
-export function groupPeople(kernel: Kernel, collection: FaceCollection, now: number): PersonView[] {
+export function groupPeople(kernel: Kernel, collection: FaceCollection, now: number, previous: readonly IdentityGroup[] = []): PersonView[] {
   if (collection.size === 0) return [];
   const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0 });
   const members: string[][] = Array.from({ length: groups }, () => []);
   labels.forEach((g, i) => (members[g] as string[]).push((collection.faces[i] as { id: string }).id));
-  return members
-    .filter((ids) => ids.length >= 2)
-    .map((ids, i) => {
-      // The smallest face id names the group, so a person keeps their id when later photos join them.
-      const first = [...ids].sort()[0] as string;
-      const ordered = byRepresentativeness(kernel, collection, ids);
-      return {
-        group: { id: `person:${first}`, modelId: collection.modelId, name: `Person ${i + 1}`, createdAt: now, faceIds: ordered },
-        representative: ordered[0] as string,
-      };
-    });
+  const people = members.filter((ids) => ids.length >= 2).sort((a, b) => b.length - a.length);
+  const match = matchGroups(previous, people.map((faceIds) => ({ faceIds })));
+  const taken = new Set(match.from.flatMap((p) => (p >= 0 ? [(previous[p] as IdentityGroup).name] : [])));
+  let next = 1;
+  const freshName = (): string => {
+    while (taken.has(`Person ${next}`)) next++;
+    taken.add(`Person ${next}`);
+    return `Person ${next}`;
+  };
+  return sortPeople(people.map((ids, n) => {
+    const ordered = byRepresentativeness(kernel, collection, ids);
+    const from = match.from[n] as number;
+    const kept = from >= 0 ? previous[from] as IdentityGroup : undefined;
+    return {
+      group: {
+        id: match.ids[n] as string,
+        modelId: collection.modelId,
+        name: kept ? kept.name : freshName(),
+        createdAt: kept ? kept.createdAt : now,
+        faceIds: ordered,
+      },
+      representative: ordered[0] as string,
+    };
+  }));
 }
 
 /** People from stored identity groups (their faceIds were saved most representative first). */
 export function peopleFromGroups(groups: readonly IdentityGroup[], collection: FaceCollection): PersonView[] {
-  return groups
+  return sortPeople(groups
     .map((group) => ({ group, representative: group.faceIds.find((id) => collection.row(id) !== undefined) }))
-    .filter((p): p is PersonView => p.representative !== undefined)
-    .sort((a, b) => b.group.faceIds.length - a.group.faceIds.length);
+    .filter((p): p is PersonView => p.representative !== undefined));
+}
+
+/** The order people are shown in, the same after grouping and after a reload: most faces first, then by id. */
+function sortPeople(people: PersonView[]): PersonView[] {
+  return people.sort((a, b) => b.group.faceIds.length - a.group.faceIds.length || (a.group.id < b.group.id ? -1 : a.group.id > b.group.id ? 1 : 0));
 }
 
 /** Options for {@link runClustering}. */

@@ -302,9 +302,31 @@ export class Workspace {
   private async regroupPeople(): Promise<void> {
     const collection = this.collection;
     if (!collection) return;
-    const people = groupPeople(this.kernel, collection, Date.now());
+    const previous = this.people.map((p) => p.group);
+    const people = groupPeople(this.kernel, collection, Date.now(), previous);
     await this.store.replaceIdentityGroups(collection.modelId, people.map((p) => p.group));
     this.people = people;
+  }
+
+  /**
+   * Gives a person a name (kept across added photos, regrouping and reloads); '' gives back "Person N".
+   * @throws InvalidInputError for an unknown person or a name longer than 200 characters; StorageError when it
+   *   cannot be stored (the person keeps the old name then).
+   */
+  renamePerson(groupId: string, name: string): Promise<void> {
+    return this.serial(async () => {
+      const index = this.people.findIndex((p) => p.group.id === groupId);
+      const person = this.people[index];
+      if (!person) throw new InvalidInputError(`there is no person '${groupId}' among ${this.people.length} people`);
+      const trimmed = name.trim();
+      if (trimmed.length > 200) throw new InvalidInputError(`a person's name may have at most 200 characters; this one has ${trimmed.length}`);
+      const taken = new Set(this.people.filter((p) => p !== person).map((p) => p.group.name));
+      let fallback = 1;
+      while (taken.has(`Person ${fallback}`)) fallback++;
+      const group = { ...person.group, name: trimmed === '' ? `Person ${fallback}` : trimmed };
+      await this.store.saveIdentityGroup(group);
+      this.people = this.people.map((p, i) => (i === index ? { ...p, group } : p));
+    });
   }
 
   /** The face ids a scope covers. @throws InvalidInputError for an unknown person. */

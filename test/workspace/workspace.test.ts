@@ -118,6 +118,31 @@ describe('the workspace, headless, on real photos', () => {
     copy.close();
   });
 
+  it('keeps a person\'s id and name across added photos, regrouping and a reload', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke);
+    const toledo = photos.filter((p) => p.name.startsWith('lfw_Alejandro_Toledo'));
+    const others = photos.filter((p) => !p.name.startsWith('lfw_Alejandro_Toledo'));
+    const name = freshName();
+    const ws = await Workspace.open(name, kernel);
+    await ws.ingest(engine, [...toledo.slice(0, 4), ...others.slice(0, 3)]);
+    const first = ws.people[0]!;
+    assert.ok(first.group.faceIds.length >= 4);
+    await ws.renamePerson(first.group.id, 'Alejandro');
+    // Others seen once, then more of his photos: the grouping runs again over everyone.
+    await ws.ingest(engine, [...others.slice(3), ...toledo.slice(4)]);
+    const again = ws.people.find((p) => p.group.id === first.group.id);
+    assert.ok(again, 'the same person id after regrouping');
+    assert.equal(again.group.name, 'Alejandro');
+    assert.ok(again.group.faceIds.length >= 10, `he now has ${again.group.faceIds.length} faces`);
+    ws.close();
+    const reloaded = await Workspace.open(name, kernel);
+    assert.deepEqual(reloaded.people.map((p) => [p.group.id, p.group.name]), ws.people.map((p) => [p.group.id, p.group.name]), 'same people, same order');
+    await assert.rejects(reloaded.renamePerson('person:nobody', 'x'), /no person/);
+    reloaded.close();
+  });
+
   it('reports a failure to save people after adding photos, and keeps the photos', async (t) => {
     const smoke = datasetOrSkip(t, 'smoke');
     if (!smoke) return;
