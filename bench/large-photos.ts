@@ -2,8 +2,8 @@
  * What searching large photos in tiles costs and finds: `npm run bench:large-photos -- --json`.
  *
  * The same photos through two engines, one with tiling (the default) and one without (`find: { tiling: false }`),
- * alternating photo by photo so machine load falls on both alike; per set: faces found, detector runs, and mean
- * ms per photo with and without tiles (decoded from bytes every time, after one warm-up photo). Sets:
+ * alternating photo by photo so machine load falls on both alike; per set: faces found (and how, or the
+ * photos' failure codes), detector runs, and mean ms per photo with and without tiles (decoded from bytes every time, after one warm-up photo). Sets:
  * - demo: face-api's six demo photos (1920 px group photos, shipped with the package);
  * - smoke: ../shared/datasets/smoke's twenty 200–250 px photos (too small to be tiled: no cost expected);
  * - portrait: five 3000 × 2000 generated photos, each with one large face (a smoke photo at 1000 px): the whole
@@ -62,6 +62,7 @@ async function measure(tiledEngine: Counted, flatEngine: Counted, inputs: ImageI
   const { engine: flat } = flatEngine;
   const result = {
     photos: inputs.length, faces_tiled: 0, faces_flat: 0, detector_runs_tiled: 0, detector_runs_flat: 0,
+    found_by_tiled: {} as Record<string, number>, found_by_flat: {} as Record<string, number>,
     ms_tiled: 0, ms_flat: 0, extra_ms_per_photo: 0,
   };
   await tiled.processImage(inputs[0]!);
@@ -74,6 +75,9 @@ async function measure(tiledEngine: Counted, flatEngine: Counted, inputs: ImageI
       const outcome = await engine.processImage(input);
       const ms = performance.now() - start;
       const faces = outcome.ok ? outcome.faces.length : 0;
+      const foundBy = engine === tiled ? result.found_by_tiled : result.found_by_flat;
+      for (const f of outcome.ok ? outcome.faces : []) foundBy[f.foundBy] = (foundBy[f.foundBy] ?? 0) + 1;
+      if (!outcome.ok) foundBy[outcome.error.code ?? 'failed'] = (foundBy[outcome.error.code ?? 'failed'] ?? 0) + 1;
       if (engine === tiled) { result.ms_tiled += ms; result.faces_tiled += faces; } else { result.ms_flat += ms; result.faces_flat += faces; }
     }
   }
