@@ -442,7 +442,9 @@ export class FaceAttributeProbe extends LitElement {
     await this.act('import', 'Importing…', async (session) => {
       // With the engine known, a file of another model is refused (its vectors would not compare).
       const info = this.engines.info;
-      const added = await session.importBlob(file, info ? { modelId: info.modelId } : {});
+      // The import worker sits beside the inference worker (the demo's build/web, the standalone build).
+      const workerUrl = new URL('face-probe-import-worker.js', assetUrls(this).workerUrl);
+      const added = await session.importBlob(file, { workerUrl, ...(info ? { modelId: info.modelId } : {}) });
       this.thumbs.revoke();
       emit(this, 'probe-import', added);
       this.afterLoad();

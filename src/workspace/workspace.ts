@@ -7,9 +7,11 @@
  */
 import { assignFaces } from '../analysis/named-clusters.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
-import { InvalidInputError, isAbortError } from '../errors.ts';
+import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
+import { importInWorker } from '../store/import-client.ts';
+import type { ImportResult } from '../store/transfer.ts';
 import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
   clusterView,
@@ -536,12 +538,29 @@ export class Workspace {
    * @param options.modelId refuse a file of another model (InvalidInputError, details.reason 'different-model').
    * @throws InvalidInputError for a malformed file; StorageError when it cannot be written.
    */
-  importBlob(blob: Blob, options: { modelId?: string } = {}): Promise<{ photos: number; faces: number }> {
+  importBlob(blob: Blob, options: { modelId?: string; workerUrl?: string | URL; signal?: AbortSignal } = {}): Promise<{ photos: number; faces: number }> {
     return this.serial(async () => {
-      const result = await this.store.importFromBlob(blob, options);
+      const { workerUrl, ...rest } = options;
+      const result = workerUrl !== undefined && typeof Worker !== 'undefined'
+        ? await this.importOffThread(blob, workerUrl, rest)
+        : await this.store.importFromBlob(blob, rest);
       await this.load({ modelId: result.modelId, dimension: result.dimension });
       return { photos: result.added.photos, faces: result.added.faces };
     });
+  }
+
+  /**
+   * Imports in the import worker, so decoding and checking a large file never blocks the page. A worker that
+   * cannot start (its script missing, workers refused) leaves the import to this thread, with a warning.
+   */
+  private async importOffThread(blob: Blob, workerUrl: string | URL, options: { modelId?: string; signal?: AbortSignal }): Promise<ImportResult> {
+    try {
+      return await importInWorker(blob, { workerUrl, dbName: this.store.name, chunkSize: this.store.chunkSize, ...options });
+    } catch (error: unknown) {
+      if (!(error instanceof UnsupportedEnvironmentError)) throw error;
+      console.warn(`face-attribute-probe: importing on the page instead (${error.message})`);
+      return this.store.importFromBlob(blob, options);
+    }
   }
 
   /**

@@ -260,6 +260,30 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(deepQueryAll(m.el, 'fap-people >> ul.alone button.face').length, 1);
   });
 
+  it('renames a person, and the name stays when more of their photos are added', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(3));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const tiles = () => deepQueryAll<HTMLButtonElement>(m!.el, 'fap-people >> button.person');
+    const rename = deepQueryAll<HTMLButtonElement>(m.el, 'fap-people >> button[name="rename"]')[0];
+    assert.ok(rename, 'each person has a Rename button');
+    rename.click();
+    await settled(m.el);
+    const input = deepQuery<HTMLInputElement>(m.el, 'fap-people >> input[name="person-name"]');
+    assert.ok(input, 'Rename opens a name field');
+    const renamed = nextEvent(m.el, 'probe-people');
+    input.value = 'Ada';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await renamed;
+    await settled(m.el);
+    const ada = tiles().find((b) => /Ada · 3/.test(b.textContent ?? ''));
+    assert.ok(ada, 'the tile shows the new name');
+    await m.el.addFiles([photo('a-7.jpg'), photo('b-7.jpg'), photo('c-7.jpg')]);
+    await settled(m.el);
+    assert.ok(tiles().some((b) => /Ada · 4/.test(b.textContent ?? '')), 'Ada keeps her name with a fourth photo');
+  });
+
   it('chooses no person tile before anything is clustered', T, async () => {
     m = await mount();
     await m.el.addFiles([photo('a-1.jpg'), photo('a-2.jpg')]);
