@@ -43,6 +43,20 @@ export interface EmbeddingSpec {
   metric: 'euclidean' | 'cosine';
 }
 
+/**
+ * How faces are aligned into the chip an embedding model was trained on:
+ * - 'dlib': dlib's mean face (fitted with 68 or 5 landmarks, as the engine's `align` option says), `padding`
+ *   around it as a fraction of its size (dlib's recognition model: 150 px, padding 0.25);
+ * - 'arcface-5': InsightFace's ArcFace template, five points (eye centres, nose tip, mouth corners) at 112 px.
+ */
+export interface AlignmentSpec {
+  template: 'dlib' | 'arcface-5';
+  /** Side of the chip in pixels (the model's input side). */
+  size: number;
+  /** 'dlib' only: padding around the template, as a fraction of its size. */
+  padding?: number;
+}
+
 /** A model manifest. */
 export interface ModelManifest {
   /** Stable identifier; embeddings carry it so vectors from different models are never compared. */
@@ -60,6 +74,8 @@ export interface ModelManifest {
   outputs: ModelOutputSpec[];
   /** Present for embedding models. */
   embedding?: EmbeddingSpec;
+  /** Embedding models: the alignment their chips need. When absent, dlib's 150-pixel chip (padding 0.25). */
+  alignment?: AlignmentSpec;
   /** Lower-case hex sha256 of the ONNX file. */
   sha256: string;
   /** Size of the ONNX file in bytes. */
@@ -130,6 +146,15 @@ export function parseManifest(value: unknown, what = 'model manifest'): ModelMan
     const out = (m.outputs as ModelOutputSpec[]).find((o) => o.name === e!.output);
     if (!out) bad('embedding.output', `the name of one of the outputs (${(m.outputs as ModelOutputSpec[]).map((o) => o.name).join(', ')})`);
     if (out!.shape.length !== 2 || out!.shape[1] !== e!.dimension) bad(`outputs[${out!.name}].shape`, `[batch, ${String(e!.dimension)}] to match embedding.dimension`);
+  }
+  if (m.alignment !== undefined) {
+    const a = m.alignment as Record<string, unknown> | null;
+    if (typeof a !== 'object' || a === null) bad('alignment', 'an object');
+    if (a!.template !== 'dlib' && a!.template !== 'arcface-5') bad('alignment.template', "'dlib' or 'arcface-5'");
+    if (!Number.isInteger(a!.size) || (a!.size as number) < 1) bad('alignment.size', 'a positive integer');
+    if (a!.padding !== undefined && (typeof a!.padding !== 'number' || !(a!.padding >= 0) || !Number.isFinite(a!.padding))) {
+      bad('alignment.padding', 'a finite number ≥ 0');
+    }
   }
   return value as ModelManifest;
 }
