@@ -6,10 +6,12 @@
 import { InferenceError, InvalidInputError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
 import { hashBytes } from '../store/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
-import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
+import type { AlignmentSpec } from '../models/manifest.ts';
+import { type AlignmentMethod, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
+import { chipAlignment } from './chip-alignment.ts';
 import type {
   BatchResult,
   EngineInfo,
@@ -27,12 +29,12 @@ export interface FaceModelSet {
   detect: Detector;
   /** 68 landmarks (flat x,y in image px: length 136) for each face box of one image, in one model run. */
   landmarks(image: RgbImage, boxes: readonly Box[], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** Embeddings of aligned 150×150 chips, one Float32Array each (not yet normalised). */
+  /** Embeddings of aligned chips (as `embedding.alignment` says), one Float32Array each (not yet normalised). */
   embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Age/gender/expression for a face box, when the attribute heads are loaded. */
   attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
-  /** The embedding model's id and dimension. */
-  readonly embedding: { id: string; dimension: number };
+  /** The embedding model's id, dimension and, from its manifest, the alignment its chips need. */
+  readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec };
   readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment'>;
   dispose(): Promise<void>;
 }
@@ -60,7 +62,7 @@ const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, a
 export interface EngineOptions {
   /** Face finding: thresholds, padding, the whole-image fallback. */
   find?: Omit<FindFacesOptions, 'signal'>;
-  /** How faces are aligned onto the chip. Default 'dlib-68'. */
+  /** How dlib's template is fitted, for models aligned on it. Default 'dlib-68'. A model's own template wins. */
   align?: AlignmentMethod;
 }
 
@@ -78,7 +80,7 @@ export class FaceEngine {
       ...this.models.info,
       modelId: this.models.embedding.id,
       dimension: this.models.embedding.dimension,
-      alignment: this.options.align ?? 'dlib-68',
+      alignment: chipAlignment(this.models.embedding.alignment, this.options.align).method,
     };
   }
 
@@ -158,7 +160,8 @@ export class FaceEngine {
     }
     t.landmarks = clock.now() - start;
     start = clock.now();
-    const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE, CHIP_PADDING, this.options.align ?? 'dlib-68').chip);
+    const chip = chipAlignment(this.models.embedding.alignment, this.options.align);
+    const chips = landmarks.map((points) => alignFace(image, points, chip.size, chip.padding, chip.method).chip);
     t.align = clock.now() - start;
 
     throwIfAborted(signal);
