@@ -34,8 +34,8 @@ export interface FaceModelSet {
   /** Age/gender/expression for a face box, when the attribute heads are loaded. */
   attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
   /** The embedding model's id, dimension and, from its manifest, the alignment its chips need. */
-  readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec };
-  readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment'>;
+  readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec; samePersonDistance?: number };
+  readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment' | 'samePersonDistance'>;
   dispose(): Promise<void>;
 }
 
@@ -81,6 +81,7 @@ export class FaceEngine {
       modelId: this.models.embedding.id,
       dimension: this.models.embedding.dimension,
       alignment: chipAlignment(this.models.embedding.alignment, this.options.align).method,
+      ...(this.models.embedding.samePersonDistance ? { samePersonDistance: this.models.embedding.samePersonDistance } : {}),
     };
   }
 

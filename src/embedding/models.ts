@@ -146,6 +146,7 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
       id: embedder.manifest.id,
       dimension: spec.dimension,
       ...(embedder.manifest.alignment ? { alignment: embedder.manifest.alignment } : {}),
+      ...(spec.samePersonDistance ? { samePersonDistance: spec.samePersonDistance } : {}),
     },
     info: {
       backend: first.backend,

