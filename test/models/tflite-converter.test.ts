@@ -19,6 +19,7 @@ import { MOBILEFACENET_MANIFEST, MOBILEFACENET_SOURCE_FILE, MOBILEFACENET_SOURCE
 import { convertMobileFaceNet } from '../../src/models/tflite/convert.ts';
 import { readTflite } from '../../src/models/tflite/read-model.ts';
 import { BuiltinOperator } from '../../src/models/tflite/schema.ts';
+import { tfliteToOnnx } from '../../src/models/tflite/to-onnx.ts';
 import { projectRoot } from '../helpers/datasets.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -54,6 +55,26 @@ describe('TFLite reader', () => {
   it('refuses bytes that are not a TFLite flatbuffer, naming the identifier found', () => {
     assert.throws(() => readTflite(new TextEncoder().encode('not a model at all')), /not a TFLite flatbuffer: its identifier is "a mo"/);
     assert.throws(() => readTflite(new Uint8Array(3)), /at least 8 bytes/);
+  });
+});
+
+describe('TFLite → ONNX operator mapping', () => {
+  const names = { graphName: 'g', inputName: 'input', outputName: 'embedding', batch: 'batch' };
+
+  it('refuses an operator it has no mapping for, naming the operator and its output', () => {
+    const model = readTflite(tflite);
+    model.operators[1] = { ...model.operators[1]!, code: 25 }; // SOFTMAX in place of the first RELU
+    assert.throws(() => tfliteToOnnx(model, names),
+      /operator 1 \(builtin 25, output MobileFaceNet\/MobileFaceNet\/Conv2d_0\/Relu\): TFLite builtin operator 25 has no ONNX mapping here/);
+  });
+
+  it('refuses a fused activation it does not convert', () => {
+    const model = readTflite(tflite);
+    const add = model.operators.find((o) => o.code === BuiltinOperator.ADD)!;
+    const options = Object.create(add.options!) as NonNullable<typeof add.options>;
+    options.firstActivation = () => 3; // RELU6
+    model.operators[add.index] = { ...add, options };
+    assert.throws(() => tfliteToOnnx(model, names), /fused activation 3 is not supported/);
   });
 });
 

@@ -11,16 +11,19 @@ export const TFLITE_IDENTIFIER = 'TFL3';
 /** TensorType (schema.fbs): the element types the converter meets. */
 export const TensorType = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, INT64: 4, INT8: 9 } as const;
 
-/** BuiltinOperator codes (schema.fbs) of the operators the converter maps. */
+/**
+ * BuiltinOperator codes (schema.fbs) of the operators the converter maps: those MobileFaceNet uses (its PReLU is
+ * written as RELU + ABS + SUB + MUL + ADD), each proven against TFLite by the equality test.
+ */
 export const BuiltinOperator = {
-  ADD: 0, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, MUL: 18, RELU: 19, RELU6: 21, RESHAPE: 22, SUB: 41, PRELU: 54, ABS: 101,
+  ADD: 0, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, MUL: 18, RELU: 19, RESHAPE: 22, SUB: 41, ABS: 101,
 } as const;
 
 /** Padding (schema.fbs). */
 export const Padding = { SAME: 0, VALID: 1 } as const;
 
-/** ActivationFunctionType (schema.fbs). */
-export const Activation = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3, TANH: 4, SIGN_BIT: 5 } as const;
+/** ActivationFunctionType (schema.fbs): NONE (the only one converted; the others are refused by number). */
+export const Activation = { NONE: 0 } as const;
 
 /** A table: a position in the buffer, read through its vtable. */
 class Table {

@@ -116,7 +116,7 @@ function convertOperator(g: OnnxGraph, model: TfliteModel, op: TfliteOperator, o
       }
       const attrs = { kernel_shape: [kh, kw], strides, pads, dilations: [1, 1], group: depthwise ? channels : 1 };
       const y = { name: g.op('Conv', inputs, attrs, hint), shape: out.shape, nchw: true };
-      return fused(g, y, depthwise ? o.depthwiseActivation() : o.convActivation(), what);
+      return fused(y, depthwise ? o.depthwiseActivation() : o.convActivation(), what);
     }
     case BuiltinOperator.ADD:
     case BuiltinOperator.SUB:
@@ -128,17 +128,11 @@ function convertOperator(g: OnnxGraph, model: TfliteModel, op: TfliteOperator, o
       const nchw = layoutOf.nchw && (!a || !b || a.nchw === b.nchw);
       const operand = (i: number, v: Value | undefined) => v ? (nchw ? toNchw(g, v) : toNhwc(g, v)).name : broadcastConstant(g, tensor(i), nchw, what);
       const y = { name: g.op(type, [operand(0, a), operand(1, b)], {}, hint), shape: out.shape, nchw };
-      return fused(g, y, op.options?.firstActivation() ?? Activation.NONE, what);
-    }
-    case BuiltinOperator.PRELU: {
-      const x = activation(0);
-      return { name: g.op('PRelu', [x.name, broadcastConstant(g, tensor(1), x.nchw, what)], {}, hint), shape: out.shape, nchw: x.nchw };
+      return fused(y, op.options?.firstActivation() ?? Activation.NONE, what);
     }
     case BuiltinOperator.ABS:
-    case BuiltinOperator.RELU:
-    case BuiltinOperator.RELU6: {
+    case BuiltinOperator.RELU: {
       const x = activation(0);
-      if (op.code === BuiltinOperator.RELU6) return clip6(g, x, hint);
       return { name: g.op(op.code === BuiltinOperator.ABS ? 'Abs' : 'Relu', [x.name], {}, hint), shape: out.shape, nchw: x.nchw };
     }
     case BuiltinOperator.RESHAPE: {
@@ -166,15 +160,10 @@ function broadcastConstant(g: OnnxGraph, t: TfliteTensor, nchw: boolean, what: s
   return g.floatConst(hint, t.float, [t.float.length, 1, 1]);
 }
 
-function fused(g: OnnxGraph, x: Value, activation: number, what: string): Value {
+/** Fused activations: only NONE, the one MobileFaceNet uses and the equality test covers. */
+function fused(x: Value, activation: number, what: string): Value {
   if (activation === Activation.NONE) return x;
-  if (activation === Activation.RELU) return { ...x, name: g.op('Relu', [x.name]) };
-  if (activation === Activation.RELU6) return clip6(g, x, `${x.name}.relu6`);
   throw new Error(`${what}: fused activation ${activation} is not supported`);
-}
-
-function clip6(g: OnnxGraph, x: Value, hint: string): Value {
-  return { ...x, name: g.op('Clip', [x.name, g.floatConst('zero', [0], []), g.floatConst('six', [6], [])], {}, hint) };
 }
 
 function toNchw(g: OnnxGraph, v: Value): Value {
