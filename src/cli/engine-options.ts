@@ -6,12 +6,14 @@ import { type NodeEngineOptions, createNodeEngine } from '../embedding/node-engi
 import type { FaceEngine } from '../embedding/engine.ts';
 import type { DetectorName } from '../embedding/models.ts';
 import type { OrtBackendRequest } from '../runtime/ort.ts';
+import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import type { AlignmentMethod } from '../vision/align.ts';
 import { defaultCacheDir } from './cache.ts';
 
 /** Parsed shared options. */
 export interface EngineCliOptions {
   models?: string;
+  model: string;
   backend: OrtBackendRequest;
   detector: DetectorName;
   align: AlignmentMethod;
@@ -24,6 +26,8 @@ export interface EngineCliOptions {
 export function withEngineOptions(command: Command): Command {
   return command
     .option('--models <dir>', 'folder of the built models (index.json + .onnx); default build/models')
+    .addOption(new Option('--model <id>', 'embedding model (each brings its own face alignment)')
+      .choices(Object.keys(BUILTIN_EMBEDDING_MODELS)).default(DEFAULT_EMBEDDING_MODEL))
     .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
     .addOption(new Option('--detector <name>', 'face detector: auto = tiny for images up to 416 px, SSD above').choices(['auto', 'ssd', 'tiny']).default('auto'))
     .addOption(new Option('--align <method>', "alignment onto dlib's template: 68 or 5 landmarks").choices(['dlib-68', 'dlib-5']).default('dlib-68'))
@@ -45,6 +49,7 @@ export async function engineFromOptions(options: EngineCliOptions, pipeline: Pic
   const engine = await createNodeEngine({
     ...pipeline,
     ...(options.models ? { modelsDir: options.models } : {}),
+    model: options.model,
     backend: options.backend,
     detector: options.detector,
     align: options.align,

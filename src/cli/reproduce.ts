@@ -200,7 +200,8 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         }
         if (identity?.status === 'ready') {
           const { kept, figures } = collect(identity.items, outcomes, options.data, options.subject);
-          results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal }), ...figures });
+          const threshold = engine.info.samePersonDistance;
+          results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal, ...(threshold ? { threshold } : {}) }), ...figures });
         }
         const all = [...outcomes.values()];
         const output = {

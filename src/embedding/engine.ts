@@ -4,12 +4,14 @@
  * browser worker: createImageBitmap + onnxruntime-web), so the same code runs in both places.
  */
 import { InferenceError, InvalidInputError, NoFaceError, isAbortError, serializeError, throwIfAborted } from '../errors.ts';
+import type { AlignmentSpec } from '../models/manifest.ts';
 import { hashBytes } from '../runtime/hash.ts';
-import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
+import { type AlignmentMethod, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import { subjectFace } from '../vision/subject.ts';
+import { chipAlignment } from './chip-alignment.ts';
 import { isReadFailure, readSource } from './source.ts';
 import type {
   BatchResult,
@@ -32,13 +34,13 @@ export interface FaceModelSet {
   detect: Detector;
   /** 68 landmarks (flat x,y in image px: length 136) for each face box of one image, in one model run. */
   landmarks(image: RgbImage, boxes: readonly Box[], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** Embeddings of aligned 150×150 chips, one Float32Array each (not yet normalised). */
+  /** Embeddings of aligned chips (as `embedding.alignment` says), one Float32Array each (not yet normalised). */
   embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Age/gender/expression for a face box, when the attribute heads are loaded. */
   attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
-  /** The embedding model's id and dimension. */
-  readonly embedding: { id: string; dimension: number };
-  readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment'>;
+  /** The embedding model's id, dimension and, from its manifest, the alignment its chips need. */
+  readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec; samePersonDistance?: number };
+  readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment' | 'samePersonDistance'>;
   dispose(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, a
 export interface EngineOptions {
   /** Face finding: thresholds, padding, the whole-image fallback (off by default: no face means no face). */
   find?: Omit<FindFacesOptions, 'signal'>;
-  /** How faces are aligned onto the chip. Default 'dlib-68'. */
+  /** How dlib's template is fitted, for models aligned on it. Default 'dlib-68'. A model's own template wins. */
   align?: AlignmentMethod;
 }
 
@@ -83,7 +85,8 @@ export class FaceEngine implements FaceEngineClient {
       ...this.models.info,
       modelId: this.models.embedding.id,
       dimension: this.models.embedding.dimension,
-      alignment: this.options.align ?? 'dlib-68',
+      alignment: chipAlignment(this.models.embedding.alignment, this.options.align).method,
+      ...(this.models.embedding.samePersonDistance ? { samePersonDistance: this.models.embedding.samePersonDistance } : {}),
     };
   }
 
@@ -186,7 +189,8 @@ export class FaceEngine implements FaceEngineClient {
     }
     t.landmarks = clock.now() - start;
     start = clock.now();
-    const chips = landmarks.map((points) => alignFace(image, points, CHIP_SIZE, CHIP_PADDING, this.options.align ?? 'dlib-68').chip);
+    const chip = chipAlignment(this.models.embedding.alignment, this.options.align);
+    const chips = landmarks.map((points) => alignFace(image, points, chip.size, chip.padding, chip.method).chip);
     t.align = clock.now() - start;
 
     throwIfAborted(signal);

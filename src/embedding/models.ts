@@ -3,6 +3,7 @@
  * runners to the {@link FaceModelSet} the engine drives. Works wherever createSession does.
  */
 import { InvalidInputError } from '../errors.ts';
+import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
 import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
@@ -38,7 +39,9 @@ export interface FaceModelOptions extends OrtSessionOptions {
   tinyLandmarks?: boolean;
   /** Load the age/gender and expression heads. Default false. */
   attributes?: boolean;
-  /** A user's own embedding model with its manifest, validated on load; default the built-in recognition model. */
+  /** A built-in embedding model by manifest id (see BUILTIN_EMBEDDING_MODELS); default face-api-face-recognition. */
+  model?: string;
+  /** A user's own embedding model with its manifest, validated on load; it replaces the built-in one. */
   embedding?: { manifest: unknown; model: Uint8Array | ArrayBuffer | string | URL };
 }
 
@@ -57,11 +60,16 @@ export async function loadFaceModels(options: FaceModelOptions): Promise<FaceMod
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+  const modelId = options.model ?? DEFAULT_EMBEDDING_MODEL;
+  const embeddingName = BUILTIN_EMBEDDING_MODELS[modelId];
+  if (!embeddingName) {
+    throw new InvalidInputError(`model must be one of ${Object.keys(BUILTIN_EMBEDDING_MODELS).join(', ')}; got ${JSON.stringify(modelId)}`);
+  }
   const names = [
     ...(detectorName === 'tiny' ? [] : ['ssd-mobilenetv1']),
     ...(detectorName === 'ssd' ? [] : ['tiny-face-detector']),
     options.tinyLandmarks ? 'face-landmark-68-tiny' : 'face-landmark-68',
-    ...(options.embedding ? [] : ['face-recognition']),
+    ...(options.embedding ? [] : [embeddingName]),
     ...(options.attributes ? ['age-gender', 'face-expression'] : []),
   ];
   const loaded = await loadBuiltinModels(options.base, names, session);
@@ -69,7 +77,7 @@ export async function loadFaceModels(options: FaceModelOptions): Promise<FaceMod
   try {
     const embedder = options.embedding
       ? await loadModel(options.embedding.manifest, options.embedding.model, { ...session, task: 'embedding' })
-      : loaded.get('face-recognition')!;
+      : loaded.get(embeddingName)!;
     if (options.embedding) all.push(embedder);
     return modelSet(loaded, embedder, detectorName, options.tinyLandmarks ?? false);
   } catch (error: unknown) {
@@ -134,7 +142,12 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     embed: async (chips, signal) =>
       (await computeDescriptors(embedder, chips, signal ? { signal } : {})).map((e) => e.vector),
     ...(attributes ? { attributes } : {}),
-    embedding: { id: embedder.manifest.id, dimension: spec.dimension },
+    embedding: {
+      id: embedder.manifest.id,
+      dimension: spec.dimension,
+      ...(embedder.manifest.alignment ? { alignment: embedder.manifest.alignment } : {}),
+      ...(spec.samePersonDistance ? { samePersonDistance: spec.samePersonDistance } : {}),
+    },
     info: {
       backend: first.backend,
       backendReason: first.fallbackReason ?? (first.backend === 'node' ? 'onnxruntime-node is installed' : `${first.backend} chosen`),

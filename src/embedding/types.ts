@@ -159,8 +159,10 @@ export interface EngineInfo {
   dimension: number;
   /** The face detector in use. */
   detector: string;
-  /** How faces are aligned onto the chip ('dlib-68' or 'dlib-5'). */
+  /** How faces are aligned onto the chip ('dlib-68', 'dlib-5' or 'arcface-5'). */
   alignment: string;
+  /** The model's published same-person distance between L2-normalised embeddings, when its manifest has one. */
+  samePersonDistance?: number;
 }
 
 /**

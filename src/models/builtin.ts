@@ -74,6 +74,7 @@ export const BUILTIN_MODELS: Record<BuiltinModelName, BuiltinManifest> = {
     notes: RECOGNITION_DIVISOR_EVIDENCE,
     outputs: [{ name: 'embedding', shape: ['batch', 128], meaning: '128-D face descriptor (not L2-normalised; same person ≈ distance < 0.6)' }],
     embedding: { output: 'embedding', dimension: 128, metric: 'euclidean' },
+    alignment: { template: 'dlib', size: 150, padding: 0.25 },
   },
   'ssd-mobilenetv1': {
     ...common('ssd-mobilenetv1', 'ssd_mobilenetv1_model'),

@@ -41,6 +41,25 @@ export interface EmbeddingSpec {
   dimension: number;
   /** The distance the model was trained for. */
   metric: 'euclidean' | 'cosine';
+  /**
+   * Euclidean distance between L2-normalised embeddings below which two faces are taken as one person, as the
+   * model's source publishes it (grouping faces by person uses it); when absent, dlib's threshold carried over.
+   */
+  samePersonDistance?: number;
+}
+
+/**
+ * How faces are aligned into the chip an embedding model was trained on:
+ * - 'dlib': dlib's mean face (fitted with 68 or 5 landmarks, as the engine's `align` option says), `padding`
+ *   around it as a fraction of its size (dlib's recognition model: 150 px, padding 0.25);
+ * - 'arcface-5': InsightFace's ArcFace template, five points (eye centres, nose tip, mouth corners) at 112 px.
+ */
+export interface AlignmentSpec {
+  template: 'dlib' | 'arcface-5';
+  /** Side of the chip in pixels (the model's input side). */
+  size: number;
+  /** 'dlib' only: padding around the template, as a fraction of its size. */
+  padding?: number;
 }
 
 /** A model manifest. */
@@ -60,6 +79,8 @@ export interface ModelManifest {
   outputs: ModelOutputSpec[];
   /** Present for embedding models. */
   embedding?: EmbeddingSpec;
+  /** Embedding models: the alignment their chips need. When absent, dlib's 150-pixel chip (padding 0.25). */
+  alignment?: AlignmentSpec;
   /** Lower-case hex sha256 of the ONNX file. */
   sha256: string;
   /** Size of the ONNX file in bytes. */
@@ -127,9 +148,21 @@ export function parseManifest(value: unknown, what = 'model manifest'): ModelMan
     str(e!, 'output', 'embedding.output');
     if (!Number.isInteger(e!.dimension) || (e!.dimension as number) < 1) bad('embedding.dimension', 'a positive integer');
     if (e!.metric !== 'euclidean' && e!.metric !== 'cosine') bad('embedding.metric', "'euclidean' or 'cosine'");
+    if (e!.samePersonDistance !== undefined && !(typeof e!.samePersonDistance === 'number' && e!.samePersonDistance > 0 && e!.samePersonDistance <= 2)) {
+      bad('embedding.samePersonDistance', 'a distance between unit vectors, in (0, 2]');
+    }
     const out = (m.outputs as ModelOutputSpec[]).find((o) => o.name === e!.output);
     if (!out) bad('embedding.output', `the name of one of the outputs (${(m.outputs as ModelOutputSpec[]).map((o) => o.name).join(', ')})`);
     if (out!.shape.length !== 2 || out!.shape[1] !== e!.dimension) bad(`outputs[${out!.name}].shape`, `[batch, ${String(e!.dimension)}] to match embedding.dimension`);
+  }
+  if (m.alignment !== undefined) {
+    const a = m.alignment as Record<string, unknown> | null;
+    if (typeof a !== 'object' || a === null) bad('alignment', 'an object');
+    if (a!.template !== 'dlib' && a!.template !== 'arcface-5') bad('alignment.template', "'dlib' or 'arcface-5'");
+    if (!Number.isInteger(a!.size) || (a!.size as number) < 1) bad('alignment.size', 'a positive integer');
+    if (a!.padding !== undefined && (typeof a!.padding !== 'number' || !(a!.padding >= 0) || !Number.isFinite(a!.padding))) {
+      bad('alignment.padding', 'a finite number ≥ 0');
+    }
   }
   return value as ModelManifest;
 }

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { computeDescriptor } from '../../src/vision/descriptor.ts';
 import { InvalidInputError, ModelLoadError } from '../../src/errors.ts';
 import { BUILTIN_MODELS } from '../../src/models/builtin.ts';
+import { MOBILEFACENET_MANIFEST } from '../../src/models/mobilefacenet.ts';
 import { loadModel } from '../../src/models/load.ts';
 import { type ModelManifest, parseManifest, parseModelIndex } from '../../src/models/manifest.ts';
 import { OnnxGraph } from '../../src/models/onnx-graph.ts';
@@ -34,7 +35,7 @@ const loadError = (pattern: RegExp, field?: string) => (e: unknown) => {
 describe('model index and manifests', () => {
   it('build/models/index.json lists every built-in model with its real size and sha256', () => {
     const { models } = index();
-    assert.deepEqual(models.map((m) => m.file).sort(), Object.values(BUILTIN_MODELS).map((m) => m.file).sort());
+    assert.deepEqual(models.map((m) => m.file).sort(), [...Object.values(BUILTIN_MODELS), MOBILEFACENET_MANIFEST].map((m) => m.file).sort());
     for (const m of models) {
       const bytes = readFileSync(join(modelsDir, m.file));
       assert.equal(m.bytes, bytes.length, m.file);
@@ -49,6 +50,7 @@ describe('model index and manifests', () => {
     // dlib's divisor (see RECOGNITION_DIVISOR_EVIDENCE); face-api's 255 is used only to prove equality with it.
     assert.deepEqual(m.input.normalization, { mean: [122.782, 117.001, 104.298], divisor: 256 });
     assert.match(m.notes ?? '', /ROC AUC/);
+    assert.deepEqual(m.alignment, { template: 'dlib', size: 150, padding: 0.25 });
   });
 
   it('parseManifest names the first missing or malformed field', () => {
@@ -61,6 +63,10 @@ describe('model index and manifests', () => {
       [(m) => { ((m.input as Record<string, unknown>).normalization as Record<string, unknown>).divisor = 0; }, /"input.normalization.divisor"/],
       [(m) => { (m.embedding as Record<string, unknown>).output = 'features'; }, /"embedding.output" must be the name of one of the outputs \(embedding\)/],
       [(m) => { (m.embedding as Record<string, unknown>).dimension = 512; }, /\[batch, 512\] to match embedding.dimension/],
+      [(m) => { m.alignment = { template: 'mtcnn', size: 112 }; }, /"alignment.template" must be 'dlib' or 'arcface-5'/],
+      [(m) => { (m.embedding as Record<string, unknown>).samePersonDistance = 3; }, /"embedding.samePersonDistance" must be a distance between unit vectors/],
+      [(m) => { m.alignment = { template: 'arcface-5', size: 0 }; }, /"alignment.size" must be a positive integer/],
+      [(m) => { m.alignment = { template: 'dlib', size: 150, padding: -1 }; }, /"alignment.padding"/],
     ];
     for (const [mutate, pattern] of cases) {
       const m = recognition() as unknown as Record<string, unknown>;
