@@ -50,10 +50,13 @@ function byRepresentativeness(kernel: Kernel, collection: FaceCollection, ids: r
  * stays with the same person when photos are added or the grouping runs again; new people get the next free
  * "Person N".
  * @param now creation time stamped on new groups (epoch ms).
+ * @param threshold the embedding model's same-person distance (its manifest's), default the default model's.
  */
-export function groupPeople(kernel: Kernel, collection: FaceCollection, now: number, previous: readonly IdentityGroup[] = []): PersonView[] {
+export function groupPeople(
+  kernel: Kernel, collection: FaceCollection, now: number, previous: readonly IdentityGroup[] = [], threshold?: number,
+): PersonView[] {
   if (collection.size === 0) return [];
-  const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0 });
+  const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0, ...(threshold ? { threshold } : {}) });
   const members: string[][] = Array.from({ length: groups }, () => []);
   labels.forEach((g, i) => (members[g] as string[]).push((collection.faces[i] as { id: string }).id));
   const people = members.filter((ids) => ids.length >= 2).sort((a, b) => b.length - a.length);

@@ -106,6 +106,8 @@ export class Workspace {
    * or computed), or undefined. The session stays usable: Export, Import and Erase still work.
    */
   problem: unknown;
+  /** The same-person distance of the engine that last added faces (its model's manifest), when it says. */
+  private samePersonDistance: number | undefined;
   /** File name of each stored photo, by content hash. */
   private photoNames = new Map<string, string>();
   private unstored: PhotoFailure[] = [];
@@ -244,6 +246,7 @@ export class Workspace {
     const { signal, onProgress } = options;
     const info = engine.info;
     const collection = await this.useModel(info);
+    this.samePersonDistance = info.samePersonDistance;
     const seen = new Set<string>();
     const failures: PhotoFailure[] = [];
     let photos = 0, faces = 0, duplicates = 0, done = 0, found = 0, failed = 0;
@@ -305,7 +308,7 @@ export class Workspace {
     const collection = this.collection;
     if (!collection) return;
     const previous = this.people.map((p) => p.group);
-    const people = groupPeople(this.kernel, collection, Date.now(), previous);
+    const people = groupPeople(this.kernel, collection, Date.now(), previous, this.samePersonDistance);
     await this.store.replaceIdentityGroups(collection.modelId, people.map((p) => p.group));
     this.people = people;
   }
