@@ -8,6 +8,7 @@ import { hashBytes } from '../store/hash.ts';
 import type { FaceAttributes, Thumbnail } from '../store/types.ts';
 import { type AlignmentMethod, CHIP_PADDING, CHIP_SIZE, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
+import { measureFace } from '../vision/face-measures.ts';
 import { type Detector, type FindFacesOptions, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import type {
@@ -194,6 +195,7 @@ export class FaceEngine {
         landmarks: sourcePoints,
         embedding: l2Normalize(vectors[i]!),
         modelId: this.models.embedding.id,
+        measures: measureFace(chips[i]!, sourcePoints),
         ...(thumbnail ? { thumbnail } : {}),
         ...(attributes ? { attributes } : {}),
       });

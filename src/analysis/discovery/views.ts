@@ -33,6 +33,8 @@ export interface DiscoveryView {
   people: string[];
   /** The person of a per-person view; null otherwise. */
   subject: string | null;
+  /** The face that shows each point: its own face, or across people the person's face nearest their mean. */
+  representative: Int32Array;
 }
 
 /** Every view of one set of faces. */
@@ -109,9 +111,21 @@ export function buildViews(kernel: Kernel, vectors: Float32Array, d: number, opt
   const people = names.length;
   const across: DiscoveryView = {
     kind: 'across-people', d, vectors: new Float32Array(people * d), faces: members.map((m) => [...m]),
-    person: Int32Array.from({ length: people }, (_, p) => p), people: names, subject: null,
+    person: Int32Array.from({ length: people }, (_, p) => p), people: names, subject: null, representative: new Int32Array(people),
   };
-  for (let p = 0; p < people; p++) across.vectors.set(unit(personMeans.slice(p * d, p * d + d)), p * d);
+  for (let p = 0; p < people; p++) {
+    const mean = unit(personMeans.slice(p * d, p * d + d));
+    across.vectors.set(mean, p * d);
+    let best = -Infinity;
+    for (const i of members[p] as number[]) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += (vectors[i * d + j] as number) * (mean[j] as number);
+      if (dot > best) {
+        best = dot;
+        across.representative[p] = i;
+      }
+    }
+  }
 
   const withinFaces: number[] = [];
   for (let i = 0; i < n; i++) if ((members[personOfFace[i] as number] as number[]).length >= minWithin) withinFaces.push(i);
@@ -125,6 +139,7 @@ export function buildViews(kernel: Kernel, vectors: Float32Array, d: number, opt
     within = {
       kind: 'within-people', d, vectors: residuals, faces: withinFaces.map((i) => [i]),
       person: Int32Array.from(withinFaces, (i) => personOfFace[i] as number), people: names, subject: null,
+      representative: Int32Array.from(withinFaces),
     };
   }
 
@@ -135,7 +150,7 @@ export function buildViews(kernel: Kernel, vectors: Float32Array, d: number, opt
     .map(({ faces, p }): DiscoveryView => {
       const own = new Float32Array(faces.length * d);
       faces.forEach((i, r) => own.set(vectors.subarray(i * d, i * d + d), r * d));
-      return { kind: 'person', d, vectors: own, faces: faces.map((i) => [i]), person: new Int32Array(faces.length).fill(p), people: names, subject: names[p] as string };
+      return { kind: 'person', d, vectors: own, faces: faces.map((i) => [i]), person: new Int32Array(faces.length).fill(p), people: names, subject: names[p] as string, representative: Int32Array.from(faces) };
     });
 
   return { across, within, perPerson, personOfFace, people: names, personMeans };
