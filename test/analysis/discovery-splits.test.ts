@@ -84,3 +84,20 @@ describe('discovery: splits and ranking', () => {
     assert.deepEqual(a, b);
   });
 });
+
+describe('discovery: one call for every view', () => {
+  it('discovers across and within people, with descriptions from the faces', async () => {
+    const { discoverAttributes } = await import('../../src/analysis/discovery/index.ts');
+    const planted = plantedFaces({ people: 24, faces: 8, d: 32, shift: 0.8, noise: 0.05, seed: 14, groupShift: 1.2 });
+    const faces = planted.attribute.map((a, i) => ({
+      box: { x: 0, y: 0, width: 100, height: 100 }, foundBy: 'detected',
+      attributes: { age: 30, gender: 'male', genderProbability: 0.9, expressions: { happy: a ? 0.9 : 0.05, neutral: a || i % 3 === 0 ? 0.05 : 0.9, surprised: !a && i % 3 === 0 ? 0.9 : 0.05 } },
+    }));
+    const found = await discoverAttributes(kernel, { vectors: planted.vectors, d: 32, persons: planted.persons, faces }, { seed: 1 });
+    const group = found.views.across.faces.map((f) => planted.group[f[0]!]!);
+    assert.ok(adjustedRandIndex(group, found.across!.splits[0]!.sides) > 0.9, 'across people, the between-person group comes first');
+    const top = found.within!.splits[0]!;
+    assert.equal(top.description?.text, 'one side 100 % smiling, the other 0 % (expression head)');
+    assert.deepEqual(found.perPerson, []);
+  });
+});
