@@ -1,0 +1,49 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScoredDiscovery, type ScoredExperimentSpec } from '../../src/analysis/discovery/scored-discovery.ts';
+import { Rng } from '../../src/kernel/rng.ts';
+import { shuffle } from '../../src/analysis/discovery/random.ts';
+import { testKernel } from './helpers.ts';
+import { plantedFaces } from './discovery-helpers.ts';
+
+const kernel = testKernel();
+
+const planted = plantedFaces({ people: 16, faces: 8, d: 24, shift: 0.8, noise: 0.05, seed: 31, groupShift: 1.2 });
+const faces = planted.attribute.map((a, i) => ({
+  box: { x: 0, y: 0, width: 80 + (i % 7), height: 80 + (i % 7) }, foundBy: 'detected',
+  measures: { yaw: a ? 20 : -20, pitch: 0, roll: 0, brightness: 100 + (i % 11), contrast: 30, sharpness: 40 },
+}));
+const experiments: ScoredExperimentSpec[] = [
+  { name: 'attribute_discovered', view: 'within-people', target: 'attribute', classNames: ['without', 'with'], goal: 0.9 },
+  { name: 'group_discovered', view: 'across-people', target: 'group', classNames: ['a', 'b'], goal: null },
+];
+const labels = { attribute: planted.attribute as Array<0 | 1>, group: planted.group as Array<0 | 1> };
+const options = { seeds: [0, 1, 2], bootstraps: 3 };
+
+describe('discovery scored on labels it never sees', () => {
+  it('finds the planted attribute within people and the planted group across people, far above chance', async () => {
+    const [within, across] = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels }, experiments, options);
+    assert.ok(within!.accuracy_top1 > 0.95 && within!.accuracy_top3 >= within!.accuracy_top1, JSON.stringify(within!.runs));
+    assert.ok(within!.chance_top1 < 0.75 && within!.chance_top3 >= within!.chance_top1);
+    assert.equal(within!.splits[0]!.description, 'one side has heads turned more towards the photo\'s right: head turn (yaw) 20° against -20°, medians (head pose from landmarks)');
+    assert.ok(within!.splits[0]!.accuracy.attribute! > 0.95);
+    assert.ok(across!.accuracy_top1 > 0.95, JSON.stringify(across!.runs));
+    assert.equal(across!.points, 16);
+    assert.equal(within!.runs.length, 3);
+    assert.ok(within!.probe!.accuracy > 0.9 && within!.probe!.ece >= 0);
+  });
+
+  it('shuffling every label column changes only the scores', async () => {
+    const rng = new Rng(7);
+    const shuffled = { attribute: shuffle([...labels.attribute], rng), group: shuffle([...labels.group], rng) };
+    const input = { vectors: planted.vectors, d: 24, faces, persons: planted.persons };
+    const a = await runScoredDiscovery(kernel, { ...input, labels }, experiments, options);
+    const b = await runScoredDiscovery(kernel, { ...input, labels: shuffled }, experiments, options);
+    const found = (r: typeof a) => r.map((e) => ({ splits: e.splits.map(({ accuracy: _, ...rest }) => rest), dropped: e.dropped, points: e.points, people: e.people }));
+    assert.deepEqual(found(b), found(a));
+    for (let e = 0; e < a.length; e++) {
+      assert.notEqual(a[e]!.accuracy_top1, b[e]!.accuracy_top1);
+      assert.notDeepEqual(a[e]!.splits.map((s) => s.accuracy), b[e]!.splits.map((s) => s.accuracy));
+    }
+  });
+});
