@@ -14,7 +14,7 @@ import { startProgress } from './progress.ts';
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
  * so cached embeddings from an older pipeline are not reused.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {
@@ -24,12 +24,14 @@ export interface EmbedFilesOptions {
   /** Progress label on stderr; no progress when quiet. */
   label?: string;
   quiet?: boolean;
+  /** Also run the age/gender/expression heads (the engine must have them); cached under a key of its own. */
+  attributes?: boolean;
 }
 
 /** The cache key for an engine: everything that changes what it computes. */
-export function cacheKey(engine: FaceEngine): string {
+export function cacheKey(engine: FaceEngine, attributes = false): string {
   const { modelId, detector, alignment } = engine.info;
-  return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}`;
+  return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}${attributes ? '__heads' : ''}`;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function embedFiles(
   files: readonly string[],
   options: EmbedFilesOptions = {},
 ): Promise<{ outcomes: Map<string, ImageOutcome>; cancelled: boolean; cached: number }> {
-  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine));
+  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine, options.attributes ?? false));
   const outcomes = new Map<string, ImageOutcome>();
   const progress = startProgress(options.label ?? 'embedding', files.length, { quiet: options.quiet ?? false });
   let cached = 0;
@@ -65,7 +67,10 @@ export async function embedFiles(
         outcomes.set(file, hit);
       } else {
         // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
-        const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, options.signal ? { signal: options.signal } : {});
+        const outcome = await engine.processImage({ name: file, bytes, ...(hash ? { hash } : {}) }, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.attributes ? { attributes: true } : {}),
+        });
         if (outcome.ok) await cache.put(outcome);
         outcomes.set(file, outcome);
       }

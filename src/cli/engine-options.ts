@@ -37,9 +37,10 @@ export function withEngineOptions(command: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
-/** Creates the engine the options describe and reports the backend on stderr. */
-export async function engineFromOptions(options: EngineCliOptions): Promise<FaceEngine> {
+/** Creates the engine the options describe (with the attribute heads when `extra.attributes`) and reports the backend on stderr. */
+export async function engineFromOptions(options: EngineCliOptions, extra: { attributes?: boolean } = {}): Promise<FaceEngine> {
   const engine = await createNodeEngine({
+    ...(extra.attributes ? { attributes: true } : {}),
     ...(options.models ? { modelsDir: options.models } : {}),
     backend: options.backend,
     detector: options.detector,

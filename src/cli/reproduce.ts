@@ -25,6 +25,8 @@ import { embedFiles, failureSummary } from './embed-files.ts';
 import { type EngineCliOptions, engineFromOptions, interruptSignal, withEngineOptions } from './engine-options.ts';
 import { startProgress } from './progress.ts';
 import { type ReportExperiment, writeReport } from './report.ts';
+import { discoveredReportSection } from './report-discovered.ts';
+import { DISCOVERED_NAMES, type DiscoveredExperimentResult, discoveredPaths, formatDiscoveredTable, runDiscoveredExperiments } from './reproduce-discovered.ts';
 
 interface ReproduceOptions extends EngineCliOptions {
   data: string;
@@ -88,10 +90,12 @@ function matrix(rows: readonly Row[], d: number): Float32Array {
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}`);
 
 /** The human-readable table: the paper's figure beside ours, with chance and the probe ceiling. */
-export function formatTable(experiments: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures)>): string {
+export function formatTable(experiments: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures) | DiscoveredExperimentResult>): string {
   const head = ['experiment', 'paper', 'k-means', '± std', 'chance', 'probe', 'ours', 'NMI', 'ARI', 'n/class', 'people', 'coverage'];
   const lines = [head];
   for (const e of experiments) {
+    if ('accuracy_top1' in e) continue; // discovered experiments have a table of their own
+
     if (e.name === 'identity_grouping') {
       const g = e as IdentityGroupingResult & CoverageFigures;
       lines.push([g.name, '—', `BCubed F ${g.bcubed.f.toFixed(3)}`, '', '', '', '', '', `pairwise F ${g.pairwise.f.toFixed(3)}`, `${g.faces} faces`, `${g.groups} groups / ${g.people}`, pct(g.coverage)]);
@@ -112,15 +116,16 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
   return withEngineOptions(new Command('reproduce'))
     .description("run the paper's experiments by PROTOCOL.md and print the paper's figures beside ours")
     .requiredOption('--data <dir>', 'folder laid out like ../shared/datasets (utkface-balanced/, lfw-attributes/, celeba-identities/)')
-    .option('--experiments <names>', `comma-separated subset of: ${EXPERIMENT_NAMES.join(', ')}`)
+    .option('--experiments <names>', `comma-separated subset of: ${[...EXPERIMENT_NAMES, ...DISCOVERED_NAMES].join(', ')}`)
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a self-contained HTML report')
     .action(async (options: ReproduceOptions) => {
       const started = performance.now();
-      const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : EXPERIMENT_NAMES;
+      const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : [...EXPERIMENT_NAMES, ...DISCOVERED_NAMES];
       const withIdentity = wanted.includes(IDENTITY_GROUPING.name);
-      const definitions = selectExperiments(wanted.filter((n) => n !== IDENTITY_GROUPING.name));
-      if (!definitions.length && !withIdentity) throw new InvalidInputError('no experiments selected');
+      const discoveredWanted = wanted.filter((n) => DISCOVERED_NAMES.includes(n));
+      const definitions = selectExperiments(wanted.filter((n) => n !== IDENTITY_GROUPING.name && !DISCOVERED_NAMES.includes(n)));
+      if (!definitions.length && !withIdentity && !discoveredWanted.length) throw new InvalidInputError('no experiments selected');
       const labels = await loadLabelSets(async (path) => {
         try {
           return await readFile(join(options.data, path), 'utf8');
@@ -141,15 +146,18 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       const identity = withIdentity ? resolveIdentityGrouping(labels) : undefined;
       if (identity?.status === 'skipped') skipped.push({ name: IDENTITY_GROUPING.name, reason: identity.reason });
       for (const s of skipped) process.stderr.write(`face-probe reproduce: skipping ${s.name}: ${s.reason}\n`);
-      if (!ready.length && identity?.status !== 'ready') {
+      const discoveredImages = discoveredPaths(discoveredWanted, labels, options.data);
+      if (!ready.length && identity?.status !== 'ready' && !discoveredImages.length) {
         throw new InvalidInputError(`no experiments can run: none of the selected experiments has its data in ${options.data}`);
       }
 
       const paths = new Set<string>();
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
       if (identity?.status === 'ready') for (const item of identity.items) paths.add(join(options.data, item.imagePath));
+      for (const path of discoveredImages) paths.add(path);
 
-      const engine = await engineFromOptions(options);
+      // The attribute heads run so discovered splits can be described by age, gender and expression.
+      const engine = await engineFromOptions(options, { attributes: true });
       const interrupt = interruptSignal();
       try {
         const { outcomes, cancelled, cached } = await embedFiles(engine, [...paths], {
@@ -157,6 +165,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           signal: interrupt.signal,
           label: 'embed',
           quiet: options.quiet ?? false,
+          attributes: true,
         });
         if (cancelled) {
           process.stderr.write('face-probe reproduce: cancelled while embedding; finished images are cached for the next run\n');
@@ -165,7 +174,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         }
         const kernel = await loadKernel();
         const d = engine.info.dimension;
-        const results: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures)> = [];
+        const results: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures) | DiscoveredExperimentResult> = [];
         const reportData: ReportExperiment[] = [];
         const totalRuns = ready.reduce((n, r) => n + 10 * Math.max(1, r.people.length), 0);
         const progress = startProgress('protocol', totalRuns, { quiet: options.quiet ?? false });
@@ -196,6 +205,15 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           const { kept, figures } = collect(identity.items, outcomes, options.data);
           results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal: interrupt.signal }), ...figures });
         }
+        const discovered = await runDiscoveredExperiments(kernel, discoveredWanted, labels, outcomes, options.data, {
+          signal: interrupt.signal,
+          onProgress: (label) => { if (!options.quiet) process.stderr.write(`discovery: ${label}\n`); },
+        });
+        for (const s of discovered.skipped) {
+          skipped.push(s);
+          process.stderr.write(`face-probe reproduce: skipping ${s.name}: ${s.reason}\n`);
+        }
+        results.push(...discovered.results);
         const all = [...outcomes.values()];
         const output = {
           experiments: results,
@@ -210,12 +228,16 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           elapsed_s: (performance.now() - started) / 1000,
         };
         if (options.report) {
-          await writeReport(options.report, kernel, d, reportData, output);
+          await writeReport(options.report, kernel, d, reportData, output, await discoveredReportSection(options.data, discovered.results, discovered.faces));
           if (!options.json) process.stdout.write(`report written to ${options.report}\n`);
         }
         if (options.json) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
         else {
           process.stdout.write(`${formatTable(results)}\n\n`);
+          if (discovered.results.length) {
+            process.stdout.write(`${formatDiscoveredTable(discovered.results)}\n\n`);
+            process.stdout.write('discovered: splits found without labels, scored on them afterwards; top-1 = the split shown first, top-3 = the best of the first three, each on the class-balanced sample of seeds 0–9 with chance (the same on shuffled labels) beside it; probe = calibrated probe on held-out people, ECE = its calibration error\n');
+          }
           const ours = results.find((x): x is ExperimentResult & CoverageFigures => 'ours' in x && x.ours !== null)?.ours?.method ?? 'n/a';
           process.stdout.write(`figures in %; paper = Furlong et al. (arXiv 2102.03176); k-means ± std over seeds 0–9; chance = the same accuracy on shuffled labels; probe = 5-fold logistic regression (the supervised ceiling); ours = ${ours}\n`);
           process.stdout.write(`${paths.size} images (${cached} from cache), ${output.elapsed_s.toFixed(0)} s, ${engine.info.modelId} on ${engine.info.backend}\n`);

@@ -22,7 +22,7 @@ const options = { seeds: [0, 1, 2], bootstraps: 3 };
 
 describe('discovery scored on labels it never sees', () => {
   it('finds the planted attribute within people and the planted group across people, far above chance', async () => {
-    const [within, across] = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels }, experiments, options);
+    const { results: [within, across] } = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels }, experiments, options);
     assert.ok(within!.accuracy_top1 > 0.95 && within!.accuracy_top3 >= within!.accuracy_top1, JSON.stringify(within!.runs));
     assert.ok(within!.chance_top1 < 0.75 && within!.chance_top3 >= within!.chance_top1);
     assert.equal(within!.splits[0]!.description, 'one side has heads turned more towards the photo\'s right: head turn (yaw) 20° against -20°, medians (head pose from landmarks)');
@@ -33,12 +33,22 @@ describe('discovery scored on labels it never sees', () => {
     assert.ok(within!.probe!.accuracy > 0.9 && within!.probe!.ece >= 0);
   });
 
+  it('skips, with the reason, an experiment whose target has too few labelled faces in its view', async () => {
+    const sparse = { ...labels, rare: planted.attribute.map((a, i) => (i < 3 ? 1 : i < 40 ? 0 : null)) as Array<0 | 1 | null> };
+    const spec: ScoredExperimentSpec = { name: 'rare_discovered', view: 'within-people', target: 'rare', classNames: ['no', 'yes'], goal: null };
+    const r = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels: sparse }, [spec, experiments[0]!], { seeds: [0], bootstraps: 2 });
+    assert.deepEqual(r.results.map((e) => e.name), ['rare_discovered', 'attribute_discovered']);
+    assert.deepEqual(r.skipped, []);
+    const none = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels: { ...sparse, rare: sparse.rare.map((v, i) => (i < 1 ? 1 : v === 1 ? 0 : v)) } }, [spec], { seeds: [0], bootstraps: 2 });
+    assert.deepEqual(none.skipped, [{ name: 'rare_discovered', reason: 'the within-people view has 39 faces of "no" and 1 of "yes"; at least 2 of each are needed' }]);
+  });
+
   it('shuffling every label column changes only the scores', async () => {
     const rng = new Rng(7);
     const shuffled = { attribute: shuffle([...labels.attribute], rng), group: shuffle([...labels.group], rng) };
     const input = { vectors: planted.vectors, d: 24, faces, persons: planted.persons };
-    const a = await runScoredDiscovery(kernel, { ...input, labels }, experiments, options);
-    const b = await runScoredDiscovery(kernel, { ...input, labels: shuffled }, experiments, options);
+    const a = (await runScoredDiscovery(kernel, { ...input, labels }, experiments, options)).results;
+    const b = (await runScoredDiscovery(kernel, { ...input, labels: shuffled }, experiments, options)).results;
     const found = (r: typeof a) => r.map((e) => ({ splits: e.splits.map(({ accuracy: _, ...rest }) => rest), dropped: e.dropped, points: e.points, people: e.people }));
     assert.deepEqual(found(b), found(a));
     for (let e = 0; e < a.length; e++) {

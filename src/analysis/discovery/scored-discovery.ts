@@ -56,6 +56,8 @@ export interface ScoredSplit {
   stability: number;
   sizes: [number, number];
   spans_people: number;
+  /** Faces (indices into the input) furthest along the split on side 0 and side 1. */
+  strips: [number[], number[]];
   /** Balanced accuracy (mean of the two classes' recall, under the better matching) against each label column, on every labelled face of the view. */
   accuracy: Record<string, number>;
 }
@@ -121,12 +123,28 @@ function balancedAccuracy(sides: Int32Array, labels: ReadonlyArray<0 | 1 | null>
 /** Lets timers and abort events run between seeds. */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Labelled faces of the view for a target column, or why the experiment cannot be scored. */
+function labelledFaces(view: DiscoveryView | null, spec: ScoredExperimentSpec, target: ReadonlyArray<0 | 1 | null> | undefined, n: number): { rows: number[]; classes: Array<0 | 1> } | string {
+  if (!view || view.vectors.length / view.d < 8) return `the ${spec.view} view has fewer than 8 points`;
+  if (!target) return `no label column ${spec.target}`;
+  const inView = new Uint8Array(n);
+  for (const list of view.faces) for (const f of list) inView[f] = 1;
+  const rows = [...target.keys()].filter((i) => inView[i] && target[i] !== null);
+  const classes = rows.map((i) => target[i] as 0 | 1);
+  const ones = classes.reduce<number>((a, b) => a + b, 0);
+  if (Math.min(ones, classes.length - ones) < 2) {
+    return `the ${spec.view} view has ${classes.length - ones} faces of "${spec.classNames[0]}" and ${ones} of "${spec.classNames[1]}"; at least 2 of each are needed`;
+  }
+  return { rows, classes };
+}
+
 /**
- * Discovers on one data set's view for each seed and scores every experiment on that view.
- * @throws InvalidInputError for mismatched lengths, a target column that is missing, or a target with
- *   fewer than 2 labelled faces of a class in the view; an AbortError on abort.
+ * Discovers on one data set's view for each seed and scores every experiment on that view. An
+ * experiment whose view is too small or whose target has fewer than 2 labelled faces of a class in
+ * the view is skipped with the reason.
+ * @throws InvalidInputError for mismatched lengths; an AbortError on abort.
  */
-export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryInput, experiments: readonly ScoredExperimentSpec[], options: ScoredDiscoveryOptions = {}): Promise<ScoredExperimentResult[]> {
+export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryInput, specs: readonly ScoredExperimentSpec[], options: ScoredDiscoveryOptions = {}): Promise<{ results: ScoredExperimentResult[]; skipped: Array<{ name: string; reason: string }> }> {
   const n = input.vectors.length / input.d;
   if (input.faces.length !== n) throw new InvalidInputError(`faces: ${input.faces.length} given for ${n} vectors`);
   for (const [key, column] of Object.entries(input.labels)) {
@@ -134,6 +152,14 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
   }
   const seeds = options.seeds ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const views = buildViews(kernel, input.vectors, input.d, input.persons ? { persons: input.persons } : {});
+  const skipped: Array<{ name: string; reason: string }> = [];
+  const labelled = new Map<string, { rows: number[]; classes: Array<0 | 1> }>();
+  for (const spec of specs) {
+    const found = labelledFaces(spec.view === 'within-people' ? views.within : views.across, spec, input.labels[spec.target], n);
+    if (typeof found === 'string') skipped.push({ name: spec.name, reason: found });
+    else labelled.set(spec.name, found);
+  }
+  const experiments = specs.filter((spec) => labelled.has(spec.name));
   const measurements = measurementTable(input.faces);
   const kinds = [...new Set(experiments.map((e) => e.view))];
   const discoveries = new Map<string, ViewDiscovery[]>();
@@ -141,7 +167,7 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
   let done = 0;
   for (const kind of kinds) {
     const view = kind === 'within-people' ? views.within : views.across;
-    if (!view) throw new InvalidInputError(`no ${kind} view: no person has enough faces`);
+    if (!view) continue; // every experiment on it was skipped above
     const list: ViewDiscovery[] = [];
     for (const seed of seeds) {
       await nextTask();
@@ -153,19 +179,11 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
     discoveries.set(kind, list);
   }
 
-  return experiments.map((spec): ScoredExperimentResult => {
+  const results = experiments.map((spec): ScoredExperimentResult => {
     const view = (spec.view === 'within-people' ? views.within : views.across) as DiscoveryView;
     const found = discoveries.get(spec.view) as ViewDiscovery[];
-    const target = input.labels[spec.target];
-    if (!target) throw new InvalidInputError(`${spec.name}: no label column ${spec.target} (have ${Object.keys(input.labels).join(', ')})`);
-    const inView = new Uint8Array(n);
-    for (const list of view.faces) for (const f of list) inView[f] = 1;
-    const labelled = [...target.keys()].filter((i) => inView[i] && target[i] !== null);
-    const classes = labelled.map((i) => target[i] as 0 | 1);
+    const { rows: labelledRows, classes } = labelled.get(spec.name) as { rows: number[]; classes: Array<0 | 1> };
     const ones = classes.reduce<number>((a, b) => a + b, 0);
-    if (Math.min(ones, classes.length - ones) < 2) {
-      throw new InvalidInputError(`${spec.name}: the ${spec.view} view has ${classes.length - ones} faces of "${spec.classNames[0]}" and ${ones} of "${spec.classNames[1]}"; at least 2 of each are needed`);
-    }
     const runs = found.map((discovery, s) => {
       const seed = seeds[s] as number;
       const sample = balancedSample(classes, seed);
@@ -173,7 +191,7 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
       const shuffled = shuffle([...y], new Rng(mixSeed(seed, 77)));
       const scores = discovery.splits.slice(0, 3).map((split) => {
         const sides = faceSides(view, split.sides, n);
-        const x = sample.map((r) => sides[labelled[r] as number] as number);
+        const x = sample.map((r) => sides[labelledRows[r] as number] as number);
         return { accuracy: clusterAccuracy(y, x), chance: clusterAccuracy(shuffled, x) };
       });
       const top = scores[0] ?? { accuracy: 0.5, chance: 0.5 };
@@ -194,11 +212,11 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
       return {
         rank: split.rank, id: split.id, method: split.methodLabel, also_found_by: split.alsoFoundBy,
         description: split.description?.text ?? '', described: split.description?.described ?? false,
-        stability: split.stability, sizes: split.sizes, spans_people: split.spansPeople, accuracy,
+        stability: split.stability, sizes: split.sizes, spans_people: split.spansPeople, strips: split.strips, accuracy,
       };
     });
     let probe: ScoredExperimentResult['probe'] = null;
-    const faceRows = labelled;
+    const faceRows = labelledRows;
     const probeVectors = new Float32Array(faceRows.length * input.d);
     faceRows.forEach((i, r) => probeVectors.set(input.vectors.subarray(i * input.d, (i + 1) * input.d), r * input.d));
     const personOf = faceRows.map((i) => views.personOfFace[i] as number);
@@ -214,4 +232,5 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
       people: new Set(view.person).size, splits, dropped: first.dropped, probe, runs,
     };
   });
+  return { results, skipped };
 }
