@@ -35,6 +35,19 @@ describe('discovery: splits and ranking', () => {
     for (let i = 1; i < found.splits.length; i++) assert.ok(found.splits[i - 1]!.score >= found.splits[i]!.score);
   });
 
+  it('within people, a strip shows one face per person before a second face of anyone', async () => {
+    const planted = plantedFaces({ people: 12, faces: 10, d: 16, shift: 0.6, noise: 0.05, seed: 15 });
+    // Person 0's photos vary three times as much as anyone's: their faces are the furthest along.
+    const mean = new Float32Array(16);
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 16; j++) mean[j]! += planted.vectors[i * 16 + j]! / 10;
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 16; j++) planted.vectors[i * 16 + j] = mean[j]! + 3 * (planted.vectors[i * 16 + j]! - mean[j]!);
+    const views = buildViews(kernel, planted.vectors, 16, { persons: planted.persons });
+    const top = (await discoverSplits(kernel, views.within!, { seed: 1, stripSize: 6 })).splits[0]!;
+    for (const strip of top.strips) assert.equal(new Set(strip.map((f) => planted.persons[f])).size, 6, `${strip.map((f) => planted.persons[f])}`);
+    const persons = (await discoverSplits(kernel, { ...views.within!, kind: 'person' }, { seed: 1, stripSize: 6 })).splits[0]!.strips[0].map((f) => planted.persons[f]);
+    assert.ok(persons.filter((p) => p === 0).length >= 3, `outside the within view the furthest faces come first, whoever they are: ${persons}`);
+  });
+
   it('on noise without structure, no split is stable; the planted split is', async () => {
     const rng = new Rng(5);
     const d = 16;

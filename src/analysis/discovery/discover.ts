@@ -116,7 +116,11 @@ function peopleOf(view: DiscoveryView, sides: Int32Array) {
   };
 }
 
-/** Faces furthest along mean(side 1) − mean(side 0) on each side, furthest first. */
+/**
+ * Faces furthest along mean(side 1) − mean(side 0) on each side, furthest first. Within people, one
+ * face per person first (then the rest), so a strip shows the split across people rather than the
+ * spread of whoever has the most photos.
+ */
 function strips(view: DiscoveryView, sides: Int32Array, size: number): [number[], number[]] {
   const { d, vectors } = view;
   const n = sides.length;
@@ -132,11 +136,24 @@ function strips(view: DiscoveryView, sides: Int32Array, size: number): [number[]
     for (let j = 0; j < d; j++) s += (vectors[i * d + j] as number) * (w[j] as number);
     return s;
   });
-  const side = (s: number, sign: number) => [...sides.keys()]
-    .filter((i) => sides[i] === s)
-    .sort((a, b) => sign * ((score[b] as number) - (score[a] as number)) || a - b)
-    .slice(0, size)
-    .map((i) => view.representative[i] as number);
+  const side = (s: number, sign: number) => {
+    const order = [...sides.keys()]
+      .filter((i) => sides[i] === s)
+      .sort((a, b) => sign * ((score[b] as number) - (score[a] as number)) || a - b);
+    let chosen = order;
+    if (view.kind === 'within-people') {
+      const seen = new Set<number>();
+      const first = order.filter((i) => {
+        const p = view.person[i] as number;
+        if (seen.has(p)) return false;
+        seen.add(p);
+        return true;
+      });
+      const taken = new Set(first.slice(0, size));
+      chosen = [...first.slice(0, size), ...order.filter((i) => !taken.has(i))];
+    }
+    return chosen.slice(0, size).map((i) => view.representative[i] as number);
+  };
   return [side(0, -1), side(1, 1)];
 }
 
