@@ -7,6 +7,8 @@
  *   view: beard_discovered;
  * - utkface-balanced, every photo, across-people view: gender_discovered, age_discovered,
  *   skin_tone_discovered, each scored on the images and classes of PROTOCOL.md's experiment of that name.
+ * The `*_discovered_per_person` rows discover within each person on their own (the paper's setting) and
+ * are scored on the same photos and labels as PROTOCOL.md's glasses, smiling and beard k-means rows.
  * People are the data sets' own person names, as in PROTOCOL.md's rows. Discovery reads no label; the
  * label columns are handed over only to score (analysis/discovery/scored-discovery.ts).
  */
@@ -33,6 +35,10 @@ export const DISCOVERED_EXPERIMENTS: readonly DiscoveredDefinition[] = [
   { name: 'gender_discovered', population: 'utk', view: 'across-people', target: 'gender', classNames: ['female', 'male'], goal: 0.97 },
   { name: 'age_discovered', population: 'utk', view: 'across-people', target: 'age', classNames: ['55 and older', '18-30'], goal: null },
   { name: 'skin_tone_discovered', population: 'utk', view: 'across-people', target: 'skin_tone', classNames: ['black', 'white'], goal: null },
+  // Per person, on the same photos and labels as PROTOCOL.md's k-means rows glasses, smiling and beard.
+  { name: 'glasses_discovered_per_person', population: 'lfw', view: 'per-person', target: 'eyeglasses (hand-checked, one person)', classNames: ['no glasses', 'glasses'], goal: 0.9 },
+  { name: 'smiling_discovered_per_person', population: 'lfw', view: 'per-person', target: 'smiling (hand-checked, one person)', classNames: ['not smiling', 'smiling'], goal: 0.85 },
+  { name: 'beard_discovered_per_person', population: 'celeba', view: 'per-person', target: 'beard', classNames: ['no beard', 'beard'], goal: 0.85 },
 ];
 
 /** Names `reproduce --experiments` accepts for these. */

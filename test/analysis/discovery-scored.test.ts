@@ -17,6 +17,7 @@ const experiments: ScoredExperimentSpec[] = [
   { name: 'attribute_discovered', view: 'within-people', target: 'attribute', classNames: ['without', 'with'], goal: 0.9 },
   { name: 'group_discovered', view: 'across-people', target: 'group', classNames: ['a', 'b'], goal: null },
 ];
+const perPerson: ScoredExperimentSpec = { name: 'attribute_per_person', view: 'per-person', target: 'attribute', classNames: ['without', 'with'], goal: null };
 const labels = { attribute: planted.attribute as Array<0 | 1>, group: planted.group as Array<0 | 1> };
 const options = { seeds: [0, 1, 2], bootstraps: 3 };
 
@@ -43,14 +44,32 @@ describe('discovery scored on labels it never sees', () => {
     assert.deepEqual(none.skipped, [{ name: 'rare_discovered', reason: 'the within-people view has 39 faces of "no" and 1 of "yes"; at least 2 of each are needed' }]);
   });
 
+  it('per person: each person discovered on their own, scored on their own balanced sample, averaged over people', async () => {
+    const { results: [r] } = await runScoredDiscovery(kernel, { vectors: planted.vectors, d: 24, faces, persons: planted.persons, labels }, [perPerson], { seeds: [0, 1], bootstraps: 2 });
+    assert.equal(r!.per_person.length, 16);
+    assert.equal(r!.n_per_class, 16 * 4);
+    assert.ok(r!.accuracy_top3 > 0.95, `${r!.accuracy_top3}`);
+    assert.ok(Math.abs(r!.accuracy_top1 - r!.per_person.reduce((a, p) => a + p.top1, 0) / 16) < 1e-12);
+    assert.deepEqual(r!.runs, []);
+  });
+
   it('shuffling every label column changes only the scores', async () => {
     const rng = new Rng(7);
     const shuffled = { attribute: shuffle([...labels.attribute], rng), group: shuffle([...labels.group], rng) };
     const input = { vectors: planted.vectors, d: 24, faces, persons: planted.persons };
-    const a = (await runScoredDiscovery(kernel, { ...input, labels }, experiments, options)).results;
-    const b = (await runScoredDiscovery(kernel, { ...input, labels: shuffled }, experiments, options)).results;
-    const found = (r: typeof a) => r.map((e) => ({ splits: e.splits.map(({ accuracy: _, ...rest }) => rest), dropped: e.dropped, points: e.points, people: e.people }));
+    const all = [...experiments, perPerson];
+    const a = (await runScoredDiscovery(kernel, { ...input, labels }, all, options)).results;
+    const b = (await runScoredDiscovery(kernel, { ...input, labels: shuffled }, all, options)).results;
+    assert.equal(a.length, 3);
+    const found = (r: typeof a) => r.slice(0, 2).map((e) => ({ splits: e.splits.map(({ accuracy: _, ...rest }) => rest), dropped: e.dropped, points: e.points, people: e.people }));
     assert.deepEqual(found(b), found(a));
+    // Per person, which people are scored depends on the labels (at least 2 of each class, as PROTOCOL.md's
+    // per-person rows); what was discovered within each person does not.
+    const tops = (r: typeof a) => new Map(r[2]!.per_person.map((p) => [p.person, p.top_split]));
+    const [ta, tb] = [tops(a), tops(b)];
+    const common = [...ta.keys()].filter((p) => tb.has(p));
+    assert.ok(common.length >= 8, `${common.length} people scored in both`);
+    for (const p of common) assert.deepEqual(tb.get(p), ta.get(p));
     for (let e = 0; e < a.length; e++) {
       assert.notEqual(a[e]!.accuracy_top1, b[e]!.accuracy_top1);
       assert.notDeepEqual(a[e]!.splits.map((s) => s.accuracy), b[e]!.splits.map((s) => s.accuracy));

@@ -107,7 +107,7 @@ describe('face-probe reproduce', () => {
       const discovered = out.experiments.slice(14);
       assert.ok(discovered.length > 0, `discovered experiments ran (skipped: ${JSON.stringify(out.skipped)})`);
       for (const e of discovered) {
-        assert.match(e.name, /^(glasses|smiling|beard|gender|age|skin_tone)_discovered$/);
+        assert.match(e.name, /^(glasses|smiling|beard|gender|age|skin_tone)_discovered(_per_person)?$/);
         for (const f of ['accuracy_top1', 'accuracy_top3', 'chance_top1', 'chance_top3', 'coverage', 'found_by', 'probe']) assert.ok(f in e, `${e.name} has ${f}`);
         assert.ok(e.accuracy_top1 >= 0.5 && e.accuracy_top3 >= e.accuracy_top1 && e.accuracy_top3 <= 1, `${e.name} ${e.accuracy_top1} ${e.accuracy_top3}`);
         assert.ok(e.splits.length > 0 && e.splits[0].rank === 1 && typeof e.splits[0].description === 'string' && e.splits[0].stability >= 0);

@@ -24,7 +24,8 @@ import { type DiscoveryView, buildViews } from './views.ts';
 /** One experiment on a shared view: which label column scores it. */
 export interface ScoredExperimentSpec {
   name: string;
-  view: 'within-people' | 'across-people';
+  /** 'per-person': each person with enough faces on their own, as the paper clusters them. */
+  view: 'within-people' | 'across-people' | 'per-person';
   /** Key into `labels`: the column scored for top-1 and top-3. */
   target: string;
   /** Names of class 0 and class 1 of the target. */
@@ -76,17 +77,27 @@ export interface ScoredExperimentResult {
   chance_top3: number;
   /** Images per class in each seed's balanced sample. */
   n_per_class: number;
-  /** Points in the view, and faces of the view with a target label. */
+  /** Points in the view(s), and faces of the view(s) with a target label. */
   points: number;
   labelled_faces: number;
   /** People (groups) in the view. */
   people: number;
-  /** The ranked splits of seed 0. */
+  /** The ranked splits of seed 0 (per person: of the largest person scored). */
   splits: ScoredSplit[];
   dropped: Array<{ id: string; reason: string }>;
   /** A calibrated probe on the target column, checked on held-out people. */
   probe: { accuracy: number; ece: number; bins: Reliability['bins']; people: number; warnings: string[] } | null;
+  /** Per-seed figures when one view is scored (per-person experiments keep theirs per person). */
   runs: Array<{ seed: number; top1: number; top3: number; chance_top1: number; chance_top3: number }>;
+  /** Per-person experiments: each person's means over seeds. */
+  per_person: Array<{ person: string; top1: number; top3: number; n_per_class: number; top_split: { id: string; description: string; stability: number } }>;
+}
+
+/** A view an experiment is scored on, with its labelled faces. */
+interface Unit {
+  view: DiscoveryView;
+  rows: number[];
+  classes: Array<0 | 1>;
 }
 
 /** Options of {@link runScoredDiscovery}. */
@@ -153,21 +164,33 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
   const seeds = options.seeds ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const views = buildViews(kernel, input.vectors, input.d, input.persons ? { persons: input.persons } : {});
   const skipped: Array<{ name: string; reason: string }> = [];
-  const labelled = new Map<string, { rows: number[]; classes: Array<0 | 1> }>();
+  // The views each experiment is scored on, with their labelled faces: one pooled view, or every
+  // person with enough faces and at least 2 labelled faces of each class.
+  const units = new Map<string, Unit[]>();
   for (const spec of specs) {
-    const found = labelledFaces(spec.view === 'within-people' ? views.within : views.across, spec, input.labels[spec.target], n);
+    const target = input.labels[spec.target];
+    if (spec.view === 'per-person') {
+      const list: Unit[] = [];
+      for (const view of views.perPerson) {
+        const found = labelledFaces(view, spec, target, n);
+        if (typeof found !== 'string') list.push({ view, ...found });
+      }
+      if (list.length) units.set(spec.name, list);
+      else skipped.push({ name: spec.name, reason: `no person has ${8} or more faces with at least 2 labelled faces of each class in ${spec.target}` });
+      continue;
+    }
+    const view = spec.view === 'within-people' ? views.within : views.across;
+    const found = labelledFaces(view, spec, target, n);
     if (typeof found === 'string') skipped.push({ name: spec.name, reason: found });
-    else labelled.set(spec.name, found);
+    else units.set(spec.name, [{ view: view as DiscoveryView, ...found }]);
   }
-  const experiments = specs.filter((spec) => labelled.has(spec.name));
+  const experiments = specs.filter((spec) => units.has(spec.name));
   const measurements = measurementTable(input.faces);
-  const kinds = [...new Set(experiments.map((e) => e.view))];
-  const discoveries = new Map<string, ViewDiscovery[]>();
-  const total = kinds.length * seeds.length;
+  const needed = [...new Set(experiments.flatMap((e) => (units.get(e.name) as Unit[]).map((u) => u.view)))];
+  const discoveries = new Map<DiscoveryView, ViewDiscovery[]>();
+  const total = needed.length * seeds.length;
   let done = 0;
-  for (const kind of kinds) {
-    const view = kind === 'within-people' ? views.within : views.across;
-    if (!view) continue; // every experiment on it was skipped above
+  for (const view of needed) {
     const list: ViewDiscovery[] = [];
     for (const seed of seeds) {
       await nextTask();
@@ -176,31 +199,38 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
       list.push(await discoverSplits(kernel, view, { seed, measurements, ...(options.bootstraps === undefined ? {} : { bootstraps: options.bootstraps }), ...(options.signal ? { signal: options.signal } : {}) }));
       options.onProgress?.(++done, total);
     }
-    discoveries.set(kind, list);
+    discoveries.set(view, list);
   }
 
   const results = experiments.map((spec): ScoredExperimentResult => {
-    const view = (spec.view === 'within-people' ? views.within : views.across) as DiscoveryView;
-    const found = discoveries.get(spec.view) as ViewDiscovery[];
-    const { rows: labelledRows, classes } = labelled.get(spec.name) as { rows: number[]; classes: Array<0 | 1> };
-    const ones = classes.reduce<number>((a, b) => a + b, 0);
-    const runs = found.map((discovery, s) => {
-      const seed = seeds[s] as number;
-      const sample = balancedSample(classes, seed);
-      const y = pick(classes, sample);
-      const shuffled = shuffle([...y], new Rng(mixSeed(seed, 77)));
-      const scores = discovery.splits.slice(0, 3).map((split) => {
-        const sides = faceSides(view, split.sides, n);
-        const x = sample.map((r) => sides[labelledRows[r] as number] as number);
-        return { accuracy: clusterAccuracy(y, x), chance: clusterAccuracy(shuffled, x) };
+    const scored = (units.get(spec.name) as Unit[]).map((unit) => {
+      const { view, rows: labelledRows, classes } = unit;
+      const found = discoveries.get(view) as ViewDiscovery[];
+      const runs = found.map((discovery, s) => {
+        const seed = seeds[s] as number;
+        const sample = balancedSample(classes, seed);
+        const y = pick(classes, sample);
+        const shuffled = shuffle([...y], new Rng(mixSeed(seed, 77)));
+        const scores = discovery.splits.slice(0, 3).map((split) => {
+          const sides = faceSides(view, split.sides, n);
+          const x = sample.map((r) => sides[labelledRows[r] as number] as number);
+          return { accuracy: clusterAccuracy(y, x), chance: clusterAccuracy(shuffled, x) };
+        });
+        const top = scores[0] ?? { accuracy: 0.5, chance: 0.5 };
+        return {
+          seed, top1: top.accuracy, chance_top1: top.chance,
+          top3: Math.max(0.5, ...scores.map((c) => c.accuracy)), chance_top3: Math.max(0.5, ...scores.map((c) => c.chance)),
+        };
       });
-      const top = scores[0] ?? { accuracy: 0.5, chance: 0.5 };
-      return {
-        seed, top1: top.accuracy, chance_top1: top.chance,
-        top3: Math.max(0.5, ...scores.map((c) => c.accuracy)), chance_top3: Math.max(0.5, ...scores.map((c) => c.chance)),
-      };
+      const ones = classes.reduce<number>((a, b) => a + b, 0);
+      const stat = (f: (r: (typeof runs)[number]) => number) => meanStd(runs.map(f));
+      return { unit, found, runs, nPerClass: Math.min(ones, classes.length - ones), top1: stat((r) => r.top1), top3: stat((r) => r.top3), chance1: stat((r) => r.chance_top1).mean, chance3: stat((r) => r.chance_top3).mean };
     });
-    const first = found[0] as ViewDiscovery;
+    // Means over people of each person's mean (and of each person's spread over seeds), as protocol.ts does.
+    const over = (f: (u: (typeof scored)[number]) => number) => scored.reduce((a, u) => a + f(u), 0) / scored.length;
+    const main = scored[0] as (typeof scored)[number];
+    const view = main.unit.view;
+    const first = main.found[0] as ViewDiscovery;
     const splits = first.splits.map((split): ScoredSplit => {
       const sides = faceSides(view, split.sides, n);
       const accuracy: Record<string, number> = {};
@@ -215,21 +245,30 @@ export async function runScoredDiscovery(kernel: Kernel, input: ScoredDiscoveryI
         stability: split.stability, sizes: split.sizes, spans_people: split.spansPeople, strips: split.strips, accuracy,
       };
     });
-    let probe: ScoredExperimentResult['probe'] = null;
-    const faceRows = labelledRows;
+    const faceRows = scored.flatMap((u) => u.unit.rows);
+    const classes = scored.flatMap((u) => u.unit.classes);
     const probeVectors = new Float32Array(faceRows.length * input.d);
     faceRows.forEach((i, r) => probeVectors.set(input.vectors.subarray(i * input.d, (i + 1) * input.d), r * input.d));
     const personOf = faceRows.map((i) => views.personOfFace[i] as number);
-    const trained = trainCalibratedProbe(kernel, { vectors: probeVectors, d: input.d, classes, persons: personOf, names: spec.classNames }, { identityRemoved: spec.view === 'within-people' });
-    probe = { accuracy: trained.reliability.accuracy, ece: trained.reliability.ece, bins: trained.reliability.bins, people: trained.people, warnings: trained.warnings };
-    const top1 = meanStd(runs.map((r) => r.top1));
-    const top3 = meanStd(runs.map((r) => r.top3));
+    const trained = trainCalibratedProbe(kernel, { vectors: probeVectors, d: input.d, classes, persons: personOf, names: spec.classNames }, { identityRemoved: spec.view !== 'across-people' });
+    const probe = { accuracy: trained.reliability.accuracy, ece: trained.reliability.ece, bins: trained.reliability.bins, people: trained.people, warnings: trained.warnings };
     return {
       name: spec.name, view: spec.view, target: spec.target, goal: spec.goal,
-      accuracy_top1: top1.mean, accuracy_top1_std: top1.std, chance_top1: meanStd(runs.map((r) => r.chance_top1)).mean,
-      accuracy_top3: top3.mean, accuracy_top3_std: top3.std, chance_top3: meanStd(runs.map((r) => r.chance_top3)).mean,
-      n_per_class: Math.min(ones, classes.length - ones), points: view.vectors.length / view.d, labelled_faces: classes.length,
-      people: new Set(view.person).size, splits, dropped: first.dropped, probe, runs,
+      accuracy_top1: over((u) => u.top1.mean), accuracy_top1_std: over((u) => u.top1.std), chance_top1: over((u) => u.chance1),
+      accuracy_top3: over((u) => u.top3.mean), accuracy_top3_std: over((u) => u.top3.std), chance_top3: over((u) => u.chance3),
+      n_per_class: scored.reduce((a, u) => a + u.nPerClass, 0), points: scored.reduce((a, u) => a + u.unit.view.vectors.length / u.unit.view.d, 0),
+      labelled_faces: classes.length,
+      people: new Set(scored.flatMap((u) => [...u.unit.view.person])).size, splits, dropped: first.dropped, probe,
+      runs: scored.length === 1 ? main.runs : [],
+      per_person: spec.view === 'per-person'
+        ? scored.map((u) => {
+          const top = u.found[0]?.splits[0];
+          return {
+            person: u.unit.view.subject as string, top1: u.top1.mean, top3: u.top3.mean, n_per_class: u.nPerClass,
+            top_split: { id: top?.id ?? '', description: top?.description?.text ?? '', stability: top?.stability ?? 0 },
+          };
+        })
+        : [],
     };
   });
   return { results, skipped };
