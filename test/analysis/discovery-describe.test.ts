@@ -51,6 +51,25 @@ describe('discovery: descriptions', () => {
     assert.equal(d.how, 'clearly');
   });
 
+  it('within people, each face is compared with its own person: a split brighter than each person\'s other photos is named', () => {
+    // Person 0's photos are bright (200 ± 3), person 1's dark (50 ± 3); on side 1 each person's photos are 4 brighter than their own others.
+    const sides: number[] = [];
+    const person: number[] = [];
+    const faces: MeasurableFace[] = [];
+    for (let i = 0; i < 60; i++) {
+      const p = i < 40 ? 0 : 1; // person 0 has twice the photos, so plain brightness mixes people
+      const side = i % 2;
+      sides.push(side);
+      person.push(p);
+      faces.push(face({ brightness: (p ? 50 : 200) + (side ? 2 : -2) + ((i >> 1) % 3) - 1, heads: false }));
+    }
+    const within = describeSplit({ faces: points(60), kind: 'within-people', person }, sides, measurementTable(faces));
+    assert.equal(within.best!.key, 'brightness');
+    assert.equal(within.how, 'clearly');
+    const plain = describeSplit({ faces: points(60) }, sides, measurementTable(faces));
+    assert.ok(plain.best!.key !== 'brightness' || plain.best!.strength < within.best!.strength - 0.3, `${plain.best!.key} ${plain.best!.strength}`);
+  });
+
   it('says plainly when nothing measured describes the split', () => {
     const rng = new Rng(2);
     const sides = Array.from({ length: 60 }, (_, i) => i % 2);

@@ -80,18 +80,41 @@ function pointValues(column: MeasurementColumn, faces: readonly number[][]): Flo
   });
 }
 
-/** Scores one measurement on a split; null when a side has fewer than 3 points with a value. */
-export function scoreMeasure(column: MeasurementColumn, faces: readonly number[][], sides: ArrayLike<number>): MeasureScore | null {
+/** Each value minus the mean of its person's values (NaN stays NaN). */
+function centreByPerson(values: Float64Array, person: ArrayLike<number>): Float64Array {
+  const sums = new Map<number, [number, number]>();
+  values.forEach((v, i) => {
+    if (Number.isNaN(v)) return;
+    const s = sums.get(person[i] as number) ?? [0, 0];
+    s[0] += v;
+    s[1]++;
+    sums.set(person[i] as number, s);
+  });
+  return values.map((v, i) => {
+    const s = sums.get(person[i] as number);
+    return Number.isNaN(v) || !s ? Number.NaN : v - s[0] / s[1];
+  });
+}
+
+/**
+ * Scores one measurement on a split; null when a side has fewer than 3 points with a value.
+ * @param person when given (the within-people view), the AUC compares each face with its own
+ *   person's other faces (values minus the person's mean), as the view compares embeddings; the side
+ *   values in words stay the plain shares and medians.
+ */
+export function scoreMeasure(column: MeasurementColumn, faces: readonly number[][], sides: ArrayLike<number>, person?: ArrayLike<number>): MeasureScore | null {
   const values = pointValues(column, faces);
+  const compared = person ? centreByPerson(values, person) : values;
   const v: number[] = [];
   const g: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i] as number)) { v.push(values[i] as number); g.push(sides[i] as number); }
+  const raw: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i] as number)) { v.push(compared[i] as number); raw.push(values[i] as number); g.push(sides[i] as number); }
   const n1 = g.filter((x) => x === 1).length;
   const n0 = g.length - n1;
   if (n0 < 3 || n1 < 3) return null;
   const auc = aucOf(v, g);
   const se = Math.sqrt((n0 + n1 + 1) / (12 * n0 * n1));
-  const side = (s: number) => v.filter((_, i) => g[i] === s);
+  const side = (s: number) => raw.filter((_, i) => g[i] === s);
   const sideValues: [number, number] = column.kind === 'binary'
     ? [0, 1].map((s) => side(s).reduce((a, b) => a + b, 0) / side(s).length) as [number, number]
     : [median(side(0)), median(side(1))];
@@ -113,13 +136,15 @@ function sentence(score: MeasureScore, column: MeasurementColumn): string {
 
 /**
  * Describes a split of a view's points by the measurements of the faces behind them (a point
- * standing for several faces takes the mean of theirs).
+ * standing for several faces takes the mean of theirs). In the within-people view each face is
+ * compared with its own person's other faces, as the view itself does.
  * @param view anything with `faces` (faces behind each point). @param sides 0/1 per point.
  */
-export function describeSplit(view: { faces: number[][] }, sides: ArrayLike<number>, table: MeasurementTable): SplitDescription {
+export function describeSplit(view: { faces: number[][]; kind?: string; person?: ArrayLike<number> }, sides: ArrayLike<number>, table: MeasurementTable): SplitDescription {
   const scores: Array<{ score: MeasureScore; column: MeasurementColumn }> = [];
+  const person = view.kind === 'within-people' ? view.person : undefined;
   for (const column of table.columns) {
-    const score = scoreMeasure(column, view.faces, sides);
+    const score = scoreMeasure(column, view.faces, sides, person);
     if (score) scores.push({ score, column });
   }
   scores.sort((a, b) => b.score.strength - a.score.strength || a.score.key.localeCompare(b.score.key));
