@@ -233,7 +233,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         }
         if (options.json) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
         else {
-          process.stdout.write(`${formatTable(results)}\n\n`);
+          if (results.some((r) => !('accuracy_top1' in r))) process.stdout.write(`${formatTable(results)}\n\n`);
           if (discovered.results.length) {
             process.stdout.write(`${formatDiscoveredTable(discovered.results)}\n\n`);
             process.stdout.write('discovered: splits found without labels, scored on them afterwards; top-1 = the split shown first, top-3 = the best of the first three, each on the class-balanced sample of seeds 0–9 with chance (the same on shuffled labels) beside it; probe = calibrated probe on held-out people, ECE = its calibration error\n');

@@ -68,7 +68,7 @@ export function measurementTable(faces: readonly MeasurableFace[]): MeasurementT
       const male = a.gender === 'male' ? a.genderProbability : 1 - a.genderProbability;
       return male > 0.5 ? 1 : 0;
     }),
-    column({ key: 'age', kind: 'numeric', label: 'estimated age', source: 'age head', unit: ' years', more: 'older' }, (f) => f.attributes?.age),
+    column({ key: 'age', kind: 'numeric', label: 'estimated age', source: 'age head', unit: ' years', more: 'older faces' }, (f) => f.attributes?.age),
     column({ key: 'yaw', kind: 'numeric', label: 'head turn (yaw)', source: 'head pose from landmarks', unit: '°', more: "heads turned more towards the photo's right" }, pose('yaw')),
     column({ key: 'turn', kind: 'numeric', label: 'head turned away (|yaw|)', source: 'head pose from landmarks', unit: '°', more: 'heads turned further from the camera' }, (f) => (f.measures ? Math.abs(f.measures.yaw) : undefined)),
     column({ key: 'pitch', kind: 'numeric', label: 'head nod (pitch)', source: 'head pose from landmarks', unit: '°', more: 'faces looking further down' }, pose('pitch')),
