@@ -57,6 +57,18 @@ describe('discovery: calibrated probes', () => {
     assert.ok(calibrated.ece < 0.08 && calibrated.ece < raw.ece / 2, `calibrated ECE ${calibrated.ece}, raw ${raw.ece}`);
   });
 
+  it('with identity removed, leaves out people whose faces all carry one name, and says so', () => {
+    const planted = plantedFaces({ people: 25, faces: 10, d: 16, shift: 0.6, noise: 0.05, seed: 26 });
+    const set = slice(planted, 0, 250);
+    const classes = set.classes.map((c, i) => (i >= 200 ? 1 : c)); // the last 5 people: every face named "glasses"
+    const probe = trainCalibratedProbe(kernel, { ...set, classes, names });
+    assert.deepEqual(probe.faces, [100, 100]);
+    assert.equal(probe.people, 20);
+    assert.match(probe.warnings[0]!, /^50 faces of 5 people whose faces all carry one name were left out/);
+    const raw = trainCalibratedProbe(kernel, { ...set, classes, names }, { identityRemoved: false });
+    assert.deepEqual(raw.faces, [100, 150]);
+  });
+
   it('warns when the named faces span fewer than 10 people', () => {
     const planted = plantedFaces({ people: 4, faces: 10, d: 16, shift: 0.5, noise: 0.1, seed: 23 });
     const probe = trainCalibratedProbe(kernel, { ...slice(planted, 0, 40), names });

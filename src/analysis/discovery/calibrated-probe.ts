@@ -9,6 +9,8 @@
  *   the model trained on the rest), each fold scored by a model trained without it. The reliability
  *   reported is itself cross-fitted: each fold's scores are calibrated with Platt fitted on the other folds.
  * - Warnings: fewer than 10 people means the probe may be learning who rather than what.
+ * - With identity removed, faces of people whose faces all carry one name are left out (said in a
+ *   warning): minus their own mean, they carry nothing of the difference.
  * - A link to an attribute head or measurement (the one that best tells the named classes apart, when
  *   one does), so an assignment can say where the probe and that head disagree.
  */
@@ -164,13 +166,33 @@ function fitPlatt(scores: ArrayLike<number>, classes: ArrayLike<number>, kernel:
  * @throws InvalidInputError for a bad shape, classes other than 0/1, fewer than 2 faces in a class,
  *   or persons of the wrong length.
  */
-export function trainCalibratedProbe(kernel: Kernel, set: ProbeTrainingSet, options: CalibratedProbeOptions = {}): CalibratedProbe {
-  const { d } = set;
-  const n = checkMatrix(set.vectors, d, 'probe faces');
-  const counts = checkBinaryClasses(set.classes, n, 'probe classes');
-  if (Math.min(...counts) < 2) throw new InvalidInputError(`a probe needs at least 2 faces named "${set.names[0]}" and 2 named "${set.names[1]}"; got ${counts[0]} and ${counts[1]}`);
-  if (set.persons.length !== n) throw new InvalidInputError(`persons: ${set.persons.length} given for ${n} faces; give one per face`);
+export function trainCalibratedProbe(kernel: Kernel, given: ProbeTrainingSet, options: CalibratedProbeOptions = {}): CalibratedProbe {
+  const { d } = given;
+  const all = checkMatrix(given.vectors, d, 'probe faces');
+  const allCounts = checkBinaryClasses(given.classes, all, 'probe classes');
+  if (Math.min(...allCounts) < 2) throw new InvalidInputError(`a probe needs at least 2 faces named "${given.names[0]}" and 2 named "${given.names[1]}"; got ${allCounts[0]} and ${allCounts[1]}`);
+  if (given.persons.length !== all) throw new InvalidInputError(`persons: ${given.persons.length} given for ${all} faces; give one per face`);
   const identityRemoved = options.identityRemoved ?? true;
+  // With identity removed, a person whose faces all carry one name has nothing of the difference left:
+  // such faces only teach the probe who tends to carry which name. They are left out when enough remain.
+  const notes: string[] = [];
+  let set = given;
+  let measurements = options.measurements;
+  if (identityRemoved) {
+    const { of: ofAll } = personIndex(given.persons);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < all; i++) seen.set(ofAll[i] as number, (seen.get(ofAll[i] as number) ?? 0) | (given.classes[i] === 1 ? 2 : 1));
+    const keep = [...ofAll.keys()].filter((i) => seen.get(ofAll[i] as number) === 3);
+    const ones = keep.filter((i) => given.classes[i] === 1).length;
+    if (keep.length < all && Math.min(ones, keep.length - ones) >= 2) {
+      const dropped = [...seen.values()].filter((v) => v !== 3).length;
+      notes.push(`${all - keep.length} faces of ${dropped} ${dropped === 1 ? 'person' : 'people'} whose faces all carry one name were left out: with who they are removed, they show nothing of the difference`);
+      set = { ...given, vectors: selectRows(given.vectors, d, keep), classes: keep.map((i) => given.classes[i] as number), persons: keep.map((i) => given.persons[i] as string | number) };
+      if (measurements) measurements = { faces: keep.length, columns: measurements.columns.map((c) => ({ ...c, values: Float64Array.from(keep, (i) => c.values[i] as number) })) };
+    }
+  }
+  const n = set.vectors.length / d;
+  const counts = checkBinaryClasses(set.classes, n, 'probe classes');
   const c = options.c ?? 1;
   const seed = options.seed ?? 0;
   const x = identityRemoved ? removeIdentity(set.vectors, d, set.persons).residuals : set.vectors;
@@ -217,16 +239,16 @@ export function trainCalibratedProbe(kernel: Kernel, set: ProbeTrainingSet, opti
   }
 
   const final = fitScorer(kernel, x, d, y, c);
-  const warnings: string[] = [];
+  const warnings: string[] = [...notes];
   if (people < MIN_PROBE_PEOPLE) {
     warnings.push(`these faces come from only ${people} ${people === 1 ? 'person' : 'people'} (fewer than ${MIN_PROBE_PEOPLE}): the probe may be learning who is in the photo rather than "${set.names[1]}" against "${set.names[0]}"`);
   }
   if (calibrated.length === 0) warnings.push('no held-out group had both names, so the stated confidence could not be checked');
   let head: HeadLink | null = null;
-  if (options.measurements) {
+  if (measurements) {
     const faces = Array.from({ length: n }, (_, i) => [i]);
     let best: HeadLink | null = null;
-    for (const column of options.measurements.columns) {
+    for (const column of measurements.columns) {
       const s = scoreMeasure(column, faces, y);
       if (!s || s.strength < 0.5 || Math.abs(s.z) < 3) continue;
       if (best && Math.abs(2 * best.auc - 1) >= s.strength) continue;
