@@ -16,3 +16,4 @@ export * from './named-clusters.ts';
 export * from './ours.ts';
 export { createRng, deriveSeed, sampleIndices, shuffleInPlace, type Rng } from './rng.ts';
 export { meanStd } from './matrix.ts';
+export * from './discovery/index.ts';

@@ -12,9 +12,10 @@ import { readImageFile } from './read-image-file.ts';
 
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
- * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles.
+ * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles; 4: faces
+ * carry their measurements (head pose, brightness, contrast, sharpness).
  */
-export const PIPELINE_VERSION = 3;
+export const PIPELINE_VERSION = 4;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {
@@ -24,12 +25,14 @@ export interface EmbedFilesOptions {
   /** Progress label on stderr; no progress when quiet. */
   label?: string;
   quiet?: boolean;
+  /** Also run the age/gender/expression heads (the engine must have them); cached under a key of its own. */
+  attributes?: boolean;
 }
 
 /** The cache key for an engine: everything that changes what it computes. */
-export function cacheKey(engine: FaceEngine): string {
+export function cacheKey(engine: FaceEngine, attributes = false): string {
   const { modelId, detector, alignment } = engine.info;
-  return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}`;
+  return `${modelId}__${detector}__${alignment}__pipeline-${PIPELINE_VERSION}${attributes ? '__heads' : ''}`;
 }
 
 /** How an {@link embedEach} run went, filled in as it goes. */
@@ -52,7 +55,7 @@ export async function* embedEach(
   options: EmbedFilesOptions = {},
   stats: EmbedRunStats = { cached: 0, cancelled: false },
 ): AsyncGenerator<ImageOutcome, void, undefined> {
-  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine));
+  const cache = await EmbeddingCache.open(options.cacheDir, cacheKey(engine, options.attributes ?? false));
   const progress = startProgress(options.label ?? 'embedding', files.length, { quiet: options.quiet ?? false });
   let done = 0;
   try {
@@ -60,7 +63,7 @@ export async function* embedEach(
       let outcome: ImageOutcome;
       try {
         throwIfAborted(options.signal);
-        outcome = await embedOne(engine, cache, file, options.signal, stats);
+        outcome = await embedOne(engine, cache, file, options, stats);
       } catch (error: unknown) {
         if (!isAbortError(error)) throw error;
         stats.cancelled = true;
@@ -74,7 +77,7 @@ export async function* embedEach(
   }
 }
 
-async function embedOne(engine: FaceEngine, cache: EmbeddingCache, file: string, signal: AbortSignal | undefined, stats: EmbedRunStats): Promise<ImageOutcome> {
+async function embedOne(engine: FaceEngine, cache: EmbeddingCache, file: string, options: EmbedFilesOptions, stats: EmbedRunStats): Promise<ImageOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = await readImageFile(file);
@@ -88,7 +91,10 @@ async function embedOne(engine: FaceEngine, cache: EmbeddingCache, file: string,
     return engine.reuse(hit);
   }
   // The hash computed for the cache lookup is passed on, so the engine does not hash the file again.
-  const outcome = await engine.processImage({ name: file, bytes, hash }, signal ? { signal } : {});
+  const outcome = await engine.processImage({ name: file, bytes, hash }, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.attributes ? { attributes: true } : {}),
+  });
   if (outcome.ok) await cache.put(outcome);
   return outcome;
 }

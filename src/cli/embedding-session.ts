@@ -36,6 +36,7 @@ export async function withEmbeddingSession<T>(
     signal: interrupt.signal,
     label,
     quiet: options.quiet ?? false,
+    ...(pipeline.attributes ? { attributes: true } : {}),
   };
   try {
     return await work({

@@ -43,9 +43,10 @@ export function withEngineOptions(command: Command): Command {
 
 /**
  * Creates the engine the options describe and reports the backend on stderr.
- * @param pipeline settings a command fixes for itself (reproduce: the whole-image fallback on pre-cropped sets).
+ * @param pipeline settings a command fixes for itself (reproduce: the whole-image fallback on pre-cropped sets,
+ *   and the attribute heads).
  */
-export async function engineFromOptions(options: EngineCliOptions, pipeline: Pick<NodeEngineOptions, 'find'> = {}): Promise<FaceEngine> {
+export async function engineFromOptions(options: EngineCliOptions, pipeline: Pick<NodeEngineOptions, 'find' | 'attributes'> = {}): Promise<FaceEngine> {
   const engine = await createNodeEngine({
     ...pipeline,
     ...(options.models ? { modelsDir: options.models } : {}),

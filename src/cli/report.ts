@@ -59,7 +59,8 @@ function fisherChart(result: ExperimentResult): string {
   return `<figure><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="Fisher top-m curve">${yTicks}${chance}${line(result.fisher.shuffled, '#999', '5 3')}${line(result.fisher.top_m, '#1b9e77')}${ticks}<text x="${(w + left) / 2}" y="${h - 1}" font-size="9" text-anchor="middle">top m dimensions (ranked on the other half)</text></svg><figcaption>k-means accuracy with the top m Fisher dimensions: <span style="color:#1b9e77">true labels</span>, <span style="color:#999">shuffled labels</span> (selection-bias baseline), dotted: chance</figcaption></figure>`;
 }
 
-async function thumbnail(dataDir: string, row: ReportExperiment['rows'][number]): Promise<string> {
+/** A face cut from its photo as a 64 px JPEG data URL ('' when the photo cannot be re-read). */
+export async function thumbnail(dataDir: string, row: { imagePath: string; face: Pick<FaceResult, 'box'> }): Promise<string> {
   const { box } = row.face;
   try {
     const image = sharp(join(dataDir, row.imagePath)).rotate();
@@ -125,9 +126,10 @@ export async function writeReport(
   kernel: Kernel,
   d: number,
   experiments: readonly ReportExperiment[],
-  output: { experiments: Array<(ExperimentResult | IdentityGroupingResult) & CoverageFigures>; model: string; backend: string; elapsed_s: number },
+  output: { experiments: Array<((ExperimentResult | IdentityGroupingResult) & CoverageFigures) | { accuracy_top1: number }>; model: string; backend: string; elapsed_s: number },
+  extraSections = '',
 ): Promise<void> {
-  const rows = output.experiments.map((e) => {
+  const rows = output.experiments.flatMap((e) => ('accuracy_top1' in e ? [] : [e])).map((e) => {
     const found = Object.entries(e.found_by).map(([k, v]) => `${k} ${v}`).join(', ');
     if (e.name === 'identity_grouping') {
       const g = e as IdentityGroupingResult & CoverageFigures;
@@ -151,6 +153,7 @@ table { border-collapse: collapse; } th, td { padding: 4px 8px; border-bottom: 1
 <p>Model ${esc(output.model)} on ${esc(output.backend)}; protocol: ../shared/datasets/PROTOCOL.md (k-means k = 2, k-means++ with 10 restarts, seeds 0–9, balanced classes). Generated ${esc(new Date().toISOString())} in ${output.elapsed_s.toFixed(0)} s.</p>
 <table><thead><tr><th>experiment</th><th>paper</th><th>k-means ± std</th><th>chance</th><th>probe</th><th>NMI / ARI</th><th>ours</th><th>coverage</th><th>found by</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 ${sections.join('\n')}
+${extraSections}
 </body></html>
 `;
   await writeFile(file, html);

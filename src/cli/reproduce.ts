@@ -29,6 +29,8 @@ import { withEmbeddingSession } from './embedding-session.ts';
 import { type EngineCliOptions, withEngineOptions } from './engine-options.ts';
 import { startProgress } from './progress.ts';
 import { type ReportExperiment, writeReport } from './report.ts';
+import { discoveredReportSection } from './report-discovered.ts';
+import { DISCOVERED_NAMES, type DiscoveredExperimentResult, discoveredPaths, formatDiscoveredTable, runDiscoveredExperiments } from './reproduce-discovered.ts';
 
 interface ReproduceOptions extends EngineCliOptions {
   data: string;
@@ -90,13 +92,18 @@ export interface ReferenceColumn {
 
 /**
  * The human-readable table: the paper's figure beside ours, with chance and the probe ceiling; a reference
- * column only when the experiments carry measured reference figures (`--reference`).
+ * column only when the experiments carry measured reference figures (`--reference`). Discovered experiments
+ * have a table of their own.
  */
-export function formatTable(experiments: Array<(ExperimentResult & CoverageFigures & ReferenceColumn) | (IdentityGroupingResult & CoverageFigures)>): string {
+export function formatTable(
+  experiments: Array<(ExperimentResult & CoverageFigures & ReferenceColumn) | (IdentityGroupingResult & CoverageFigures) | DiscoveredExperimentResult>,
+): string {
   const withReference = experiments.some((e) => 'reference' in e && e.reference !== undefined);
   const head = ['experiment', 'paper', ...(withReference ? ['reference'] : []), 'k-means', '± std', 'chance', 'probe', 'ours', 'NMI', 'ARI', 'n/class', 'people', 'coverage'];
   const lines = [head];
   for (const e of experiments) {
+    if ('accuracy_top1' in e) continue; // discovered experiments have a table of their own
+
     if (e.name === 'identity_grouping') {
       const g = e as IdentityGroupingResult & CoverageFigures;
       lines.push([g.name, '—', ...(withReference ? ['—'] : []), `BCubed F ${g.bcubed.f.toFixed(3)}`, '', '', '', '', '', `pairwise F ${g.pairwise.f.toFixed(3)}`, `${g.faces} faces`, `${g.groups} groups / ${g.people}`, pct(g.coverage)]);
@@ -117,17 +124,18 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
   return withEngineOptions(new Command('reproduce'))
     .description("run the paper's experiments by PROTOCOL.md and print the paper's figures beside ours")
     .requiredOption('--data <dir>', 'folder laid out like ../shared/datasets (utkface-balanced/, lfw-attributes/, celeba-identities/)')
-    .option('--experiments <names>', `comma-separated subset of: ${EXPERIMENT_NAMES.join(', ')}`)
+    .option('--experiments <names>', `comma-separated subset of: ${[...EXPERIMENT_NAMES, ...DISCOVERED_NAMES].join(', ')}`)
     .option('--json', 'print one JSON object instead of the table')
     .option('--report <file>', 'also write a self-contained HTML report')
     .addOption(new Option('--subject <which>', 'the face used when a photo holds several (PROTOCOL.md: the largest)').choices(SUBJECTS).default('largest'))
     .option('--reference <file>', 'show face-api\'s own figures from a file written by `npm run reference` (only for experiments measured on the same images)')
     .action(async (options: ReproduceOptions) => {
       const started = performance.now();
-      const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : EXPERIMENT_NAMES;
+      const wanted = options.experiments ? options.experiments.split(',').map((s) => s.trim()).filter(Boolean) : [...EXPERIMENT_NAMES, ...DISCOVERED_NAMES];
       const withIdentity = wanted.includes(IDENTITY_GROUPING.name);
-      const definitions = selectExperiments(wanted.filter((n) => n !== IDENTITY_GROUPING.name));
-      if (!definitions.length && !withIdentity) throw new InvalidInputError('no experiments selected');
+      const discoveredWanted = wanted.filter((n) => DISCOVERED_NAMES.includes(n));
+      const definitions = selectExperiments(wanted.filter((n) => n !== IDENTITY_GROUPING.name && !DISCOVERED_NAMES.includes(n)));
+      if (!definitions.length && !withIdentity && !discoveredWanted.length) throw new InvalidInputError('no experiments selected');
       const labels = await loadLabelSets(async (path) => {
         try {
           return await readFile(join(options.data, path), 'utf8');
@@ -150,16 +158,19 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
       const identity = withIdentity ? resolveIdentityGrouping(labels) : undefined;
       if (identity?.status === 'skipped') skipped.push({ name: IDENTITY_GROUPING.name, reason: identity.reason });
       for (const s of skipped) process.stderr.write(`face-probe reproduce: skipping ${s.name}: ${s.reason}\n`);
-      if (!ready.length && identity?.status !== 'ready') {
+      const discoveredImages = discoveredPaths(discoveredWanted, labels, options.data);
+      if (!ready.length && identity?.status !== 'ready' && !discoveredImages.length) {
         throw new InvalidInputError(`no experiments can run: none of the selected experiments has its data in ${options.data}`);
       }
 
       const paths = new Set<string>();
       for (const r of ready) for (const item of r.items) paths.add(join(options.data, item.imagePath));
       if (identity?.status === 'ready') for (const item of identity.items) paths.add(join(options.data, item.imagePath));
+      for (const path of discoveredImages) paths.add(path);
 
-      // PROTOCOL.md: on pre-cropped sets a face the detector misses may be the whole image, reported as such
-      // (the pipeline setting passed to the session below).
+      // PROTOCOL.md: on pre-cropped sets a face the detector misses may be the whole image, reported as such;
+      // the attribute heads run so discovered splits can be described by age, gender and expression (both
+      // pipeline settings are passed to the session below).
       await withEmbeddingSession(options, 'embed', async ({ engine, signal, embedAll }) => {
         const { outcomes, cancelled, cached } = await embedAll([...paths]);
         if (cancelled) {
@@ -169,7 +180,7 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
         }
         const kernel = await loadKernel();
         const d = engine.info.dimension;
-        const results: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures)> = [];
+        const results: Array<(ExperimentResult & CoverageFigures) | (IdentityGroupingResult & CoverageFigures) | DiscoveredExperimentResult> = [];
         const reportData: ReportExperiment[] = [];
         const totalRuns = ready.reduce((n, r) => n + 10 * Math.max(1, r.people.length), 0);
         const progress = startProgress('protocol', totalRuns, { quiet: options.quiet ?? false });
@@ -203,6 +214,15 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           const threshold = engine.info.samePersonDistance;
           results.push({ ...runIdentityGrouping(kernel, matrix(kept, d), d, kept.map((k) => k.person), { signal, ...(threshold ? { threshold } : {}) }), ...figures });
         }
+        const discovered = await runDiscoveredExperiments(kernel, discoveredWanted, labels, outcomes, options.data, {
+          signal,
+          onProgress: (label) => { if (!options.quiet) process.stderr.write(`discovery: ${label}\n`); },
+        });
+        for (const s of discovered.skipped) {
+          skipped.push(s);
+          process.stderr.write(`face-probe reproduce: skipping ${s.name}: ${s.reason}\n`);
+        }
+        results.push(...discovered.results);
         const all = [...outcomes.values()];
         const output = {
           experiments: results,
@@ -218,17 +238,21 @@ export function reproduceCommand(setExit: (code: number) => void): Command {
           elapsed_s: (performance.now() - started) / 1000,
         };
         if (options.report) {
-          await writeReport(options.report, kernel, d, reportData, output);
+          await writeReport(options.report, kernel, d, reportData, output, await discoveredReportSection(options.data, discovered.results, discovered.faces));
           if (!options.json) process.stdout.write(`report written to ${options.report}\n`);
         }
         if (options.json) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
         else {
-          process.stdout.write(`${formatTable(results)}\n\n`);
+          if (results.some((r) => !('accuracy_top1' in r))) process.stdout.write(`${formatTable(results)}\n\n`);
+          if (discovered.results.length) {
+            process.stdout.write(`${formatDiscoveredTable(discovered.results)}\n\n`);
+            process.stdout.write('discovered: splits found without labels, scored on them afterwards; top-1 = the split shown first, top-3 = the best of the first three, each on the class-balanced sample of seeds 0–9 with chance (the same on shuffled labels) beside it; probe = calibrated probe on held-out people, ECE = its calibration error\n');
+          }
           const ours = results.find((x): x is ExperimentResult & CoverageFigures => 'ours' in x && x.ours !== null)?.ours?.method ?? 'n/a';
           if (referenceFile) process.stdout.write(`reference = ${referenceFile.pipeline}; measured by \`npm run reference\` on ${referenceFile.data} (${referenceFile.measured_at}), shown only where its image list matches this run's\n`);
           process.stdout.write(`figures in %; paper = Furlong et al. (arXiv 2102.03176); k-means ± std over seeds 0–9; chance = the same accuracy on shuffled labels; probe = 5-fold logistic regression (the supervised ceiling); ours = ${ours}\n`);
           process.stdout.write(`${paths.size} images (${cached} from cache), ${output.elapsed_s.toFixed(0)} s, ${engine.info.modelId} on ${engine.info.backend}\n`);
         }
-      }, { find: { wholeImageFallback: true } });
+      }, { find: { wholeImageFallback: true }, attributes: true });
     });
 }

@@ -8,6 +8,7 @@ import type { AlignmentSpec } from '../models/manifest.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { type AlignmentMethod, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
+import { measureFace } from '../vision/face-measures.ts';
 import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import { subjectFace } from '../vision/subject.ts';
@@ -226,6 +227,7 @@ export class FaceEngine implements FaceEngineClient {
         landmarks: sourcePoints,
         embedding: l2Normalize(vectors[i]!),
         modelId: this.models.embedding.id,
+        measures: measureFace(chips[i]!, sourcePoints),
         ...(thumbnail ? { thumbnail } : {}),
         ...(attributes ? { attributes } : {}),
       });

@@ -4,6 +4,7 @@
  */
 import type { SerializedError } from '../errors.ts';
 import type { ImageFormat } from '../vision/decode.ts';
+import type { FaceMeasures } from '../vision/face-measures.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Subject } from '../vision/subject.ts';
 import type { Box } from '../vision/image.ts';
@@ -55,6 +56,8 @@ export interface FaceResult {
   thumbnail?: Thumbnail;
   /** Age/gender/expression from the attribute heads, when asked for. */
   attributes?: FaceAttributes;
+  /** Head pose and the aligned chip's brightness, contrast and sharpness (absent in results cached by older versions). */
+  measures?: FaceMeasures;
 }
 
 /** A successfully processed image. */

@@ -7,3 +7,4 @@ export * from './datasets.ts';
 export * from './experiments.ts';
 export * from './protocol.ts';
 export * from './verification.ts';
+export * from './scored-discovery.ts';

@@ -102,10 +102,19 @@ describe('face-probe reproduce', () => {
       assert.deepEqual(names, [
         'gender', 'skin_tone', 'age', 'gender_controlled', 'skin_tone_controlled', 'age_controlled', 'beard', 'glasses',
         'glasses_celeba', 'smiling', 'smiling_celeba', 'glasses_classifier_labels', 'smiling_classifier_labels', 'identity_grouping',
+        ...out.experiments.slice(14).map((e: { name: string }) => e.name),
       ]);
+      const discovered = out.experiments.slice(14);
+      assert.ok(discovered.length > 0, `discovered experiments ran (skipped: ${JSON.stringify(out.skipped)})`);
+      for (const e of discovered) {
+        assert.match(e.name, /^(glasses|smiling|beard|gender|age|skin_tone)_discovered(_per_person)?$/);
+        for (const f of ['accuracy_top1', 'accuracy_top3', 'chance_top1', 'chance_top3', 'coverage', 'found_by', 'probe']) assert.ok(f in e, `${e.name} has ${f}`);
+        assert.ok(e.accuracy_top1 >= 0.5 && e.accuracy_top3 >= e.accuracy_top1 && e.accuracy_top3 <= 1, `${e.name} ${e.accuracy_top1} ${e.accuracy_top3}`);
+        assert.ok(e.splits.length > 0 && e.splits[0].rank === 1 && typeof e.splits[0].description === 'string' && e.splits[0].stability >= 0);
+      }
       const fields = ['name', 'paper', 'accuracy_mean', 'accuracy_std', 'chance_mean', 'nmi', 'ari', 'probe', 'coverage', 'found_by',
         'n_per_class', 'people', 'per_person', 'fisher', 'ours'];
-      for (const e of out.experiments.slice(0, -1)) {
+      for (const e of out.experiments.slice(0, 13)) {
         for (const f of fields) assert.ok(f in e, `${e.name} has ${f}`);
         assert.ok(e.accuracy_mean >= 0.5 && e.accuracy_mean <= 1, `${e.name} accuracy ${e.accuracy_mean}`);
         assert.ok(e.coverage >= 0.95, `${e.name} coverage ${e.coverage}`);
@@ -113,7 +122,7 @@ describe('face-probe reproduce', () => {
         assert.ok(e.ours && typeof e.ours.accuracy_mean === 'number');
       }
       assert.equal(out.experiments.find((e: { name: string }) => e.name === 'beard').paper, 0.9);
-      const identity = out.experiments.at(-1);
+      const identity = out.experiments[13];
       assert.ok(identity.bcubed.f > 0 && identity.pairwise.f > 0);
       assert.equal(typeof out.elapsed_s, 'number');
       const html = await readFile(report, 'utf8');

@@ -79,6 +79,15 @@ describe('FaceEngine', () => {
     assert.equal(o.faces[0]!.modelId, 'fake-model');
   });
 
+  it('measures every face: head pose from its landmarks, brightness, contrast and sharpness of its chip', async () => {
+    const engine = new FaceEngine(fakeModels(), fakePlatform());
+    const [o] = (await engine.processBatch([image('a', 20, 20, 90)])).outcomes;
+    assert.ok(o?.ok);
+    const m = o.faces[0]!.measures!;
+    assert.ok(Math.abs(m.brightness - 90) < 1e-6 && m.contrast < 1e-6 && m.sharpness < 1e-6, JSON.stringify(m));
+    assert.ok([m.yaw, m.pitch, m.roll].every(Number.isFinite), JSON.stringify(m));
+  });
+
   it('reports boxes and landmarks in source pixels when the decoder downscaled, per axis', async () => {
     const engine = new FaceEngine(fakeModels(), fakePlatform(0.3));
     const [o] = (await engine.processBatch([image('big', 100, 33)])).outcomes;
