@@ -32,6 +32,8 @@ export interface AnalysisContext {
   nameOf: (cluster: number) => string;
   probeRows: ProbeRow[];
   probeFailures: PhotoFailure[];
+  /** The "What the embedding separates" section. */
+  discovery: () => TemplateResult;
   onPerson: (event: CustomEvent<PersonDetail>) => void;
   onRenamePerson: (event: CustomEvent<RenamePersonDetail>) => void;
   onClusterSubmit: (event: SubmitEvent) => void;
@@ -70,6 +72,7 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
       <fap-people .people=${s.people} .alone=${s.aloneFaces} .selected=${scope} .lookup=${c.faces} ?disabled=${c.blocked}
         @fap-person=${c.onPerson} @fap-rename-person=${c.onRenamePerson}></fap-people>
     </section>
+    ${c.discovery()}
     <section part="clustering" aria-labelledby="clusters-h"><h2 id="clusters-h">Clusters</h2>
       <form class="controls" @submit=${c.onClusterSubmit}>
         <label>Faces <select name="scope">

@@ -29,5 +29,11 @@ export const faceAttributeProbeStyles = [baseStyles, css`
     section[part='named'] figure { max-width: 34em; }
     dl.figures { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0 0 0.75em; }
     dt { font-weight: 600; }
+    section[part='discovery'] h3 { font-size: 1em; margin: 0.75em 0 0.25em; }
+    ol.splits { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75em; }
+    li.split { border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); padding: 0.5em 0.75em; }
+    li.split p { margin: 0 0 0.3em; }
+    .strips { display: flex; flex-wrap: wrap; gap: 1em; }
+    .strip ul { list-style: none; display: flex; gap: 0.25em; padding: 0; margin: 0.2em 0 0; }
     dd { margin: 0; }
   `];

@@ -10,12 +10,14 @@ import {
   DEFAULT_DB_NAME,
   InvalidInputError,
   MIN_FACES_TO_CLUSTER,
+  MIN_FACES_TO_DISCOVER,
   isAbortError,
   type EngineInfo,
   type RunScope,
   type Workspace,
 } from '../src/index.ts';
 import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
+import { renderDiscovery } from './discovery-section.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import { Download } from './download.ts';
 import type { FilesDetail } from './drop-zone.ts';
@@ -183,6 +185,8 @@ export class FaceAttributeProbe extends LitElement {
     thumb: (id) => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail),
     label: (id) => this.session?.faceLabel(id) ?? id,
   };
+  /** Discovery is running. */
+  @state() private discovering = false;
   /** The face opened in the dialog. */
   @state() private openedFace: string | undefined;
 
@@ -285,6 +289,7 @@ export class FaceAttributeProbe extends LitElement {
       this.busy.setPhase(work, 'Finding faces');
       const { detail: stored, failure } = await session.ingest(engine, list, {
         signal,
+        attributes: true,
         onProgress: (p) => this.progress(work, p),
         onPhase: (phase) => this.busy.enterPhase(work, phase),
       });
@@ -313,6 +318,18 @@ export class FaceAttributeProbe extends LitElement {
         }
       } else if (session.view && detail.faces > 0 && !detail.cancelled) {
         this.notice = `${detail.faces} new ${detail.faces === 1 ? 'face is' : 'faces are'} not in the clustering shown: choose Cluster to include them.`;
+      }
+      if (!this.cancelled && detail.faces > 0 && session.faces >= MIN_FACES_TO_DISCOVER) {
+        await this.busy.enterPhase(work, 'Finding what the embedding separates');
+        this.discovering = true;
+        try {
+          await session.discover({ signal });
+        } catch (error: unknown) {
+          if (!isAbortError(error)) throw error;
+          this.notice = 'Cancelled while looking for what the embedding separates; the photos were kept.';
+        } finally {
+          this.discovering = false;
+        }
       }
       await this.refreshStorage();
       return detail;
@@ -376,6 +393,23 @@ export class FaceAttributeProbe extends LitElement {
     }, { blocking: false });
     // Saved or not, the field shows the stored name again.
     this.pendingNames = this.pendingNames.filter((p) => p !== pending);
+  }
+
+  /**
+   * Finds what the embedding separates among the faces (ranked, described splits across and within people)
+   * and shows it. Runs by itself after photos are added and when the element opens its store.
+   */
+  async findSplits(): Promise<void> {
+    const session = this.session;
+    if (!session || session.faces < MIN_FACES_TO_DISCOVER) return;
+    this.discovering = true;
+    try {
+      await this.act('analysis', 'Finding what the embedding separates…', async (ws) => {
+        await ws.discover();
+      }, { blocking: false });
+    } finally {
+      this.discovering = false;
+    }
   }
 
   /** Names a person (`person` is the id from the people list); '' gives back "Person N". */
@@ -451,6 +485,7 @@ export class FaceAttributeProbe extends LitElement {
       if (session.problem !== undefined) this.fail(session.problem, 'import');
       await this.refreshStorage();
     });
+    void this.findSplits();
   }
 
   /**
@@ -523,6 +558,7 @@ export class FaceAttributeProbe extends LitElement {
     this.afterLoad();
     if (workspace.problem !== undefined) this.fail(workspace.problem, 'store');
     await this.refreshStorage();
+    void this.findSplits();
   }
 
   // ── Work, progress and errors ────────────────────────────────────────────────────────────────────
@@ -699,6 +735,7 @@ export class FaceAttributeProbe extends LitElement {
       k: this.k,
       mergeSelection: this.mergeSelection,
       faces: this.faces,
+      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, busy: this.discovering }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

@@ -4,6 +4,7 @@
  * Pixel coordinates are in the photo's own pixels (after EXIF orientation); times are epoch ms.
  */
 import type { FaceAttributes, Thumbnail } from '../embedding/types.ts';
+import type { FaceMeasures } from '../vision/face-measures.ts';
 import type { FoundBy } from '../vision/find-faces.ts';
 import type { Box } from '../vision/image.ts';
 
@@ -70,6 +71,8 @@ export interface FaceRecord {
   modelId: string;
   thumbnail: Thumbnail;
   attributes?: FaceAttributes;
+  /** Head pose and the chip's brightness, contrast and sharpness, when the engine measured them. */
+  measures?: FaceMeasures;
 }
 
 /**

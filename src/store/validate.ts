@@ -146,6 +146,10 @@ export function validateFace(value: unknown, path = 'face'): FaceRecord {
     number(a.genderProbability, `${path}.attributes.genderProbability`, { min: 0, max: 1 });
     numberRecord(a.expressions, `${path}.attributes.expressions`);
   }
+  if (o.measures !== undefined) {
+    const m = object(o.measures, `${path}.measures`);
+    for (const key of ['yaw', 'pitch', 'roll', 'brightness', 'contrast', 'sharpness'] as const) number(m[key], `${path}.measures.${key}`);
+  }
   return o as unknown as FaceRecord;
 }
 

@@ -73,6 +73,7 @@ export function toBatch(
         // The engine encodes a thumbnail whenever one is asked for; an empty one would only show as a blank tile.
         thumbnail: f.thumbnail ?? { type: 'image/jpeg', bytes: new Uint8Array(0), width: 0, height: 0 },
         ...(f.attributes ? { attributes: f.attributes } : {}),
+        ...(f.measures ? { measures: f.measures } : {}),
       });
       vectors.set(id, f.embedding);
     });

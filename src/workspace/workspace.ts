@@ -5,6 +5,7 @@
  * same state. Operations run one at a time, in the order they were called (a queue), so one never reads
  * state another is halfway through changing. Loading only reads.
  */
+import { discoverAttributes, type AttributeDiscovery } from '../analysis/discovery/discover-all.ts';
 import { assignFaces } from '../analysis/named-clusters.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
@@ -31,6 +32,9 @@ import { FaceCollection } from './collection.ts';
 import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
+/** Fewest faces discovery looks at (a view needs 8 points). */
+export const MIN_FACES_TO_DISCOVER = 8;
+
 /** Photos per engine call and per store transaction: finished work is saved as it goes, so Cancel keeps it. */
 export const INGEST_CHUNK = 24;
 
@@ -43,6 +47,11 @@ export interface WorkOptions {
    * the caller can let the page paint before that synchronous work.
    */
   onPhase?: (phase: string) => Promise<void> | void;
+  /**
+   * Run the age, gender and expression heads on every added face (the engine must have them), so what the
+   * embedding separates can be described by them. Default false.
+   */
+  attributes?: boolean;
 }
 
 /** The outcome of {@link Workspace.ingest}: what was stored, and the error that ended the batch early, if one did. */
@@ -93,6 +102,13 @@ export class Workspace {
   runs: ClusterRun[] = [];
   /** The run shown, with its galleries and projection. */
   view: ClusterView | undefined;
+  /**
+   * What the embedding separates in these faces, with who someone is held constant (see
+   * src/analysis/discovery), or undefined until {@link discover} ran on the current faces.
+   */
+  discovery: AttributeDiscovery | undefined;
+  /** Face ids in the order discovery saw them: a split's strips index into this. */
+  discoveryFaces: string[] = [];
   /** Names of the shown run's clusters. */
   names = new Map<number, string>();
   /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
@@ -176,6 +192,8 @@ export class Workspace {
 
   private clear(): void {
     this.collection = undefined;
+    this.discovery = undefined;
+    this.discoveryFaces = [];
     this.people = [];
     this.runs = [];
     this.view = undefined;
@@ -260,6 +278,7 @@ export class Workspace {
         }
         const result = await engine.process(files.slice(start, start + INGEST_CHUNK), {
           thumbnails: true,
+          ...(options.attributes ? { attributes: true } : {}),
           ...(signal ? { signal } : {}),
           onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces: found + p.faces, failed: failed + p.failed, name: p.name }),
         });
@@ -294,6 +313,9 @@ export class Workspace {
       this.photos = await this.store.countPhotos();
       this.failures = [...(await this.listStoredFailures()), ...this.unstored];
       if (faces > 0) {
+        // What was discovered is about the faces before this batch.
+        this.discovery = undefined;
+        this.discoveryFaces = [];
         await options.onPhase?.('Grouping people');
         await this.regroupPeople();
       }
@@ -511,6 +533,33 @@ export class Workspace {
       failures: result.outcomes.filter((o): o is ImageOutcome & { ok: false } => !o.ok).map(failureOf),
       cancelled: result.cancelled,
     };
+  }
+
+  /**
+   * Finds what the embedding separates among the faces: ranked, described splits across people (one point
+   * per person) and within people (each face minus its person's mean). People are the identity groups; a face
+   * seen once is its own person. Needs at least 8 faces; reads only.
+   * @throws AbortError when `signal` aborts.
+   */
+  discover(options: { signal?: AbortSignal } = {}): Promise<AttributeDiscovery | undefined> {
+    return this.serial(async () => {
+      const collection = this.collection;
+      this.discovery = undefined;
+      this.discoveryFaces = [];
+      if (!collection || collection.size < MIN_FACES_TO_DISCOVER) return undefined;
+      const personOf = new Map<string, string>();
+      for (const p of this.people) for (const id of p.group.faceIds) personOf.set(id, p.group.id);
+      const faces = collection.faces;
+      const discovery = await discoverAttributes(this.kernel, {
+        vectors: collection.vectors.slice(),
+        d: collection.dimension,
+        persons: faces.map((f) => personOf.get(f.id) ?? f.id),
+        faces,
+      }, { seed: 0, ...(options.signal ? { signal: options.signal } : {}) });
+      this.discovery = discovery;
+      this.discoveryFaces = faces.map((f) => f.id);
+      return discovery;
+    });
   }
 
   /** Storage figures for the panel. */

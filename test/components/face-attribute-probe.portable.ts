@@ -284,6 +284,20 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.ok(tiles().some((b) => /Ada · 4/.test(b.textContent ?? '')), 'Ada keeps her name with a fourth photo');
   });
 
+  it('shows what the embedding separates, with strips of faces, after photos are added', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const section = deepQuery(m.el, '[part="discovery"]');
+    assert.ok(section, 'the section is shown');
+    assert.match(section.textContent ?? '', /What the embedding separates/);
+    assert.match(section.textContent ?? '', /Within people/);
+    assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'at least one split is listed');
+    assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split button.face').length >= 2, 'its strips are faces a person can open');
+    assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
+  });
+
   it('chooses no person tile before anything is clustered', T, async () => {
     m = await mount();
     await m.el.addFiles([photo('a-1.jpg'), photo('a-2.jpg')]);

@@ -143,6 +143,26 @@ describe('the workspace, headless, on real photos', () => {
     reloaded.close();
   });
 
+  it('finds what the embedding separates among the stored faces, people held constant, and forgets it when faces are added', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke);
+    const ws = await Workspace.open(freshName(), kernel);
+    await ws.ingest(engine, photos.slice(0, 16), { attributes: true });
+    const discovery = await ws.discover();
+    assert.ok(discovery, 'discovered');
+    assert.equal(discovery, ws.discovery);
+    assert.equal(ws.discoveryFaces.length, ws.faces);
+    assert.ok(discovery.across, 'the across-people view has enough people (each face seen once is its own person)');
+    for (const split of discovery.across.splits) {
+      assert.ok(split.description, 'every split is described or says why not');
+      for (const strip of split.strips) for (const i of strip) assert.ok(ws.discoveryFaces[i], 'strips point at stored faces');
+    }
+    await ws.ingest(engine, photos.slice(16), { attributes: true });
+    assert.equal(ws.discovery, undefined, 'new faces: what was discovered is out of date');
+    ws.close();
+  });
+
   it('reports a failure to save people after adding photos, and keeps the photos', async (t) => {
     const smoke = datasetOrSkip(t, 'smoke');
     if (!smoke) return;

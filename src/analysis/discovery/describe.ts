@@ -150,7 +150,14 @@ export function describeSplit(view: { faces: number[][]; kind?: string; person?:
   scores.sort((a, b) => b.score.strength - a.score.strength || a.score.key.localeCompare(b.score.key));
   const top = scores[0];
   const all = scores.map((s) => s.score);
-  if (!top || top.score.strength < 0.3 || Math.abs(top.score.z) < 3) {
+  if (top && top.score.strength >= 0.3 && Math.abs(top.score.z) < 3) {
+    // Strong but on too few points to rule out chance (a handful of people across people): say so, and the guess.
+    return {
+      text: `too few to say for sure what describes this split; the closest guess: ${sentence(top.score, top.column)}`,
+      described: false, how: 'not', best: top.score, scores: all,
+    };
+  }
+  if (!top || top.score.strength < 0.3) {
     const closest = top ? ` (the closest, ${top.score.label}, tells the sides apart ${top.score.strength < 0.15 ? 'hardly at all' : 'only weakly'})` : '';
     return {
       text: `nothing measured here describes this split${closest}: the embedding separates something there is no name for yet`,

@@ -1,0 +1,74 @@
+/**
+ * "What the embedding separates": the ranked splits the workspace discovered across people and within
+ * people, each in words (what describes it best, or plainly that nothing measured here does), how stable it
+ * is, how many people it spans, and two strips of faces, the furthest along the split on each side, so a
+ * person can name it by looking.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { DiscoveredSplit, ViewDiscovery, Workspace } from '../src/index.ts';
+import { faceThumb, type FaceLookup } from './face-thumb.ts';
+import { percent } from './styles.ts';
+
+/** Splits shown per view. */
+const SHOWN = 4;
+
+/** What the section needs besides the workspace. */
+export interface DiscoveryContext {
+  faces: FaceLookup;
+  /** Where faces-opened events come from (the element). */
+  host: EventTarget;
+  /** Discovery is running. */
+  busy: boolean;
+}
+
+function stabilityWords(stability: number): string {
+  if (stability >= 0.8) return 'very stable';
+  if (stability >= 0.5) return 'stable';
+  if (stability >= 0.25) return 'somewhat stable';
+  return 'unstable';
+}
+
+function renderSplit(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit, c: DiscoveryContext): TemplateResult {
+  const ids = ws.discoveryFaces;
+  const unit = view.view === 'across-people' ? 'people' : 'photos';
+  const text = split.description?.text ?? 'Nothing measured here describes this split.';
+  const strip = (side: 0 | 1, label: string) => html`<div class="strip">
+    <span class="muted">${label} (${split.sizes[side]} ${unit})</span>
+    <ul aria-label="${label} of split ${split.rank}">${split.strips[side].slice(0, 6).map((i) => {
+      const id = ids[i];
+      return id === undefined ? nothing : html`<li>${faceThumb(c.host, c.faces, id, `${label.toLowerCase()} of split ${split.rank}`)}</li>`;
+    })}</ul></div>`;
+  return html`<li class="split" data-rank=${split.rank}>
+    <p class="what"><strong>${split.rank}.</strong> ${text}</p>
+    <p class="muted">${stabilityWords(split.stability)} (${percent(split.stability)} agreement when the photos are resampled);
+      ${view.view === 'across-people' ? `${split.sizes[0]} and ${split.sizes[1]} people` : `spans ${split.spansPeople} ${split.spansPeople === 1 ? 'person' : 'people'}`};
+      found by ${split.methodLabel}.</p>
+    <div class="strips">${strip(0, 'One side')}${strip(1, 'Other side')}</div>
+  </li>`;
+}
+
+function renderView(ws: Workspace, view: ViewDiscovery | null, title: string, explain: string, c: DiscoveryContext): TemplateResult {
+  return html`<div class="view">
+    <h3>${title}</h3>
+    <p class="muted">${explain}</p>
+    ${view === null
+      ? html`<p class="muted">Too few ${title === 'Across people' ? 'people' : 'people with 4 or more photos'} to look at yet.</p>`
+      : view.splits.length === 0
+        ? html`<p class="muted">No split held up when the photos were resampled.</p>`
+        : html`<ol class="splits">${view.splits.slice(0, SHOWN).map((s) => renderSplit(ws, view, s, c))}</ol>`}
+  </div>`;
+}
+
+/** The section, or nothing before discovery has anything to say. */
+export function renderDiscovery(ws: Workspace, c: DiscoveryContext): TemplateResult {
+  const d = ws.discovery;
+  return html`<section part="discovery" aria-labelledby="discovery-h"><h2 id="discovery-h">What the embedding separates</h2>
+    <p class="muted">The face model was trained only to tell people apart. These are the other ways it splits the faces by
+      itself, without being told: first across people, then between photos of the same person. Each split shows the faces
+      furthest to each side; what describes it comes from estimates of age, gender, expression, head pose and light.</p>
+    ${d === undefined
+      ? html`<p class="muted" role="status">${c.busy ? 'Looking for what the embedding separates…' : 'Add at least 8 faces to see what the embedding separates.'}</p>`
+      : html`${renderView(ws, d.across, 'Across people', 'One point per person (the average of their photos), so who someone is does not hide what people differ by.', c)}
+        ${renderView(ws, d.within, 'Within people', 'Each photo compared with the same person\'s other photos (people with 4 or more), so what changes between photos of one person shows.', c)}`}
+  </section>`;
+}
