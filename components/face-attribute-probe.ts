@@ -3,7 +3,7 @@
  * Photos go through the inference worker; faces, vectors, clusterings and names go into IndexedDB; the
  * analysis runs on the WebAssembly kernel in the page. See events.ts for the events it dispatches.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import {
@@ -20,8 +20,7 @@ import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
 import { renderDiscovery } from './discovery-section.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import { Download } from './download.ts';
-import type { FilesDetail } from './drop-zone.ts';
-import { assetUrls, describeThreads } from './asset-urls.ts';
+import { assetUrls } from './asset-urls.ts';
 import { EngineController } from './engine-controller.ts';
 import { BACKEND_CHOICES, workerEngineFactory, type BackendChoice, type EngineFactory, type EngineRequest } from './engine-factory.ts';
 import { clustersDetail, namedDetail, peopleDetail, readyDetail } from './event-details.ts';
@@ -39,10 +38,10 @@ import { faceAttributeProbeStyles } from './face-attribute-probe.styles.ts';
 import type { ProbeRow } from './probe-panel.ts';
 import { nextPaint } from './paint.ts';
 import { rememberShownRun, shownRun } from './shown-run.ts';
-import type { ImportDetail } from './storage-panel.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
 import type { FaceLookup, OpenFaceDetail } from './face-thumb.ts';
-import type { FaceViewModel } from './face-view.ts';
+import { faceViewModel } from './face-view.ts';
+import { renderApp } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
 import './drop-zone.ts';
@@ -103,6 +102,7 @@ const kConverter = {
  * @csspart progress-bar - the progress bar of a batch.
  * @csspart progress-cancel - the Cancel button of a batch.
  * @csspart people - the people section.
+ * @csspart discovery - the "What the embedding separates" section (ranked splits with their strips of faces).
  * @csspart clustering - the clustering section (controls, curve, galleries, scatter).
  * @csspart silhouette - the silhouette curve.
  * @csspart cluster - each cluster's gallery.
@@ -665,67 +665,34 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   private renderApp(): TemplateResult {
-    const s = this.session;
-    const working = this.work !== undefined;
-    const label = this.busy.label;
-    return html`
-      <fap-face-view .face=${this.openedFaceModel()} @fap-close=${() => { this.openedFace = undefined; }}></fap-face-view>
-      ${this.renderHeader()}
-      ${this.error ? html`<div class="error" role="alert" part="error">
-        <p><strong>${this.error.name}</strong>${this.error.code ? html` (${this.error.code})` : nothing}: ${this.error.message}</p>
-        <button type="button" @click=${() => { this.error = undefined; }}>Dismiss</button></div>` : nothing}
-      <section aria-label="Add photos">
-        <slot name="intro"></slot>
-        <fap-drop-zone part="dropzone" exportparts="zone: dropzone-zone, button: dropzone-button" ?disabled=${this.blocked || !s} @fap-files=${(e: CustomEvent<FilesDetail>) => void this.addFiles(e.detail.files)}
-          @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => this.fail(e.detail.error, 'ingest')}></fap-drop-zone>
-        ${this.work ? html`<fap-progress part="progress" exportparts="bar: progress-bar, cancel: progress-cancel" .phase=${this.work.phase} .done=${this.work.progress.done}
-          .total=${this.work.progress.total} .faces=${this.work.progress.faces} .failed=${this.work.progress.failed}
-          .current=${this.work.progress.name} ?indeterminate=${!this.work.counting} ?cancelling=${this.work.controller.signal.aborted}
-          @fap-cancel=${() => this.cancel()}></fap-progress>` : nothing}
-        ${label || this.notice ? html`<p class="notice" role="status" part="notice">${label ?? ''}${label && this.notice ? ' ' : ''}${this.notice ?? ''}</p>` : nothing}
-        <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
-        ${s && s.photos === 0 && !working ? html`<slot name="empty"><p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p></slot>` : nothing}
-        ${!s && !this.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
-      </section>
-      ${s && s.faces > 0 ? renderAnalysis(s, this.analysisContext()) : nothing}
-      ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
-        <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${this.storageInfo?.usage} .quota=${this.storageInfo?.quota} .databaseUsage=${this.storageInfo?.databaseUsage}
-          .persisted=${this.storageInfo?.persisted} ?busy=${this.blocked}
-          @fap-export=${() => void this.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => void this.importData(e.detail.file)}
-          @fap-erase=${() => void this.eraseAll()}></fap-storage-panel>
-        ${this.erasing?.blocked ? html`<p class="notice" role="status" part="notice">Erasing… Close the other tabs of this page to finish erasing.
-          <button type="button" name="cancel-erase" @click=${() => this.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}`;
-  }
-
-  /** What the face dialog shows for the opened face, or undefined. */
-  private openedFaceModel(): FaceViewModel | undefined {
-    const id = this.openedFace;
-    const face = id === undefined ? undefined : this.session?.collection?.face(id);
-    if (!id || !face) return undefined;
-    return {
-      faceId: id,
-      label: this.faces.label(id),
-      thumb: this.faces.thumb(id),
-      person: this.session?.people.find((p) => p.group.faceIds.includes(id))?.group.name,
-      foundBy: face.foundBy,
-      box: face.box,
-    };
-  }
-
-  private renderHeader(): TemplateResult {
-    const info = this.engines.info;
-    const status = this.engines.status === 'ready' && info
-      ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${[describeThreads(info.backend, info.threads), info.modelId].filter(Boolean).join('; ')})</span>`
-      : this.engines.status === 'failed'
-        ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => void this.engines.start()}>Try again</button>`
-        : html`Engine: <span class="muted">starting…</span>`;
-    return html`<header part="header">
-      <div part="backend">${status}</div>
-      <label>Backend <select name="backend" .value=${this.backend} ?disabled=${this.work !== undefined}
-        @change=${(e: Event) => { this.backend = (e.target as HTMLSelectElement).value as BackendChoice; }}>
-        ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
-      </select></label>
-    </header>`;
+    return renderApp({
+      session: this.session,
+      work: this.work,
+      label: this.busy.label,
+      blocked: this.blocked,
+      error: this.error,
+      notice: this.notice,
+      storage: this.storageInfo,
+      erasingBlocked: this.erasing?.blocked ?? false,
+      engineStatus: this.engines.status,
+      engineInfo: this.engines.info,
+      backend: this.backend,
+      openedFace: this.session && this.openedFace !== undefined ? faceViewModel(this.session, this.faces, this.openedFace) : undefined,
+      analysis: () => renderAnalysis(this.session as Workspace, this.analysisContext()),
+      on: {
+        files: (files) => void this.addFiles(files),
+        fail: (error, during) => this.fail(error, during),
+        cancel: () => this.cancel(),
+        dismissError: () => { this.error = undefined; },
+        closeFace: () => { this.openedFace = undefined; },
+        restartEngine: () => void this.engines.start(),
+        backend: (backend) => { this.backend = backend; },
+        exportData: () => void this.exportData(),
+        importData: (file) => void this.importData(file),
+        erase: () => void this.eraseAll(),
+        cancelErase: () => this.cancelErase(),
+      },
+    });
   }
 
   private analysisContext(): AnalysisContext {

@@ -6,6 +6,8 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from './define.ts';
+import type { Workspace } from '../src/index.ts';
+import type { FaceLookup } from './face-thumb.ts';
 import { baseStyles } from './styles.ts';
 
 /** What the dialog shows about a face. */
@@ -33,6 +35,20 @@ const FOUND_BY_WORDS: Record<string, string> = {
 /** How a face was found, in words. */
 export function foundByWords(foundBy: string): string {
   return FOUND_BY_WORDS[foundBy] ?? foundBy;
+}
+
+/** What the dialog shows for face `faceId` of `ws`, or undefined when the workspace no longer has it. */
+export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string): FaceViewModel | undefined {
+  const face = ws.collection?.face(faceId);
+  if (!face) return undefined;
+  return {
+    faceId,
+    label: faces.label(faceId),
+    thumb: faces.thumb(faceId),
+    person: ws.people.find((p) => p.group.faceIds.includes(faceId))?.group.name,
+    foundBy: face.foundBy,
+    box: face.box,
+  };
 }
 
 /** A face in a dialog. */

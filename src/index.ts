@@ -22,7 +22,7 @@ export {
 } from './store/index.ts';
 export type {
   AddBatchOptions,
-  BatchResult as StoreBatchResult,
+  AddBatchResult,
   FaceStoreOpenOptions,
   StorageEstimateResult,
   EmbeddingRows,

@@ -4,7 +4,7 @@
  * ours, and face-api's own pipeline's beside both when a file measured by `npm run reference` on the same images
  * is given.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { type IdentityGroupingResult, runIdentityGrouping } from '../analysis/identity.ts';

@@ -15,7 +15,7 @@ export const BATCH_STORES = ['photos', 'faces', 'embeddings', 'models'] as const
  * What a batch wrote. A photo already stored (same content hash) is skipped with its faces and vectors,
  * unless it holds no face of the batch's model for it: then it gains those faces and vectors (extended).
  */
-export interface BatchResult {
+export interface AddBatchResult {
   /** Photos stored for the first time. */
   addedPhotos: string[];
   /** Stored photos that gained the faces (and vectors) of a model they had no faces of. */
@@ -37,7 +37,7 @@ export interface WriteBatchOptions {
  * Writes a validated batch inside `tx` (over {@link BATCH_STORES}); photos are each once (later
  * duplicates dropped by the caller).
  */
-export async function writeBatch(tx: WriteTx, batch: FaceBatch, photos: readonly PhotoRecord[], options: WriteBatchOptions): Promise<BatchResult> {
+export async function writeBatch(tx: WriteTx, batch: FaceBatch, photos: readonly PhotoRecord[], options: WriteBatchOptions): Promise<AddBatchResult> {
   const { chunkSize } = options;
   const photoStore = tx.objectStore('photos');
   const faceStore = tx.objectStore('faces');

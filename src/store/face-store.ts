@@ -6,7 +6,7 @@ import { unwrap } from 'idb';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { concatBytes } from '../runtime/bytes.ts';
 import type { ChunkSource } from '../kernel/types.ts';
-import { BATCH_STORES, deletePhotosIn, writeBatch, type BatchResult } from './batch.ts';
+import { BATCH_STORES, deletePhotosIn, writeBatch, type AddBatchResult } from './batch.ts';
 import { DEFAULT_CHUNK_SIZE, streamChunks, type EmbeddingRows } from './embeddings.ts';
 import { deleteFaceDb, openFaceDb, resolveFactory } from './open.ts';
 import type { FaceDb } from './schema.ts';
@@ -155,7 +155,7 @@ export class FaceStore {
    * @throws InvalidInputError for bad records or a dimension that differs from the model's stored one.
    * @throws StorageError ('quota-exceeded', 'closed', 'failed'); AbortError when `signal` aborts first.
    */
-  async addBatch(batch: FaceBatch, options: AddBatchOptions = {}): Promise<BatchResult> {
+  async addBatch(batch: FaceBatch, options: AddBatchOptions = {}): Promise<AddBatchResult> {
     throwIfAborted(options.signal);
     validateBatch(batch);
     const photos = [...new Map(batch.photos.map((p) => [p.hash, p])).values()];

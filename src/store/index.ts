@@ -4,7 +4,7 @@
 export { DEFAULT_DB_NAME, FaceStore } from './face-store.ts';
 export type { ReplaceRunOptions } from './records.ts';
 export type { AddBatchOptions, FaceStoreOpenOptions, StorageEstimateResult } from './face-store.ts';
-export type { BatchResult } from './batch.ts';
+export type { AddBatchResult } from './batch.ts';
 export { DEFAULT_CHUNK_SIZE } from './embeddings.ts';
 export type { EmbeddingRows } from './embeddings.ts';
 export { EXPORT_MAGIC, EXPORT_VERSION, ImportFailure } from './export-format.ts';

@@ -1,0 +1,101 @@
+/**
+ * What `<face-attribute-probe>` draws, as a function of its state: the header with the engine, errors and
+ * notices, the drop zone with progress and failures, the analysis sections, storage, and the face dialog.
+ * The element keeps the state and the actions; this file only turns them into a template.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { EngineInfo, Workspace } from '../src/index.ts';
+import { describeThreads } from './asset-urls.ts';
+import type { FilesDetail } from './drop-zone.ts';
+import type { EngineStatus } from './engine-controller.ts';
+import { BACKEND_CHOICES, type BackendChoice } from './engine-factory.ts';
+import type { ProbeErrorDetail, ProbeStorageDetail } from './events.ts';
+import type { FaceViewModel } from './face-view.ts';
+import type { ImportDetail } from './storage-panel.ts';
+import type { Work } from './work-controller.ts';
+
+/** The element's state and actions that the view needs. */
+export interface AppView {
+  session: Workspace | undefined;
+  work: Work | undefined;
+  /** Labels of the actions in progress. */
+  label: string | undefined;
+  /** Controls that start other work are disabled. */
+  blocked: boolean;
+  error: ProbeErrorDetail | undefined;
+  notice: string | undefined;
+  storage: ProbeStorageDetail | undefined;
+  /** Another tab holds the database open while erasing. */
+  erasingBlocked: boolean;
+  engineStatus: EngineStatus;
+  engineInfo: EngineInfo | undefined;
+  backend: BackendChoice;
+  /** The face shown in the dialog, if one is open. */
+  openedFace: FaceViewModel | undefined;
+  /** The people, discovery, clustering, named-groups and probe sections (called only with faces). */
+  analysis: () => TemplateResult;
+  on: {
+    files(files: File[]): void;
+    fail(error: unknown, during: string): void;
+    cancel(): void;
+    dismissError(): void;
+    closeFace(): void;
+    restartEngine(): void;
+    backend(backend: BackendChoice): void;
+    exportData(): void;
+    importData(file: File): void;
+    erase(): void;
+    cancelErase(): void;
+  };
+}
+
+function renderHeader(v: AppView): TemplateResult {
+  const info = v.engineInfo;
+  const status = v.engineStatus === 'ready' && info
+    ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${[describeThreads(info.backend, info.threads), info.modelId].filter(Boolean).join('; ')})</span>`
+    : v.engineStatus === 'failed'
+      ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => v.on.restartEngine()}>Try again</button>`
+      : html`Engine: <span class="muted">starting…</span>`;
+  return html`<header part="header">
+    <div part="backend">${status}</div>
+    <label>Backend <select name="backend" .value=${v.backend} ?disabled=${v.work !== undefined}
+      @change=${(e: Event) => v.on.backend((e.target as HTMLSelectElement).value as BackendChoice)}>
+      ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === v.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
+    </select></label>
+  </header>`;
+}
+
+/** The whole element. */
+export function renderApp(v: AppView): TemplateResult {
+  const s = v.session;
+  const work = v.work;
+  const label = v.label;
+  return html`
+    <fap-face-view .face=${v.openedFace} @fap-close=${() => v.on.closeFace()}></fap-face-view>
+    ${renderHeader(v)}
+    ${v.error ? html`<div class="error" role="alert" part="error">
+      <p><strong>${v.error.name}</strong>${v.error.code ? html` (${v.error.code})` : nothing}: ${v.error.message}</p>
+      <button type="button" @click=${() => v.on.dismissError()}>Dismiss</button></div>` : nothing}
+    <section aria-label="Add photos">
+      <slot name="intro"></slot>
+      <fap-drop-zone part="dropzone" exportparts="zone: dropzone-zone, button: dropzone-button" ?disabled=${v.blocked || !s}
+        @fap-files=${(e: CustomEvent<FilesDetail>) => v.on.files(e.detail.files)}
+        @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => v.on.fail(e.detail.error, 'ingest')}></fap-drop-zone>
+      ${work ? html`<fap-progress part="progress" exportparts="bar: progress-bar, cancel: progress-cancel" .phase=${work.phase} .done=${work.progress.done}
+        .total=${work.progress.total} .faces=${work.progress.faces} .failed=${work.progress.failed}
+        .current=${work.progress.name} ?indeterminate=${!work.counting} ?cancelling=${work.controller.signal.aborted}
+        @fap-cancel=${() => v.on.cancel()}></fap-progress>` : nothing}
+      ${label || v.notice ? html`<p class="notice" role="status" part="notice">${label ?? ''}${label && v.notice ? ' ' : ''}${v.notice ?? ''}</p>` : nothing}
+      <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
+      ${s && s.photos === 0 && !work ? html`<slot name="empty"><p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p></slot>` : nothing}
+      ${!s && !v.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
+    </section>
+    ${s && s.faces > 0 ? v.analysis() : nothing}
+    ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
+      <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${v.storage?.usage} .quota=${v.storage?.quota} .databaseUsage=${v.storage?.databaseUsage}
+        .persisted=${v.storage?.persisted} ?busy=${v.blocked}
+        @fap-export=${() => v.on.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => v.on.importData(e.detail.file)}
+        @fap-erase=${() => v.on.erase()}></fap-storage-panel>
+      ${v.erasingBlocked ? html`<p class="notice" role="status" part="notice">Erasing… Close the other tabs of this page to finish erasing.
+        <button type="button" name="cancel-erase" @click=${() => v.on.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}`;
+}
