@@ -57,32 +57,28 @@ export function groupPeople(
 ): PersonView[] {
   if (collection.size === 0) return [];
   const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0, ...(threshold ? { threshold } : {}) });
-  const members: string[][] = Array.from({ length: groups }, () => []);
-  labels.forEach((g, i) => (members[g] as string[]).push((collection.faces[i] as { id: string }).id));
-  const people = members.filter((ids) => ids.length >= 2).sort((a, b) => b.length - a.length);
-  const match = matchGroups(previous, people.map((faceIds) => ({ faceIds })));
+  const groupsOf: string[][] = Array.from({ length: groups }, () => []);
+  labels.forEach((g, i) => (groupsOf[g] as string[]).push((collection.faces[i] as { id: string }).id));
+  const members = groupsOf.filter((ids) => ids.length >= 2);
+  const match = matchGroups(previous, members.map((faceIds) => ({ faceIds })));
   const taken = new Set(match.from.flatMap((p) => (p >= 0 ? [(previous[p] as IdentityGroup).name] : [])));
-  let next = 1;
-  const freshName = (): string => {
-    while (taken.has(`Person ${next}`)) next++;
-    taken.add(`Person ${next}`);
-    return `Person ${next}`;
-  };
-  return sortPeople(people.map((ids, n) => {
+  const people = sortPeople(members.map((ids, n) => {
     const ordered = byRepresentativeness(kernel, collection, ids);
-    const from = match.from[n] as number;
-    const kept = from >= 0 ? previous[from] as IdentityGroup : undefined;
+    const kept = (match.from[n] as number) >= 0 ? previous[match.from[n] as number] as IdentityGroup : undefined;
     return {
-      group: {
-        id: match.ids[n] as string,
-        modelId: collection.modelId,
-        name: kept ? kept.name : freshName(),
-        createdAt: kept ? kept.createdAt : now,
-        faceIds: ordered,
-      },
+      group: { id: match.ids[n] as string, modelId: collection.modelId, name: kept?.name ?? '', createdAt: kept?.createdAt ?? now, faceIds: ordered },
       representative: ordered[0] as string,
     };
   }));
+  // New people are numbered in the order they are shown, after the numbers people already keep.
+  let next = 1;
+  for (const p of people) {
+    if (p.group.name !== '') continue;
+    while (taken.has(`Person ${next}`)) next++;
+    p.group.name = `Person ${next}`;
+    taken.add(p.group.name);
+  }
+  return people;
 }
 
 /** People from stored identity groups (their faceIds were saved most representative first). */

@@ -85,7 +85,7 @@ describe('discovery: descriptions', () => {
     const d = describeSplit({ faces: points(6) }, sides, measurementTable(faces));
     assert.equal(d.described, false);
     // Perfectly apart, but 3 against 3 cannot rule out chance: said as a guess, not as a description.
-    assert.match(d.text, /^too few to say for sure what describes this split; the closest guess: one side has .*brightness/);
+    assert.match(d.text, /^nothing describes this split for sure \(it could be chance\); the closest guess: one side has .*brightness/);
   });
 
   it('a point standing for several faces takes the mean of theirs; faces without heads have no head columns', () => {

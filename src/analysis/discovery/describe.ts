@@ -151,9 +151,9 @@ export function describeSplit(view: { faces: number[][]; kind?: string; person?:
   const top = scores[0];
   const all = scores.map((s) => s.score);
   if (top && top.score.strength >= 0.3 && Math.abs(top.score.z) < 3) {
-    // Strong but on too few points to rule out chance (a handful of people across people): say so, and the guess.
+    // Strong enough to mention, but chance is not ruled out (too few points, e.g. a handful of people): say so.
     return {
-      text: `too few to say for sure what describes this split; the closest guess: ${sentence(top.score, top.column)}`,
+      text: `nothing describes this split for sure (it could be chance); the closest guess: ${sentence(top.score, top.column)}`,
       described: false, how: 'not', best: top.score, scores: all,
     };
   }
