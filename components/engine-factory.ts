@@ -2,6 +2,7 @@
  * How the element gets its face engine: a factory it calls with the URLs and backend it was configured
  * with. The default starts the inference worker; tests inject a fake that returns prepared results.
  */
+import type { AssetUrls } from './asset-urls.ts';
 import { WorkerEngineClient, type FaceEngineClient } from '../src/index.ts';
 
 export type { FaceEngineClient };
@@ -12,14 +13,8 @@ export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 /** The accepted {@link BackendChoice} values. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
 
-/** What the element passes to an {@link EngineFactory}; every URL is absolute. */
-export interface EngineRequest {
-  /** The bundled inference worker (a module worker script). */
-  workerUrl: string;
-  /** Folder with the models' index.json and .onnx files, ending in '/'. */
-  modelsBaseUrl: string;
-  /** Folder with onnxruntime-web's .wasm/.mjs files, ending in '/'. */
-  ortWasmBaseUrl: string;
+/** What the element passes to an {@link EngineFactory}: where its files are (every URL absolute), and how to run. */
+export interface EngineRequest extends AssetUrls {
   backend: BackendChoice;
   /** Load the age/gender/expression heads (the probe shows them). */
   attributes: boolean;

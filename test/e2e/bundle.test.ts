@@ -14,7 +14,7 @@ const web = join(projectRoot, 'build', 'web');
 /** The budget for the app's JavaScript, gzip level 9, in bytes. */
 const BUDGET = 150 * 1024;
 /** The import worker (decodes, checks and writes an export file off the page's thread), loaded on demand. */
-const IMPORT_WORKER = 'face-probe-import-worker.js';
+const IMPORT_WORKER: string = 'face-probe-import-worker.js';
 /** Its own budget, gzip level 9, in bytes. */
 const IMPORT_WORKER_BUDGET = 25 * 1024;
 
