@@ -22,14 +22,31 @@ async function loadSamples(): Promise<File[]> {
   }));
 }
 
+/** The sample photos get a collection of their own, so they never mix with a person's own photos. */
+const SAMPLE_DATABASE = 'face-attribute-probe-samples';
+/** The person's own database while the samples are shown, else undefined. */
+let ownDatabase: string | undefined;
+
 if (button && probe) {
   if (__SAMPLES__.length === 0) button.hidden = true;
   button.addEventListener('click', async () => {
+    if (ownDatabase !== undefined) {
+      probe.database = ownDatabase;
+      ownDatabase = undefined;
+      button.textContent = 'Try sample photos';
+      if (status) status.textContent = 'Back to your own photos.';
+      return;
+    }
     button.disabled = true;
     if (status) status.textContent = `Loading ${__SAMPLES__.length} sample photos…`;
     try {
       const files = await loadSamples();
-      if (status) status.textContent = '';
+      ownDatabase = probe.database;
+      probe.database = SAMPLE_DATABASE;
+      // The element opens the samples' store in its next update; add the photos once it has started to.
+      await probe.updateComplete;
+      button.textContent = 'Back to my photos';
+      if (status) status.textContent = 'The sample photos are shown in a collection of their own: yours are left as they were.';
       await probe.addFiles(files);
     } catch (error: unknown) {
       if (status) status.textContent = `The sample photos could not be loaded: ${(error as Error).message}`;

@@ -204,8 +204,19 @@ test('the demo\'s sample photos: cluster, name two groups, probe a face beside t
     const seen = watch(context, page, new URL(server.url).origin);
     await page.goto(server.url);
     await waitForState(page, 'empty', 30_000);
+    // A photo of the person's own first, which the samples must not join.
+    await page.locator('face-attribute-probe fap-drop-zone input[name="photos"]').setInputFiles(sample);
+    await page.waitForFunction(() => ['ready', 'clustered'].includes(document.querySelector('face-attribute-probe')?.getAttribute('state') ?? ''), null, { timeout: 120_000 });
     await page.getByRole('button', { name: 'Try sample photos' }).click();
-    await waitForState(page, 'clustered', 180_000);
+    await page.getByRole('button', { name: 'Back to my photos' }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.querySelector('face-attribute-probe')?.database), 'face-attribute-probe-samples',
+      'the samples are shown in a collection of their own, with the way back offered');
+    // Only the six samples in it: the person's own photo did not come along.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('face-attribute-probe');
+      const stored = el?.shadowRoot?.querySelector('fap-storage-panel')?.shadowRoot?.textContent ?? '';
+      return el?.getAttribute('state') === 'clustered' && /\b6 photos and \d+ faces\s+kept/.test(stored);
+    }, null, { timeout: 180_000 });
     const galleries = page.locator('face-attribute-probe fap-cluster-gallery');
     assert.ok((await galleries.count()) >= 2);
     for (const [i, name] of ['group one', 'group two'].entries()) {
@@ -229,6 +240,8 @@ test('the demo\'s sample photos: cluster, name two groups, probe a face beside t
     assert.match(cells[5] ?? '', /^[a-z]+ \d+\.\d %$/, `an expression from the attribute head: ${cells[5]}`);
     mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test-results', 'e2e-samples-probing.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Back to my photos' }).click();
+    await page.waitForFunction(() => /\b1 photo and \d+ faces?\s+kept/.test(document.querySelector('face-attribute-probe')?.shadowRoot?.querySelector('fap-storage-panel')?.shadowRoot?.textContent ?? ''), null, { timeout: 30_000 });
     assert.deepEqual(seen.offOrigin, [], 'no request left the origin');
     assert.deepEqual(seen.problems, [], 'no page error, console error or CSP violation');
   } finally {
