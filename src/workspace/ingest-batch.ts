@@ -6,9 +6,11 @@ import type { EngineInfo, ImageOutcome } from '../embedding/types.ts';
 import { faceId, type FaceBatch, type FaceRecord, type PhotoRecord } from '../store/types.ts';
 import type { PhotoFailure } from './types.ts';
 
-/** A failed outcome as the element lists it. */
+/** A failed outcome as the element lists it: the photo's name, and why without the name said again. */
 export function failureOf(outcome: ImageOutcome & { ok: false }): PhotoFailure {
-  return { name: outcome.name, code: outcome.error.code ?? outcome.error.name, message: outcome.error.message };
+  const prefix = `${outcome.name}: `;
+  const message = outcome.error.message.startsWith(prefix) ? outcome.error.message.slice(prefix.length) : outcome.error.message;
+  return { name: outcome.name, code: outcome.error.code ?? outcome.error.name, message };
 }
 
 /** What {@link toBatch} makes of a chunk. */
