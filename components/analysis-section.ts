@@ -32,6 +32,8 @@ export interface AnalysisContext {
   nameOf: (cluster: number) => string;
   probeRows: ProbeRow[];
   probeFailures: PhotoFailure[];
+  /** Progress of probing new photos, shown in the probe section where the person dropped them. */
+  probeProgress: () => TemplateResult | typeof nothing;
   /** The "What the embedding separates" section. */
   discovery: () => TemplateResult;
   onPerson: (event: CustomEvent<PersonDetail>) => void;
@@ -107,5 +109,5 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
     ${view ? html`<section part="named" aria-labelledby="named-h"><h2 id="named-h">Named groups</h2>${renderFigures(s)}</section>` : nothing}
     ${view ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
       <fap-probe-panel .groups=${s.groups.map((g) => g.name)} .rows=${c.probeRows} .failures=${c.probeFailures} ?busy=${c.blocked}
-        @fap-probe-files=${c.onProbeFiles}></fap-probe-panel></section>` : nothing}`;
+        @fap-probe-files=${c.onProbeFiles}></fap-probe-panel>${c.probeProgress()}</section>` : nothing}`;
 }

@@ -65,6 +65,14 @@ function renderHeader(v: AppView): TemplateResult {
   </header>`;
 }
 
+/** The progress bar of a batch, with its Cancel button. */
+export function renderProgress(work: Work, onCancel: () => void): TemplateResult {
+  return html`<fap-progress part="progress" exportparts="bar: progress-bar, cancel: progress-cancel" .phase=${work.phase} .done=${work.progress.done}
+    .total=${work.progress.total} .faces=${work.progress.faces} .failed=${work.progress.failed}
+    .current=${work.progress.name} ?indeterminate=${!work.counting} ?cancelling=${work.controller.signal.aborted}
+    @fap-cancel=${onCancel}></fap-progress>`;
+}
+
 /** The whole element. */
 export function renderApp(v: AppView): TemplateResult {
   const s = v.session;
@@ -81,10 +89,7 @@ export function renderApp(v: AppView): TemplateResult {
       <fap-drop-zone part="dropzone" exportparts="zone: dropzone-zone, button: dropzone-button" ?disabled=${v.blocked || !s}
         @fap-files=${(e: CustomEvent<FilesDetail>) => v.on.files(e.detail.files)}
         @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => v.on.fail(e.detail.error, 'ingest')}></fap-drop-zone>
-      ${work ? html`<fap-progress part="progress" exportparts="bar: progress-bar, cancel: progress-cancel" .phase=${work.phase} .done=${work.progress.done}
-        .total=${work.progress.total} .faces=${work.progress.faces} .failed=${work.progress.failed}
-        .current=${work.progress.name} ?indeterminate=${!work.counting} ?cancelling=${work.controller.signal.aborted}
-        @fap-cancel=${() => v.on.cancel()}></fap-progress>` : nothing}
+      ${work && (work.kind === 'ingest' || !s || s.faces === 0) ? renderProgress(work, () => v.on.cancel()) : nothing}
       ${label || v.notice ? html`<p class="notice" role="status" part="notice">${label ?? ''}${label && v.notice ? ' ' : ''}${v.notice ?? ''}</p>` : nothing}
       <fap-failures part="failures" .failures=${s?.failures ?? []}></fap-failures>
       ${s && s.photos === 0 && !work ? html`<slot name="empty"><p part="empty" class="muted">No photos yet. Photos stay in this browser: nothing is uploaded.</p></slot>` : nothing}

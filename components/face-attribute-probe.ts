@@ -3,7 +3,7 @@
  * Photos go through the inference worker; faces, vectors, clusterings and names go into IndexedDB; the
  * analysis runs on the WebAssembly kernel in the page. See events.ts for the events it dispatches.
  */
-import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import {
@@ -41,7 +41,7 @@ import { rememberShownRun, shownRun } from './shown-run.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
 import type { FaceLookup, OpenFaceDetail } from './face-thumb.ts';
 import { faceViewModel } from './face-view.ts';
-import { renderApp } from './app-view.ts';
+import { renderApp, renderProgress } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
 import './drop-zone.ts';
@@ -702,6 +702,7 @@ export class FaceAttributeProbe extends LitElement {
       k: this.k,
       mergeSelection: this.mergeSelection,
       faces: this.faces,
+      probeProgress: () => (this.work?.kind === 'probe' ? renderProgress(this.work, () => this.cancel()) : nothing),
       discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, busy: this.discovering }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',

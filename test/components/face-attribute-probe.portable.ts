@@ -298,6 +298,25 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
   });
 
+  it('shows the progress of probing in the probe section, where the photos were dropped', T, async () => {
+    m = await mount({ attributes: { k: '3' } });
+    await m.el.addFiles(groups(3));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const named = nextEvent(m.el, 'probe-named', (e) => e.detail.groups.length === 2);
+    typeName(m.el, clusterOf(m, 'a'), 'alpha');
+    typeName(m.el, clusterOf(m, 'b'), 'beta');
+    await named;
+    m.engine.pause();
+    const probing = m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg')]);
+    await untilState(m.el, 'working');
+    await settled(m.el);
+    assert.ok(deepQuery(m.el, '[part="probe"] fap-progress'), 'the bar is in the probe section');
+    assert.equal(deepQueryAll(m.el, 'fap-progress').length, 1, 'and only there');
+    m.engine.resume();
+    await probing;
+  });
+
   it('chooses no person tile before anything is clustered', T, async () => {
     m = await mount();
     await m.el.addFiles([photo('a-1.jpg'), photo('a-2.jpg')]);
