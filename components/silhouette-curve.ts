@@ -1,8 +1,8 @@
 /**
- * `<fap-silhouette-curve>`: mean silhouette against k for an automatic choice of k, the chosen k marked;
- * the numbers are also in a visually hidden table for screen readers.
+ * `<fap-silhouette-curve>`: mean silhouette against k for an automatic choice of k, the chosen k marked, with
+ * axis titles in words (12 px or more); the numbers are also in a visually hidden table for screen readers.
  */
-import { LitElement, html, svg, nothing } from 'lit';
+import { LitElement, css, html, svg, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import { baseStyles, chartStyles } from './styles.ts';
@@ -10,7 +10,10 @@ import { baseStyles, chartStyles } from './styles.ts';
 /** The silhouette curve of an automatic choice of k. */
 @customElement('fap-silhouette-curve')
 export class FapSilhouetteCurve extends LitElement {
-  static override styles = [baseStyles, chartStyles];
+  static override styles = [baseStyles, chartStyles, css`
+    .axes { display: flex; flex-direction: column; gap: 0.1em; margin: 0.2em 0 0; font-size: max(12px, 0.8em); color: var(--fap-muted, #5c5c66); }
+    .axes span:last-child { align-self: flex-end; }
+  `];
 
   @property({ attribute: false }) curve: { k: number; silhouette: number }[] = [];
   /** The k that was chosen. */
@@ -36,6 +39,8 @@ export class FapSilhouetteCurve extends LitElement {
           r=${p.k === this.chosen ? 5 : 3}></circle>
           <text class="axis" x=${x(p.k)} y=${H - 4} text-anchor="middle">${p.k}</text>`)}
       </svg>
+      <p class="axes" aria-hidden="true"><span>↑ how well the faces sit in their own cluster (silhouette, −1 to 1)</span>
+        <span>number of clusters (k) →</span></p>
       <table class="visually-hidden">
         <caption>Silhouette by k</caption>
         <tr><th>k</th><th>silhouette</th></tr>

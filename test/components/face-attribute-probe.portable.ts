@@ -210,6 +210,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
     for (const letter of ['a', 'b', 'c']) clusterOf(m, letter);
     assert.equal(deepQueryAll(m.el, 'fap-pca-scatter >> .point').length, 12);
     assert.equal(deepQueryAll(m.el, 'fap-silhouette-curve >> circle').length, 7);
+    assert.match(deepQuery(m.el, 'fap-silhouette-curve >> .axes')?.textContent ?? '', /silhouette.*number of clusters \(k\)/s, 'the curve has axis titles in words');
     assert.equal(deepQueryAll(m.el, 'fap-cluster-gallery >> img.thumb').length, 12);
     assert.equal(deepQueryAll(m.el, 'fap-people >> button.person').length, 4, 'Everyone and three people');
     assert.equal(m.engine.calls[0]?.options.thumbnails, true);
