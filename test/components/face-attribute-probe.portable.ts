@@ -36,6 +36,19 @@ function typeName(el: FaceAttributeProbe, cluster: number, name: string): void {
   input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
 }
 
+/** Three groups of `perGroup` photos clustered with k = 3, the clusters of a and b named alpha and beta. */
+async function namedAlphaBeta(perGroup: number): Promise<Mounted> {
+  const mounted = await mount({ attributes: { k: '3' } });
+  await mounted.el.addFiles(groups(perGroup));
+  await untilState(mounted.el, 'clustered');
+  await settled(mounted.el);
+  const named = nextEvent(mounted.el, 'probe-named', (e) => e.detail.groups.length === 2);
+  typeName(mounted.el, clusterOf(mounted, 'a'), 'alpha');
+  typeName(mounted.el, clusterOf(mounted, 'b'), 'beta');
+  await named;
+  return mounted;
+}
+
 describe('<face-attribute-probe> with a fake engine', () => {
   let m: Mounted | undefined;
   afterEach(async () => {
@@ -300,14 +313,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
   });
 
   it('shows the progress of probing in the probe section, where the photos were dropped', T, async () => {
-    m = await mount({ attributes: { k: '3' } });
-    await m.el.addFiles(groups(3));
-    await untilState(m.el, 'clustered');
-    await settled(m.el);
-    const named = nextEvent(m.el, 'probe-named', (e) => e.detail.groups.length === 2);
-    typeName(m.el, clusterOf(m, 'a'), 'alpha');
-    typeName(m.el, clusterOf(m, 'b'), 'beta');
-    await named;
+    m = await namedAlphaBeta(3);
     m.engine.pause();
     const probing = m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg')]);
     await untilState(m.el, 'working');
@@ -428,14 +434,7 @@ describe('<face-attribute-probe> with a fake engine', () => {
   });
 
   it('probes new faces against the named groups beside the attribute heads', T, async () => {
-    m = await mount({ attributes: { k: '3' } });
-    await m.el.addFiles(groups(4));
-    await untilState(m.el, 'clustered');
-    await settled(m.el);
-    const named = nextEvent(m.el, 'probe-named', (e) => e.detail.groups.length === 2);
-    typeName(m.el, clusterOf(m, 'a'), 'alpha');
-    typeName(m.el, clusterOf(m, 'b'), 'beta');
-    await named;
+    m = await namedAlphaBeta(4);
     const stored = m.engine.names.size;
     const assigned = nextEvent(m.el, 'probe-assignments');
     await m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg'), photo('bad-9.jpg')]);
