@@ -10,6 +10,7 @@
  */
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import type { Kernel } from '../kernel/types.ts';
+import { contractGraph, type LinkConstraints } from './link-constraints.ts';
 import { checkMatrix } from './matrix.ts';
 import { createRng, shuffleInPlace } from './rng.ts';
 
@@ -45,6 +46,11 @@ export interface IdentityOptions {
   seed?: number;
   /** Sweep cap (each sweep visits every face once). Default 100. */
   maxIterations?: number;
+  /**
+   * A person's corrections, as row pairs: must-linked rows always end in one group, cannot-linked rows never
+   * do (unless a chain of must-links joins them: then the must-link wins). See link-constraints.ts.
+   */
+  constraints?: LinkConstraints;
   signal?: AbortSignal;
 }
 
@@ -121,10 +127,14 @@ export function thresholdGraph(kernel: Kernel, data: Float32Array, d: number, th
 /**
  * Chinese whispers: every node starts in its own class; in each sweep (random order) a node takes
  * the class with the largest total edge weight among its neighbours (ties broken at random); stops
- * when a sweep changes nothing. Isolated nodes stay alone.
+ * when a sweep changes nothing. Isolated nodes stay alone. With `cannot` (cannot-linked nodes of each node, in
+ * the graph's compressed form) a node never takes a class that holds one of its cannot-linked nodes; as
+ * every node starts alone and only one node moves at a time, no class ever holds a cannot-linked pair.
  * @returns raw class per node (not renumbered), sweeps run, and whether it converged.
  */
-export function chineseWhispers(graph: AdjacencyGraph, seed = 0, maxIterations = 100): { labels: Int32Array; iterations: number; converged: boolean } {
+export function chineseWhispers(
+  graph: AdjacencyGraph, seed = 0, maxIterations = 100, cannot?: { offsets: Int32Array; neighbours: Int32Array },
+): { labels: Int32Array; iterations: number; converged: boolean } {
   const n = graph.offsets.length - 1;
   const labels = Int32Array.from({ length: n }, (_, i) => i);
   const order = Array.from({ length: n }, (_, i) => i);
@@ -132,6 +142,7 @@ export function chineseWhispers(graph: AdjacencyGraph, seed = 0, maxIterations =
   const weight = new Float64Array(n);
   const seen = new Uint8Array(n);
   const touched: number[] = [];
+  const barred = new Uint8Array(cannot ? n : 0);
   let iterations = 0;
   let converged = false;
   while (iterations < maxIterations) {
@@ -149,10 +160,14 @@ export function chineseWhispers(graph: AdjacencyGraph, seed = 0, maxIterations =
         }
         weight[l] = (weight[l] as number) + (graph.weights ? (graph.weights[e] as number) : 1);
       }
+      const from2 = cannot ? (cannot.offsets[v] as number) : 0;
+      const to2 = cannot ? (cannot.offsets[v + 1] as number) : 0;
+      for (let e = from2; e < to2; e++) barred[labels[(cannot as { neighbours: Int32Array }).neighbours[e] as number] as number] = 1;
       let best = labels[v] as number;
       let bestWeight = -Infinity;
       let ties = 0;
       for (const l of touched) {
+        if (barred.length && barred[l]) continue;
         const w = weight[l] as number;
         if (w > bestWeight) {
           bestWeight = w;
@@ -168,6 +183,7 @@ export function chineseWhispers(graph: AdjacencyGraph, seed = 0, maxIterations =
         weight[l] = 0;
         seen[l] = 0;
       }
+      for (let e = from2; e < to2; e++) barred[labels[(cannot as { neighbours: Int32Array }).neighbours[e] as number] as number] = 0;
       touched.length = 0;
       if (best !== labels[v]) {
         labels[v] = best;
@@ -203,8 +219,16 @@ function renumberBySize(raw: Int32Array): { labels: Int32Array; groups: number }
 export function groupByIdentity(kernel: Kernel, data: Float32Array, d: number, options: IdentityOptions = {}): IdentityGroups {
   const graph = thresholdGraph(kernel, data, d, options.threshold ?? DEFAULT_SAME_PERSON_DISTANCE, options.signal);
   throwIfAborted(options.signal);
-  const { labels, iterations, converged } = chineseWhispers(graph, options.seed ?? 0, options.maxIterations ?? 100);
-  return { ...renumberBySize(labels), iterations, converged, edges: graph.neighbours.length / 2 };
+  const edges = graph.neighbours.length / 2;
+  const { constraints } = options;
+  if (!constraints || (!constraints.mustLink?.length && !constraints.cannotLink?.length)) {
+    const { labels, iterations, converged } = chineseWhispers(graph, options.seed ?? 0, options.maxIterations ?? 100);
+    return { ...renumberBySize(labels), iterations, converged, edges };
+  }
+  const contracted = contractGraph(graph, constraints);
+  const result = chineseWhispers(contracted.graph, options.seed ?? 0, options.maxIterations ?? 100, contracted.cannot);
+  const labels = contracted.nodeOf.map((node) => result.labels[node] as number);
+  return { ...renumberBySize(labels), iterations: result.iterations, converged: result.converged, edges };
 }
 
 /** Precision, recall and their harmonic mean, each in [0, 1]. */

@@ -10,6 +10,7 @@ export * from './probe.ts';
 export * from './fisher.ts';
 export * from './cluster.ts';
 export * from './identity.ts';
+export * from './link-constraints.ts';
 export * from './grouping-scores.ts';
 export * from './person-match.ts';
 export * from './named-clusters.ts';
