@@ -7,9 +7,11 @@
 import { decodeLists, type ListSpec } from './codec.ts';
 import { ImportFailure, refuse } from './import-failure.ts';
 import { restrictFaceIds, v1Upgrades } from './legacy.ts';
+import type { CorrectionRecord } from './correction-record.ts';
 import type { ClusterName, ClusterRun, FaceRecord, IdentityGroup, PhotoRecord, ProbeRecord } from './types.ts';
 import {
   validateClusterName,
+  validateCorrection,
   validateFace,
   validateIdentityGroup,
   validatePhoto,
@@ -25,6 +27,8 @@ export interface ExportRecords {
   clusterNames: ClusterName[];
   probes: ProbeRecord[];
   identityGroups: IdentityGroup[];
+  /** Corrections of the grouping by person (absent from files written before they existed). */
+  corrections?: CorrectionRecord[];
   /** One face id per vector, in row order. */
   embeddingFaceIds: string[];
 }
@@ -66,7 +70,7 @@ const invalid = (message: string): never => refuse(ImportFailure.InvalidRecord, 
  */
 export function readRecords(bytes: Uint8Array, h: DeclaredCounts, version: number): CheckedRecords {
   const up = version === 1 ? v1Upgrades(h.modelId) : undefined;
-  const spec = <T>(count: number, check: (value: unknown, path: string) => T, name: string, upgrade?: (item: unknown) => unknown): ListSpec => ({
+  const spec = <T>(count: number | undefined, check: (value: unknown, path: string) => T, name: string, upgrade?: (item: unknown) => unknown): ListSpec => ({
     count,
     item: (value, i) => check(upgrade ? upgrade(value) : value, `${name}[${i}]`),
   });
@@ -82,6 +86,8 @@ export function readRecords(bytes: Uint8Array, h: DeclaredCounts, version: numbe
     probes: spec(h.counts.probes, validateProbe, 'probes', up?.probes),
     identityGroups: spec(h.counts.identityGroups, validateIdentityGroup, 'identityGroups', up?.identityGroups),
     embeddingFaceIds: spec(h.vectors, faceIdItem, 'embeddingFaceIds', up?.embeddingFaceIds),
+    // Not counted in the header (the list came after the header's layout was fixed): any length, or absent.
+    corrections: { ...spec(undefined, validateCorrection, 'corrections'), optional: true },
   });
   const records = lists as unknown as ExportRecords;
   if (up) {
@@ -94,6 +100,11 @@ export function readRecords(bytes: Uint8Array, h: DeclaredCounts, version: numbe
 /** Checks how the records of a file relate to each other (each record's own shape is already checked). */
 function checkRecords(records: ExportRecords, h: DeclaredCounts): CheckedRecords {
   const { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds } = records;
+  const corrections = records.corrections ?? [];
+  unique(corrections, (c) => c.id, 'corrections');
+  corrections.forEach((c, i) => {
+    if (c.modelId !== h.modelId) invalid(`corrections[${i}] belongs to model '${c.modelId}', not the file's '${h.modelId}'`);
+  });
   unique(photos, (p) => p.hash, 'photos');
   unique(faces, (f) => f.id, 'faces');
   unique(runs, (x) => x.id, 'runs');
@@ -153,5 +164,5 @@ function checkRecords(records: ExportRecords, h: DeclaredCounts): CheckedRecords
   runs.forEach((run) => named(run.faceIds));
   probes.forEach((probe) => probe.groups.forEach((g) => named(g.faceIds)));
   identityGroups.forEach((group) => named(group.faceIds));
-  return { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds, analysisDimension, outsideFaceIds };
+  return { photos, faces, runs, clusterNames, probes, identityGroups, corrections, embeddingFaceIds, analysisDimension, outsideFaceIds };
 }

@@ -216,11 +216,15 @@ class Decoder {
     if (tag !== expected) this.fail(`expected ${what} (tag ${expected}), found tag ${tag}`);
   }
 
-  /** Reads a count that must be `expected` (a list's length as the header declares it). */
-  count(expected: number, what: string): void {
+  /**
+   * Reads a count that must be `expected` (a list's length as the header declares it), or any count when
+   * `expected` is undefined (a list the header does not count); returns it.
+   */
+  count(expected: number | undefined, what: string): number {
     const found = this.u32(`the length of ${what}`);
-    if (found !== expected) this.fail(`${what} holds ${found} records but the header declares ${expected}`);
+    if (expected !== undefined && found !== expected) this.fail(`${what} holds ${found} records but the header declares ${expected}`);
     this.charge(Cost.array + Cost.slot * found);
+    return found;
   }
 
   /** Reads a property name. */
@@ -398,8 +402,11 @@ export function decodeValue(bytes: Uint8Array, options: { budgetFactor?: number 
 
 /** One list of {@link decodeLists}: its declared length, and the check each item gets as soon as it is read. */
 export interface ListSpec {
-  count: number;
+  /** Its length as the header declares it; undefined for a list the header does not count. */
+  count: number | undefined;
   item: (value: CodecValue, index: number) => unknown;
+  /** A list that may be absent (files written before it existed): it is read as empty then. */
+  optional?: boolean;
 }
 
 /**
@@ -430,12 +437,13 @@ export function decodeLists<K extends string>(
     if (out[name]) decoder.fail(`the list ${name} appears twice`);
     const spec = lists[name];
     decoder.expect(Tag.Array, `the list ${name}`);
-    decoder.count(spec.count, `the list ${name}`);
+    const count = decoder.count(spec.count, `the list ${name}`);
     const items: unknown[] = [];
-    for (let i = 0; i < spec.count; i++) items.push(spec.item(decoder.read(2), i));
+    for (let i = 0; i < count; i++) items.push(spec.item(decoder.read(2), i));
     out[name] = items;
   }
   for (const name of Object.keys(lists) as K[]) {
+    if (!out[name] && lists[name].optional) out[name] = [];
     if (!out[name]) decoder.fail(`there is no ${name} list`);
   }
   assertConsumed(decoder);

@@ -23,8 +23,10 @@
  *   64      m       model id, UTF-8, then zero bytes up to a multiple of 4
  *   H - 4   4       CRC-32 of header bytes [0, H - 4)
  *   H       R       records section: one value in the codec of codec.ts, an object
- *                   { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds }
- *                   (arrays, in store key order; embeddingFaceIds has n face ids in row order)
+ *                   { photos, faces, runs, clusterNames, probes, identityGroups, embeddingFaceIds,
+ *                   corrections } (arrays, in store key order; embeddingFaceIds has n face ids in row
+ *                   order; corrections, oldest first, is not counted in the header and may be absent:
+ *                   files written before it existed read as having none, and older readers skip it)
  *   H + R   0…3     zero padding to a multiple of 4
  *   E       n·d·4   embeddings: float32 little-endian, row-major, row i belongs to embeddingFaceIds[i]
  *
@@ -88,6 +90,7 @@ export function encodeExport(modelId: string, dimension: number, records: Export
     probes: records.probes,
     identityGroups: records.identityGroups,
     embeddingFaceIds: records.embeddingFaceIds,
+    corrections: records.corrections ?? [],
   });
   const vectorBytes = vectorChunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
   const embeddingsCrc = vectorBytes.reduce((crc, part) => crc32Update(crc, part), 0);

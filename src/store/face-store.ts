@@ -11,6 +11,7 @@ import { DEFAULT_CHUNK_SIZE, streamChunks, type EmbeddingRows } from './embeddin
 import { deleteFaceDb, openFaceDb, resolveFactory } from './open.ts';
 import type { FaceDb } from './schema.ts';
 import { StorageFailure, storageError } from './store-errors.ts';
+import type { CorrectionRecord } from './correction-record.ts';
 import { AnalysisTable, replaceIdentityGroups, replaceRun, type ReplaceRunOptions } from './records.ts';
 import { runRead, runWrite } from './transaction.ts';
 import { exportParts, importBytes, type ImportOptions, type ImportResult } from './transfer.ts';
@@ -23,7 +24,7 @@ import type {
   PhotoRecord,
   ProbeRecord,
 } from './types.ts';
-import { validateBatch, validateIdentityGroup, validateModelId, validateProbe, validateRun } from './validate.ts';
+import { validateBatch, validateCorrection, validateIdentityGroup, validateModelId, validateProbe, validateRun } from './validate.ts';
 
 /** The database name used when none is given. */
 export const DEFAULT_DB_NAME = 'face-attribute-probe';
@@ -276,6 +277,7 @@ export class FaceStore {
   private readonly runs = new AnalysisTable(() => this.conn(), 'runs', validateRun);
   private readonly probes = new AnalysisTable(() => this.conn(), 'probes', validateProbe);
   private readonly groups = new AnalysisTable(() => this.conn(), 'identityGroups', validateIdentityGroup);
+  private readonly corrections = new AnalysisTable(() => this.conn(), 'corrections', validateCorrection);
 
   /** Saves (or replaces) a cluster run. @throws InvalidInputError for a malformed run. */
   saveRun(run: ClusterRun): Promise<void> {
@@ -378,6 +380,21 @@ export class FaceStore {
    */
   replaceIdentityGroups(modelId: string, groups: readonly IdentityGroup[], options: { signal?: AbortSignal } = {}): Promise<void> {
     return replaceIdentityGroups(this.conn(), modelId, groups, options.signal);
+  }
+
+  /** Saves a correction of the grouping by person. @throws InvalidInputError for a malformed one. */
+  saveCorrection(correction: CorrectionRecord): Promise<void> {
+    return this.corrections.save(correction);
+  }
+
+  /** Corrections (of one model, if given), oldest first: the order they apply in. */
+  listCorrections(options: { modelId?: string } = {}): Promise<CorrectionRecord[]> {
+    return this.corrections.list(options.modelId);
+  }
+
+  /** Deletes a correction (undo). */
+  deleteCorrection(id: string): Promise<void> {
+    return this.corrections.delete(id);
   }
 
   // ── Storage, export, import, erase ──────────────────────────────────────────────────────────────

@@ -15,19 +15,20 @@ import type { PhotoRecord } from './types.ts';
 export interface ImportResult {
   modelId: string;
   dimension: number;
-  added: { photos: number; faces: number; embeddings: number; runs: number; clusterNames: number; probes: number; identityGroups: number };
-  skipped: { photos: number; faces: number; runs: number; clusterNames: number; probes: number; identityGroups: number };
+  added: { photos: number; faces: number; embeddings: number; runs: number; clusterNames: number; probes: number; identityGroups: number; corrections: number };
+  skipped: { photos: number; faces: number; runs: number; clusterNames: number; probes: number; identityGroups: number; corrections: number };
 }
 
 /** Checks `file` against the store and writes it inside `tx` (over every store). */
 export async function writeImport(tx: WriteTx, file: DecodedExport, chunkSize: number): Promise<ImportResult> {
   const { modelId } = file;
-  const [model, faceKeys, nameKeys, probeKeys, groupKeys, storedPhotos, storedRuns] = await Promise.all([
+  const [model, faceKeys, nameKeys, probeKeys, groupKeys, correctionKeys, storedPhotos, storedRuns] = await Promise.all([
     tx.objectStore('models').get(modelId),
     tx.objectStore('faces').getAllKeys(),
     tx.objectStore('clusterNames').getAllKeys(),
     tx.objectStore('probes').getAllKeys(),
     tx.objectStore('identityGroups').getAllKeys(),
+    tx.objectStore('corrections').getAllKeys(),
     Promise.all(file.photos.map((p) => tx.objectStore('photos').get(p.hash))),
     Promise.all(file.runs.map((r) => tx.objectStore('runs').get(r.id))),
   ]);
@@ -73,12 +74,12 @@ export async function writeImport(tx: WriteTx, file: DecodedExport, chunkSize: n
     }
   });
 
-  const added = { photos: 0, faces: 0, embeddings: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0 };
-  const skipped = { photos: 0, faces: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0 };
-  const putNew = <S extends 'photos' | 'faces' | 'runs' | 'clusterNames' | 'probes' | 'identityGroups'>(
+  const added = { photos: 0, faces: 0, embeddings: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0, corrections: 0 };
+  const skipped = { photos: 0, faces: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0, corrections: 0 };
+  const putNew = <S extends 'photos' | 'faces' | 'runs' | 'clusterNames' | 'probes' | 'identityGroups' | 'corrections'>(
     store: S,
-    isStored: (record: DecodedExport[S][number]) => boolean,
-    records: DecodedExport[S],
+    isStored: (record: NonNullable<DecodedExport[S]>[number]) => boolean,
+    records: NonNullable<DecodedExport[S]>,
   ): void => {
     const raw = unwrap(tx.objectStore(store));
     for (const record of records) {
@@ -104,6 +105,8 @@ export async function writeImport(tx: WriteTx, file: DecodedExport, chunkSize: n
   putNew('probes', (p) => probeStored(p.id), file.probes);
   const groupStored = has(groupKeys);
   putNew('identityGroups', (g) => groupStored(g.id), file.identityGroups);
+  const correctionStored = has(correctionKeys);
+  putNew('corrections', (c) => correctionStored(c.id), file.corrections ?? []);
 
   const d = file.dimension;
   const fresh = new Set(newFaces.map((f) => f.id));

@@ -16,3 +16,4 @@ export type { ImportOptions, ImportProgress } from './transfer.ts';
 export { importInWorker } from './import-client.ts';
 export type { ImportInWorkerOptions } from './import-client.ts';
 export * from './types.ts';
+export * from './correction-record.ts';

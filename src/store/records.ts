@@ -11,13 +11,13 @@ import type { ClusterRun, IdentityGroup } from './types.ts';
 import { validateIdentityGroup, validateModelId, validateRun } from './validate.ts';
 
 /** The stores of per-model analyses, each keyed by `id` with a `byModel` index and a `createdAt`. */
-export type AnalysisStore = 'runs' | 'probes' | 'identityGroups';
+export type AnalysisStore = 'runs' | 'probes' | 'identityGroups' | 'corrections';
 
 /** A record of an {@link AnalysisStore}. */
 export type AnalysisRecord<S extends AnalysisStore> = FaceDbSchema[S]['value'];
 
 /** What the store calls a record of each kind, in messages. */
-const NOUN: Record<AnalysisStore, string> = { runs: 'cluster run', probes: 'probe', identityGroups: 'identity group' };
+const NOUN: Record<AnalysisStore, string> = { runs: 'cluster run', probes: 'probe', identityGroups: 'identity group', corrections: 'correction' };
 
 /** Save/get/list/delete over one {@link AnalysisStore}; `validate` checks a record before it is saved. */
 export class AnalysisTable<S extends AnalysisStore> {

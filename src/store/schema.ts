@@ -9,11 +9,14 @@
  * - v3: faces keyed by model too (`${photoHash}:${modelId}:${index}`), with every record that names faces
  *   following; runs carry a typed `kChoice` instead of `curve:<k>`/`auto`/`merged` score keys; probes
  *   trained on a run carry its `runId` (see migrate-v3.ts).
+ * - v4: a corrections store (by model): a person's corrections of the grouping by person. Nothing else
+ *   changes, so every v3 record is kept as it is.
  *
  * Every step is an `if (oldVersion < n)` block (data-moving parts run in order after the schema changes), so a database at any older version walks through
  * every later step in order inside the one upgrade transaction (all or nothing).
  */
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { CorrectionRecord } from './correction-record.ts';
 import { migrateToV3 } from './migrate-v3.ts';
 import type {
   ClusterName,
@@ -27,7 +30,7 @@ import type {
 } from './types.ts';
 
 /** The schema version this build writes and understands. Older databases are upgraded; newer ones refused. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** The store's IndexedDB layout. */
 export interface FaceDbSchema extends DBSchema {
@@ -39,6 +42,7 @@ export interface FaceDbSchema extends DBSchema {
   clusterNames: { key: [string, number]; value: ClusterName; indexes: { byRun: string } };
   probes: { key: string; value: ProbeRecord; indexes: { byModel: string } };
   identityGroups: { key: string; value: IdentityGroup; indexes: { byModel: string } };
+  corrections: { key: string; value: CorrectionRecord; indexes: { byModel: string } };
 }
 
 /** An open connection to the store's database. */
@@ -57,6 +61,7 @@ export const ALL_STORES = [
   'clusterNames',
   'probes',
   'identityGroups',
+  'corrections',
 ] as const satisfies readonly StoreNames<FaceDbSchema>[];
 
 /** The name of one object store. */
@@ -93,6 +98,9 @@ export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx, onFailure
   }
   if (oldVersion < 3 && oldVersion > 0) {
     dataSteps.push(() => migrateToV3(tx));
+  }
+  if (oldVersion < 4) {
+    db.createObjectStore('corrections', { keyPath: 'id' }).createIndex('byModel', 'modelId');
   }
   if (dataSteps.length === 0) return;
   (async () => {

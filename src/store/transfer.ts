@@ -47,7 +47,7 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
     const tx = db.transaction(ALL_STORES, 'readonly');
     // If a read fails, Promise.all reports it; mark `done` handled so its rejection is not a second report.
     tx.done.catch(() => undefined);
-    const [model, photos, faces, chunks, runs, probes, identityGroups] = await Promise.all([
+    const [model, photos, faces, chunks, runs, probes, identityGroups, corrections] = await Promise.all([
       tx.objectStore('models').get(modelId),
       tx.objectStore('photos').getAll(),
       tx.objectStore('faces').index('byModel').getAll(modelId),
@@ -55,10 +55,11 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
       tx.objectStore('runs').index('byModel').getAll(modelId),
       tx.objectStore('probes').index('byModel').getAll(modelId),
       tx.objectStore('identityGroups').index('byModel').getAll(modelId),
+      tx.objectStore('corrections').index('byModel').getAll(modelId),
     ]);
     const names = await Promise.all(runs.map((run) => tx.objectStore('clusterNames').index('byRun').getAll(run.id)));
     await tx.done;
-    return { model, photos, faces, chunks, runs, probes, identityGroups, clusterNames: names.flat() };
+    return { model, photos, faces, chunks, runs, probes, identityGroups, corrections, clusterNames: names.flat() };
   });
   throwIfAborted(options.signal);
   // Index order is (model, primary key) for faces etc.; sort by key so export order matches the stores'.
@@ -88,6 +89,8 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
       clusterNames: data.clusterNames,
       probes,
       identityGroups,
+      // Oldest first: the order they apply and are undone in.
+      corrections: data.corrections.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
       embeddingFaceIds: data.chunks.flatMap((c) => c.faceIds),
     },
     data.chunks.map((c) => c.vectors),

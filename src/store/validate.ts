@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors.ts';
 import { isContentHash } from '../runtime/hash.ts';
 import { THUMBNAIL_TYPES } from '../embedding/types.ts';
 import { FOUND_BY } from '../vision/find-faces.ts';
+import { CORRECTION_KINDS, type CorrectionRecord } from './correction-record.ts';
 import { faceId, type ClusterName, type ClusterRun, type FaceBatch, type FaceRecord, type IdentityGroup, type KChoice, type PhotoRecord, type ProbeRecord } from './types.ts';
 
 /** Longest accepted model id, in UTF-16 units. */
@@ -246,6 +247,32 @@ export function validateIdentityGroup(value: unknown, path = 'identityGroup'): I
   stringArray(o.faceIds, `${path}.faceIds`);
   if (o.runId !== undefined) string(o.runId, `${path}.runId`, { nonEmpty: true });
   return o as unknown as IdentityGroup;
+}
+
+/** Checks a correction of the grouping by person (see correction-record.ts). */
+export function validateCorrection(value: unknown, path = 'correction'): CorrectionRecord {
+  const o = object(value, path);
+  string(o.id, `${path}.id`, { nonEmpty: true });
+  validateModelId(o.modelId, `${path}.modelId`);
+  number(o.createdAt, `${path}.createdAt`);
+  const kind = string(o.kind, `${path}.kind`);
+  if (!(CORRECTION_KINDS as readonly string[]).includes(kind)) bad(`${path}.kind`, kind, `one of ${CORRECTION_KINDS.join(', ')}`);
+  if (kind !== 'strictness' && kind !== 'merge') string(o.faceId, `${path}.faceId`, { nonEmpty: true });
+  const people = kind === 'not-person' || kind === 'move' ? [1, 2] : kind === 'merge' ? [2, 2] : undefined;
+  if (people) {
+    if (!Array.isArray(o.people) || o.people.length < (people[0] as number) || o.people.length > (people[1] as number)) {
+      bad(`${path}.people`, o.people, `${people[0] === people[1] ? people[0] : `${people[0]} or ${people[1]}`} people for a '${kind}' correction`);
+    }
+    (o.people as unknown[]).forEach((p, i) => {
+      const person = object(p, `${path}.people[${i}]`);
+      string(person.id, `${path}.people[${i}].id`, { nonEmpty: true });
+      string(person.name, `${path}.people[${i}].name`);
+      number(person.createdAt, `${path}.people[${i}].createdAt`);
+      stringArray(person.faceIds, `${path}.people[${i}].faceIds`);
+    });
+  }
+  if (kind === 'strictness') number(o.scale, `${path}.scale`, { min: 0.25, max: 4 });
+  return o as unknown as CorrectionRecord;
 }
 
 /**

@@ -3,6 +3,7 @@
  */
 import { crc32 } from '../../src/store/crc32.ts';
 import type { FaceStore } from '../../src/store/face-store.ts';
+import type { CorrectionRecord } from '../../src/store/correction-record.ts';
 import { faceId } from '../../src/store/types.ts';
 import type {
   ClusterRun,
@@ -129,6 +130,14 @@ export function makeGroup(id: string, faceIds: string[], modelId = 'test-model')
   return { id, modelId, name: 'Person A', createdAt: 1_700_000_300_000, faceIds: faceIds.slice(0, 3), runId: 'run-1' };
 }
 
+/** A "not this person" correction of face `faceIds[0]` against the person of the other faces. */
+export function makeCorrection(id: string, faceIds: string[], modelId = 'test-model'): CorrectionRecord {
+  return {
+    id, modelId, createdAt: 1_700_000_400_000, kind: 'not-person', faceId: faceIds[0]!,
+    people: [{ id: 'g1', name: 'Person A', createdAt: 1_700_000_300_000, faceIds: faceIds.slice(0, 3) }],
+  };
+}
+
 /** Concatenates row-major chunks. */
 export function concat(chunks: Float32Array[]): Float32Array {
   const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -209,6 +218,7 @@ export async function snapshot(s: FaceStore): Promise<unknown> {
     names: await Promise.all(runs.map(async (r) => [...(await s.clusterNames(r.id))])),
     probes: await s.listProbes(),
     groups: await s.listIdentityGroups(),
+    corrections: await s.listCorrections(),
   };
 }
 

@@ -41,7 +41,7 @@ describe('importInWorker', () => {
       dbName: target.name,
       onProgress: (p) => phases.push(p.phase),
     });
-    assert.deepEqual(result.added, { photos: 20, faces: 40, embeddings: 40, runs: 1, clusterNames: 0, probes: 0, identityGroups: 0 });
+    assert.deepEqual(result.added, { photos: 20, faces: 40, embeddings: 40, runs: 1, clusterNames: 0, probes: 0, identityGroups: 0, corrections: 0 });
     assert.deepEqual(phases, ['reading', 'checking', 'writing']);
     // The page's own connection sees what the worker wrote.
     assert.deepEqual(await snapshot(target), await snapshot(source));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { encodeExport } from '../../src/store/export-format.ts';
 import { DB_VERSION, FaceStore, faceId, type ClusterRun, type FaceRecord, type PhotoRecord } from '../../src/store/index.ts';
-import { Header, deleteDatabase, done, makeBatch, makeGroup, makeProbe, makeRun, reseal, uniqueName } from './fixtures.ts';
+import { Header, deleteDatabase, done, makeBatch, makeCorrection, makeGroup, makeProbe, makeRun, reseal, uniqueName } from './fixtures.ts';
 
 const opened: FaceStore[] = [];
 const names: string[] = [];
@@ -39,9 +39,9 @@ function legacyData() {
   return { batch, photos, faces, runs: [auto, set, merged], probe, group, chunk };
 }
 
-/** Writes a database in the v2 layout holding `data`. */
-async function writeV2(name: string, data: ReturnType<typeof legacyData>): Promise<void> {
-  const open = indexedDB.open(name, 2);
+/** Writes a database in the v2 layout (also v3's: v3 changed records, not stores) holding `data`. */
+async function writeV2(name: string, data: ReturnType<typeof legacyData>, version = 2): Promise<void> {
+  const open = indexedDB.open(name, version);
   open.onupgradeneeded = () => {
     const db = open.result;
     db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
@@ -133,6 +133,39 @@ describe('FaceStore: schema v3 and old export files', () => {
     raw.close();
   });
 
+  it('upgrades a v3 database to v4: every record kept as it was, and an empty corrections store that works', async () => {
+    const name = uniqueName('face-store-v3');
+    names.push(name);
+    const { batch } = legacyData();
+    const ids = batch.faces.map((f) => f.id);
+    const run = makeRun('run-auto', ids, 3, 4);
+    const v3 = {
+      batch, photos: batch.photos, faces: batch.faces, runs: [run], probe: { ...makeProbe('probe:run-auto', ids, 4), runId: 'run-auto' },
+      group: makeGroup('g1', ids), chunk: { modelId: 'test-model', seq: 0, dimension: 4, count: 6, faceIds: ids, vectors: batch.embeddings[0]!.vectors },
+    } as unknown as ReturnType<typeof legacyData>;
+    await writeV2(name, v3, 3);
+    const store = await FaceStore.open(name);
+    opened.push(store);
+    assert.deepEqual(await store.listPhotos(), batch.photos);
+    const byId = (a: FaceRecord, b: FaceRecord): number => (a.id < b.id ? -1 : 1);
+    assert.deepEqual(await store.listFaces(), [...batch.faces].sort(byId));
+    assert.deepEqual(await store.listRuns(), [run]);
+    assert.deepEqual([...(await store.clusterNames('run-auto'))], [[2, 'Ada']]);
+    assert.deepEqual(await store.listProbes(), [v3.probe]);
+    assert.deepEqual(await store.listIdentityGroups(), [v3.group]);
+    const rows = [];
+    for await (const r of store.streamEmbeddings('test-model')) rows.push({ ...r });
+    assert.deepEqual(rows, [{ modelId: 'test-model', dimension: 4, count: 6, faceIds: ids, vectors: v3.chunk.vectors }]);
+    assert.deepEqual(await store.listCorrections(), []);
+    const correction = makeCorrection('c1', ids);
+    await store.saveCorrection(correction);
+    assert.deepEqual(await store.listCorrections({ modelId: 'test-model' }), [correction]);
+    const raw = await done(indexedDB.open(name));
+    assert.equal(raw.version, DB_VERSION);
+    assert.equal(DB_VERSION, 4);
+    raw.close();
+  });
+
   it('adds a second model\'s faces to photos it already holds, after the upgrade too', async () => {
     const name = uniqueName('face-store-v2');
     names.push(name);
@@ -192,7 +225,7 @@ describe('FaceStore: schema v3 and old export files', () => {
     opened.push(store);
     names.push(store.name);
     const result = await store.importFromBytes(reseal(file));
-    assert.deepEqual(result.added, { photos: 3, faces: 6, embeddings: 6, runs: 3, clusterNames: 2, probes: 1, identityGroups: 1 });
+    assert.deepEqual(result.added, { photos: 3, faces: 6, embeddings: 6, runs: 3, clusterNames: 2, probes: 1, identityGroups: 1, corrections: 0 });
     assert.deepEqual(await store.listPhotos(), data.batch.photos);
     assert.deepEqual((await store.getRun('run-auto'))?.kChoice, { kind: 'auto', curve: [{ k: 2, score: 0.1 }, { k: 3, score: 0.3 }] });
     assert.deepEqual((await store.getRun('run-set'))?.faceIds, data.batch.faces.map((f) => f.id));

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidInputError, StorageError } from '../../src/errors.ts';
+import { encodeValue } from '../../src/store/codec.ts';
 import { DB_VERSION, EXPORT_VERSION, FaceStore, ImportFailure, StorageFailure, hashBytes, type FaceBatch } from '../../src/store/index.ts';
 import {
   Header,
@@ -14,7 +15,9 @@ import {
   done,
   embeddingsOffset,
   fakeHash,
+  exportAround,
   makeBatch,
+  makeCorrection,
   makeGroup,
   makeProbe,
   makeRun,
@@ -267,6 +270,21 @@ describe('FaceStore: analyses', () => {
     assert.deepEqual([...(await store.clusterNames('run-k'))], [[2, 'last']]);
   });
 
+  it('saves, lists (oldest first) and deletes corrections, and refuses malformed ones', async () => {
+    const ids = ['a', 'b', 'c', 'd'].map((x) => `${fakeHash(rng(x.charCodeAt(0)))}:0`);
+    const later = { ...makeCorrection('c2', ids), createdAt: 1_700_000_500_000, kind: 'not-face' as const, people: undefined };
+    const { people: _none, ...notFace } = later;
+    await store.saveCorrection(notFace);
+    await store.saveCorrection(makeCorrection('c1', ids));
+    assert.deepEqual((await store.listCorrections({ modelId: 'test-model' })).map((c) => c.id), ['c1', 'c2']);
+    assert.deepEqual(await store.listCorrections({ modelId: 'x' }), []);
+    await store.deleteCorrection('c1');
+    assert.deepEqual((await store.listCorrections()).map((c) => c.id), ['c2']);
+    await assert.rejects(store.saveCorrection({ ...makeCorrection('c3', ids), kind: 'rename' as 'move' }), isError(InvalidInputError));
+    await assert.rejects(store.saveCorrection({ ...makeCorrection('c4', ids), people: [] }), isError(InvalidInputError));
+    await assert.rejects(store.saveCorrection({ ...notFace, id: 'c5', kind: 'strictness', scale: 0 }), isError(InvalidInputError));
+  });
+
   it('saves, lists and deletes probes and identity groups', async () => {
     const ids = ['a', 'b', 'c', 'd'].map((x) => `${fakeHash(rng(x.charCodeAt(0)))}:0`);
     const probe = makeProbe('p1', ids, 4);
@@ -295,6 +313,7 @@ async function fill(s: FaceStore, seed = 60): Promise<ReturnType<typeof makeBatc
   await s.nameCluster('run-1', 1, 'Ada');
   await s.saveProbe(makeProbe('p1', ids, 16));
   await s.saveIdentityGroup(makeGroup('g1', ids));
+  await s.saveCorrection(makeCorrection('c1', ids));
   return batch;
 }
 
@@ -304,15 +323,26 @@ describe('FaceStore: export and import', () => {
     const bytes = await store.exportToBytes();
     const other = await openExtra();
     const result = await other.importFromBytes(bytes, { modelId: 'test-model' });
-    assert.deepEqual(result.added, { photos: 5, faces: 15, embeddings: 15, runs: 1, clusterNames: 1, probes: 1, identityGroups: 1 });
+    assert.deepEqual(result.added, { photos: 5, faces: 15, embeddings: 15, runs: 1, clusterNames: 1, probes: 1, identityGroups: 1, corrections: 1 });
     assert.deepEqual(await other.exportToBytes(), bytes);
     assert.deepEqual(await snapshot(other), await snapshot(store));
     const blob = await store.exportToBlob();
     assert.deepEqual(new Uint8Array(await blob.arrayBuffer()), bytes);
     // Importing the same file again adds nothing.
     const again = await other.importFromBytes(bytes);
-    assert.deepEqual(again.added, { photos: 0, faces: 0, embeddings: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0 });
+    assert.deepEqual(again.added, { photos: 0, faces: 0, embeddings: 0, runs: 0, clusterNames: 0, probes: 0, identityGroups: 0, corrections: 0 });
     assert.deepEqual(await other.exportToBytes(), bytes);
+  });
+
+  it('reads a file written before corrections existed as having none, and checks the corrections a file holds', async () => {
+    const lists = { photos: [], faces: [], runs: [], clusterNames: [], probes: [], identityGroups: [], embeddingFaceIds: [] };
+    const before = await store.importFromBytes(exportAround(encodeValue(lists), 0));
+    assert.equal(before.added.corrections, 0);
+    const withOne = await store.importFromBytes(exportAround(encodeValue({ ...lists, corrections: [{ ...makeCorrection('c9', ['x:m:0']), modelId: 'm' }] }), 0));
+    assert.equal(withOne.added.corrections, 1);
+    assert.deepEqual((await store.listCorrections({ modelId: 'm' })).map((c) => c.id), ['c9']);
+    const bad = exportAround(encodeValue({ ...lists, corrections: [{ ...makeCorrection('c8', ['x:m:0']), modelId: 'm', kind: 'forget' }] }), 0);
+    await assert.rejects(store.importFromBytes(bad), (e: unknown) => e instanceof InvalidInputError && /corrections\[0\]\.kind/.test(e.message));
   });
 
   it('refuses hostile files with a clear error and leaves the store unchanged', async () => {
@@ -557,7 +587,7 @@ describe('FaceStore: schema versions and failures', () => {
     }
     const reopened = await FaceStore.open(name);
     try {
-      assert.deepEqual(await snapshot(reopened), { photos: [], faces: [], models: [], embeddings: {}, runs: [], names: [], probes: [], groups: [] });
+      assert.deepEqual(await snapshot(reopened), { photos: [], faces: [], models: [], embeddings: {}, runs: [], names: [], probes: [], groups: [], corrections: [] });
     } finally {
       reopened.close();
     }
