@@ -33,6 +33,7 @@ export type {
   ReplaceRunOptions,
 } from './store/index.ts';
 export type * from './store/types.ts';
+export type { CorrectionKind, CorrectionRecord, PersonSnapshot } from './store/correction-record.ts';
 export * from './analysis/index.ts';
 export * from './workspace/index.ts';
 export { loadKernel, kernelInfo, referenceKernel, detectSimd, type LoadKernelOptions, type KernelInfo } from './kernel/index.ts';

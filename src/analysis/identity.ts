@@ -130,10 +130,12 @@ export function thresholdGraph(kernel: Kernel, data: Float32Array, d: number, th
  * when a sweep changes nothing. Isolated nodes stay alone. With `cannot` (cannot-linked nodes of each node, in
  * the graph's compressed form) a node never takes a class that holds one of its cannot-linked nodes; as
  * every node starts alone and only one node moves at a time, no class ever holds a cannot-linked pair.
+ * `selfWeights` (per node) is a vote for the node's own class: the edges inside a node that stands for several
+ * faces (see link-constraints.ts).
  * @returns raw class per node (not renumbered), sweeps run, and whether it converged.
  */
 export function chineseWhispers(
-  graph: AdjacencyGraph, seed = 0, maxIterations = 100, cannot?: { offsets: Int32Array; neighbours: Int32Array },
+  graph: AdjacencyGraph, seed = 0, maxIterations = 100, cannot?: { offsets: Int32Array; neighbours: Int32Array }, selfWeights?: Float64Array,
 ): { labels: Int32Array; iterations: number; converged: boolean } {
   const n = graph.offsets.length - 1;
   const labels = Int32Array.from({ length: n }, (_, i) => i);
@@ -152,6 +154,13 @@ export function chineseWhispers(
       const from = graph.offsets[v] as number;
       const to = graph.offsets[v + 1] as number;
       if (from === to) continue;
+      const own = selfWeights ? (selfWeights[v] as number) : 0;
+      if (own > 0) {
+        const l = labels[v] as number;
+        seen[l] = 1;
+        touched.push(l);
+        weight[l] = own;
+      }
       for (let e = from; e < to; e++) {
         const l = labels[graph.neighbours[e] as number] as number;
         if (!seen[l]) {
@@ -226,7 +235,7 @@ export function groupByIdentity(kernel: Kernel, data: Float32Array, d: number, o
     return { ...renumberBySize(labels), iterations, converged, edges };
   }
   const contracted = contractGraph(graph, constraints);
-  const result = chineseWhispers(contracted.graph, options.seed ?? 0, options.maxIterations ?? 100, contracted.cannot);
+  const result = chineseWhispers(contracted.graph, options.seed ?? 0, options.maxIterations ?? 100, contracted.cannot, contracted.selfWeights);
   const labels = contracted.nodeOf.map((node) => result.labels[node] as number);
   return { ...renumberBySize(labels), iterations: result.iterations, converged: result.converged, edges };
 }

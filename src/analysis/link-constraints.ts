@@ -1,8 +1,8 @@
 /**
  * A person's corrections as constraints on the identity grouping: a must-link says two faces are the same
  * person (a face moved to a person, two people merged), a cannot-link says they are not ("not this
- * person"). Must-linked faces are contracted into one node of the threshold graph (their edges summed), so
- * the grouping moves them together; cannot-links between the contracted nodes are kept as a per-node list
+ * person"). Must-linked faces are contracted into one node of the threshold graph (their edges summed, the
+ * edges among them kept as a vote for the node's own class), so the grouping moves them together; cannot-links between the contracted nodes are kept as a per-node list
  * that Chinese whispers consults before a node takes a class (see identity.ts). A cannot-link inside one
  * must-linked set contradicts it and is dropped: the must-link wins.
  */
@@ -22,6 +22,11 @@ export interface ContractedGraph {
   nodeOf: Int32Array;
   /** Cannot-linked nodes of each node (both directions), in the same compressed form as the graph. */
   cannot: { offsets: Int32Array; neighbours: Int32Array };
+  /**
+   * Per node, the weight of the edges inside it (each counted from both ends, as its rows would vote): a
+   * vote for the node's own class, so a contracted set is held together by its own edges as its rows were.
+   */
+  selfWeights: Float64Array;
 }
 
 function checkPair(pair: readonly [number, number], n: number, what: string): void {
@@ -77,13 +82,18 @@ export function contractGraph(graph: AdjacencyGraph, constraints: LinkConstraint
   }
   const nodes = nodeOfRoot.size;
   const edges = Array.from({ length: nodes }, () => new Map<number, number>());
+  const selfWeights = new Float64Array(nodes);
   for (let v = 0; v < n; v++) {
     const a = nodeOf[v] as number;
     for (let e = graph.offsets[v] as number; e < (graph.offsets[v + 1] as number); e++) {
       const b = nodeOf[graph.neighbours[e] as number] as number;
-      if (a === b) continue;
+      const w = graph.weights ? (graph.weights[e] as number) : 1;
+      if (a === b) {
+        selfWeights[a] = (selfWeights[a] as number) + w;
+        continue;
+      }
       const map = edges[a] as Map<number, number>;
-      map.set(b, (map.get(b) ?? 0) + (graph.weights ? (graph.weights[e] as number) : 1));
+      map.set(b, (map.get(b) ?? 0) + w);
     }
   }
   const cannot = Array.from({ length: nodes }, () => new Map<number, number>());
@@ -96,5 +106,5 @@ export function contractGraph(graph: AdjacencyGraph, constraints: LinkConstraint
     (cannot[b] as Map<number, number>).set(a, 1);
   }
   const forbidden = compress(cannot);
-  return { graph: compress(edges), nodeOf, cannot: { offsets: forbidden.offsets, neighbours: forbidden.neighbours } };
+  return { graph: compress(edges), nodeOf, cannot: { offsets: forbidden.offsets, neighbours: forbidden.neighbours }, selfWeights };
 }

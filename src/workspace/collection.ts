@@ -64,6 +64,15 @@ export class FaceCollection {
     this.faces.push(face);
   }
 
+  /** A new collection of these faces except `excluded` (in the same order, vectors copied). */
+  without(excluded: ReadonlySet<string>): FaceCollection {
+    const kept = new FaceCollection(this.modelId, this.dimension);
+    this.faces.forEach((face, row) => {
+      if (!excluded.has(face.id)) kept.add(face, this.data.subarray(row * this.dimension, (row + 1) * this.dimension));
+    });
+    return kept;
+  }
+
   /** The row of a face, or undefined. */
   row(id: string): number | undefined {
     return this.rowOf.get(id);

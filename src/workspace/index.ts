@@ -22,4 +22,5 @@ export {
   type NamedClusters,
   type PersonView,
 } from './views.ts';
+export { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, type CorrectionConstraints } from './corrections.ts';
 export type * from './types.ts';

@@ -51,12 +51,16 @@ function byRepresentativeness(kernel: Kernel, collection: FaceCollection, ids: r
  * "Person N".
  * @param now creation time stamped on new groups (epoch ms).
  * @param threshold the embedding model's same-person distance (its manifest's), default the default model's.
+ * @param links the person's corrections as face pairs (see corrections.ts); pairs naming a face not in the
+ *   collection are ignored.
  */
 export function groupPeople(
   kernel: Kernel, collection: FaceCollection, now: number, previous: readonly IdentityGroup[] = [], threshold?: number,
+  links: FaceLinks = {},
 ): PersonView[] {
   if (collection.size === 0) return [];
-  const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0, ...(threshold ? { threshold } : {}) });
+  const constraints = linkRows(collection, links);
+  const { labels, groups } = groupByIdentity(kernel, collection.vectors, collection.dimension, { seed: 0, ...(threshold ? { threshold } : {}), constraints });
   const groupsOf: string[][] = Array.from({ length: groups }, () => []);
   labels.forEach((g, i) => (groupsOf[g] as string[]).push((collection.faces[i] as { id: string }).id));
   const members = groupsOf.filter((ids) => ids.length >= 2);
@@ -79,6 +83,22 @@ export function groupPeople(
     taken.add(p.group.name);
   }
   return people;
+}
+
+/** Must-links and cannot-links between faces, by face id. */
+export interface FaceLinks {
+  mustLink?: ReadonlyArray<readonly [string, string]>;
+  cannotLink?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Face-id pairs as row pairs of the collection, leaving out pairs with a face it does not hold. */
+function linkRows(collection: FaceCollection, links: FaceLinks): { mustLink: [number, number][]; cannotLink: [number, number][] } {
+  const rows = (pairs: ReadonlyArray<readonly [string, string]> = []): [number, number][] => pairs.flatMap(([a, b]) => {
+    const i = collection.row(a);
+    const j = collection.row(b);
+    return i === undefined || j === undefined ? [] : [[i, j] as [number, number]];
+  });
+  return { mustLink: rows(links.mustLink), cannotLink: rows(links.cannotLink) };
 }
 
 /** People from stored identity groups (their faceIds were saved most representative first). */

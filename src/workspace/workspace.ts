@@ -29,6 +29,10 @@ import {
   type PersonView,
 } from './views.ts';
 import { FaceCollection } from './collection.ts';
+import { DEFAULT_SAME_PERSON_DISTANCE } from '../analysis/identity.ts';
+import type { CorrectionKind, CorrectionRecord, PersonSnapshot } from '../store/correction-record.ts';
+import type { IdentityGroup } from '../store/types.ts';
+import { STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
 import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
@@ -109,6 +113,11 @@ export class Workspace {
   discovery: AttributeDiscovery | undefined;
   /** Face ids in the order discovery saw them: a split's strips index into this. */
   discoveryFaces: string[] = [];
+  /**
+   * The person's corrections of the grouping by person, oldest first (see corrections.ts): every grouping
+   * honours them, and {@link undo} takes back the latest.
+   */
+  corrections: CorrectionRecord[] = [];
   /** Names of the shown run's clusters. */
   names = new Map<number, string>();
   /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
@@ -195,6 +204,7 @@ export class Workspace {
     this.discovery = undefined;
     this.discoveryFaces = [];
     this.people = [];
+    this.corrections = [];
     this.runs = [];
     this.view = undefined;
     this.names = new Map();
@@ -211,7 +221,8 @@ export class Workspace {
     this.failures = [...(await this.listStoredFailures()), ...this.unstored];
     this.clear();
     if (!chosen) return;
-    this.collection = await FaceCollection.load(this.store, chosen.modelId, chosen.dimension);
+    this.corrections = await this.store.listCorrections({ modelId: chosen.modelId });
+    this.collection = await this.loadCollection(chosen.modelId, chosen.dimension);
     this.people = peopleFromGroups(await this.store.listIdentityGroups({ modelId: chosen.modelId }), this.collection);
     this.runs = await this.store.listRuns({ modelId: chosen.modelId });
     const shown = this.runs.find((r) => r.id === preferredRun) ?? this.runs.at(-1);
@@ -325,12 +336,23 @@ export class Workspace {
     return { detail: { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size }, failure };
   }
 
-  /** Groups all faces by person again and replaces the stored groups. */
-  private async regroupPeople(): Promise<void> {
+  /** The model's faces from the store, without the detections a correction said are not faces. */
+  private async loadCollection(modelId: string, dimension: number): Promise<FaceCollection> {
+    const loaded = await FaceCollection.load(this.store, modelId, dimension);
+    const { excluded } = correctionConstraints(this.corrections);
+    return excluded.size > 0 ? loaded.without(excluded) : loaded;
+  }
+
+  /**
+   * Groups all faces by person again, honouring the corrections, and replaces the stored groups. New groups
+   * take the ids and names of `previous` (default: the people now) by the faces they share.
+   */
+  private async regroupPeople(previous: readonly IdentityGroup[] = this.people.map((p) => p.group)): Promise<void> {
     const collection = this.collection;
     if (!collection) return;
-    const previous = this.people.map((p) => p.group);
-    const people = groupPeople(this.kernel, collection, Date.now(), previous, this.samePersonDistance);
+    const { mustLink, cannotLink, strictness } = correctionConstraints(this.corrections);
+    const threshold = (this.samePersonDistance ?? DEFAULT_SAME_PERSON_DISTANCE) * strictness;
+    const people = groupPeople(this.kernel, collection, Date.now(), previous, threshold, { mustLink, cannotLink });
     await this.store.replaceIdentityGroups(collection.modelId, people.map((p) => p.group));
     this.people = people;
   }
@@ -354,6 +376,152 @@ export class Workspace {
       await this.store.saveIdentityGroup(group);
       this.people = this.people.map((p, i) => (i === index ? { ...p, group } : p));
     });
+  }
+
+  /**
+   * The embedding model's same-person distance (its manifest's), which the grouping and its strictness start
+   * from; the engine that adds photos sets it too. Undefined: the default model's.
+   */
+  setSamePersonDistance(distance: number | undefined): void {
+    this.samePersonDistance = distance;
+  }
+
+  /** How strict the grouping is: a multiplier of the model's same-person distance (1 unless changed). */
+  get strictness(): number {
+    return correctionConstraints(this.corrections).strictness;
+  }
+
+  /** The latest correction in words ("not Colin Powell", "merge Person 3 into Ada"), or undefined when there is none. */
+  get undoLabel(): string | undefined {
+    const last = this.corrections.at(-1);
+    return last ? correctionWords(last, this.people.map((p) => p.group), this.corrections.slice(0, -1)) : undefined;
+  }
+
+  /** The person a face belongs to, or undefined when it was seen once. */
+  personOf(faceId: string): PersonView | undefined {
+    return this.people.find((p) => p.group.faceIds.includes(faceId));
+  }
+
+  /**
+   * "Not this person": takes the face out of its person, and keeps it out of every later grouping.
+   * @throws InvalidInputError when the face belongs to no person.
+   */
+  notThisPerson(faceId: string): Promise<void> {
+    return this.serial(async () => {
+      const person = this.personOf(faceId);
+      if (!person) throw new InvalidInputError(`${this.faceLabel(faceId)} belongs to no person, so it cannot be taken out of one`);
+      await this.correct('not-person', { faceId, people: [snapshotOf(person.group)] });
+    });
+  }
+
+  /**
+   * Moves a face to another person, in this grouping and every later one.
+   * @throws InvalidInputError for an unknown face or person, or when the face is already theirs.
+   */
+  moveFace(faceId: string, groupId: string): Promise<void> {
+    return this.serial(async () => {
+      this.requireFace(faceId);
+      const target = this.requirePerson(groupId);
+      const from = this.personOf(faceId);
+      if (from === target) throw new InvalidInputError(`${this.faceLabel(faceId)} already belongs to ${target.group.name}`);
+      await this.correct('move', { faceId, people: [snapshotOf(target.group), ...(from ? [snapshotOf(from.group)] : [])] });
+    });
+  }
+
+  /**
+   * "Not a face": the detection leaves every view (people, clusters, discovery, counts) and every later grouping.
+   * @throws InvalidInputError for an unknown face.
+   */
+  notAFace(faceId: string): Promise<void> {
+    return this.serial(async () => {
+      this.requireFace(faceId);
+      const person = this.personOf(faceId);
+      await this.correct('not-face', { faceId, ...(person ? { people: [snapshotOf(person.group)] } : {}) });
+    });
+  }
+
+  /**
+   * Merges two people into one, who keeps `keepId`'s id and name, in this grouping and every later one.
+   * @throws InvalidInputError for an unknown person or the same person twice.
+   */
+  mergePeople(keepId: string, otherId: string): Promise<void> {
+    return this.serial(async () => {
+      const keep = this.requirePerson(keepId);
+      const other = this.requirePerson(otherId);
+      if (keep === other) throw new InvalidInputError(`merging needs two different people; both are ${keep.group.name}`);
+      await this.correct('merge', { people: [snapshotOf(keep.group), snapshotOf(other.group)] });
+    });
+  }
+
+  /**
+   * Sets how strict the grouping is (a multiplier of the model's same-person distance: below 1 stricter,
+   * more people; above 1 looser, fewer people) and groups again at once; corrections keep applying.
+   * @throws InvalidInputError for a value outside {@link STRICTNESS_RANGE}.
+   */
+  setStrictness(scale: number): Promise<void> {
+    return this.serial(async () => {
+      if (!(scale >= STRICTNESS_RANGE.min && scale <= STRICTNESS_RANGE.max)) {
+        throw new InvalidInputError(`strictness must be between ${STRICTNESS_RANGE.min} and ${STRICTNESS_RANGE.max}; got ${scale}`);
+      }
+      if (Math.abs(scale - this.strictness) < 1e-9) return;
+      await this.correct('strictness', { scale });
+    });
+  }
+
+  /**
+   * Takes back the latest correction and groups again (a person merged away comes back with their name).
+   * @returns the correction undone, in words. @throws InvalidInputError when there is nothing to undo.
+   */
+  undo(): Promise<string> {
+    return this.serial(async () => {
+      const last = this.corrections.at(-1);
+      const collection = this.collection;
+      if (!last || !collection) throw new InvalidInputError('there is no correction to undo');
+      const words = this.undoLabel as string;
+      await this.store.deleteCorrection(last.id);
+      this.corrections = this.corrections.slice(0, -1);
+      const previous = groupsBefore(this.people.map((p) => p.group), last, collection.modelId);
+      if (last.kind === 'not-face') this.collection = await this.loadCollection(collection.modelId, collection.dimension);
+      await this.afterCorrection(previous, last.kind === 'not-face');
+      return words;
+    });
+  }
+
+  private requireFace(faceId: string): void {
+    if (!this.collection?.face(faceId)) throw new InvalidInputError(`there is no face '${faceId}' among the ${this.faces} faces`);
+  }
+
+  private requirePerson(groupId: string): PersonView {
+    const person = this.people.find((p) => p.group.id === groupId);
+    if (!person) throw new InvalidInputError(`there is no person '${groupId}' among ${this.people.length} people`);
+    return person;
+  }
+
+  /** Stores a correction, then applies it: the faces (for "not a face") and the grouping. */
+  private async correct(kind: CorrectionKind, fields: { faceId?: string; people?: PersonSnapshot[]; scale?: number }): Promise<void> {
+    const collection = this.collection;
+    if (!collection) throw new InvalidInputError('there are no faces to correct yet: add photos first');
+    // Strictly increasing times keep the order corrections apply and are undone in, even within one millisecond.
+    const createdAt = Math.max(Date.now(), (this.corrections.at(-1)?.createdAt ?? 0) + 1);
+    const correction: CorrectionRecord = { id: `correction:${crypto.randomUUID()}`, modelId: collection.modelId, createdAt, kind, ...fields };
+    await this.store.saveCorrection(correction);
+    this.corrections = [...this.corrections, correction];
+    const previous = groupsAfter(this.people.map((p) => p.group), correction);
+    if (kind === 'not-face') this.collection = collection.without(new Set([fields.faceId as string]));
+    await this.afterCorrection(previous, kind === 'not-face');
+  }
+
+  /** Groups again after a correction or its undo; when the faces changed, the clustering shown and discovery follow. */
+  private async afterCorrection(previous: readonly IdentityGroup[], facesChanged: boolean): Promise<void> {
+    await this.regroupPeople(previous);
+    if (!facesChanged) return;
+    this.discovery = undefined;
+    this.discoveryFaces = [];
+    const view = this.view;
+    if (view && this.collection) {
+      this.view = clusterView(this.kernel, this.collection, view.run);
+      this.refreshFigures();
+    }
   }
 
   /** The face ids a scope covers. @throws InvalidInputError for an unknown person. */

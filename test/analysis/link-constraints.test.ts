@@ -67,6 +67,16 @@ describe('identity grouping with corrections', () => {
     assert.ok(!groupOf(merged.labels, range(0, 16)).has(merged.labels[16]!), 'C stays apart');
   });
 
+  it('a face near A moved to B takes B nowhere: the must-linked set is held by its own edges', () => {
+    const base = people(2, 8, 14);
+    const data = append(base, between(base, 0, 8, 0.05));
+    const mustLink = range(8, 16).map((r) => [16, r] as const);
+    const moved = groupByIdentity(testKernel(), data, D, { threshold: 0.6, constraints: { mustLink } });
+    assert.equal(groupOf(moved.labels, [...range(8, 16), 16]).size, 1, 'the face is with B');
+    assert.equal(groupOf(moved.labels, range(0, 8)).size, 1);
+    assert.notEqual(moved.labels[0], moved.labels[8], 'A and B stay two people');
+  });
+
   it('drops a cannot-link that contradicts must-links, and refuses rows outside the graph', () => {
     const base = people(2, 5, 13);
     const grouping = groupByIdentity(testKernel(), base, D, { threshold: 0.5, constraints: { mustLink: [[0, 5]], cannotLink: [[0, 5]] } });
