@@ -72,6 +72,7 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
   return html`
     <section part="people" aria-labelledby="people-h"><h2 id="people-h">People</h2>
       <fap-people .people=${s.people} .alone=${s.aloneFaces} .selected=${scope} .lookup=${c.faces} ?disabled=${c.blocked}
+        .strictness=${s.strictness} .undoLabel=${s.undoLabel}
         @fap-person=${c.onPerson} @fap-rename-person=${c.onRenamePerson}></fap-people>
     </section>
     ${c.discovery()}

@@ -41,6 +41,7 @@ import { rememberShownRun, shownRun } from './shown-run.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
 import type { FaceLookup, OpenFaceDetail } from './face-thumb.ts';
 import { faceViewModel } from './face-view.ts';
+import { applyCorrection, correctionLabel, type CorrectionIntent } from './correction-intent.ts';
 import { renderApp, renderProgress } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
@@ -224,6 +225,11 @@ export class FaceAttributeProbe extends LitElement {
     this.addEventListener('fap-open-face', (event) => {
       event.stopPropagation();
       this.openedFace = (event as CustomEvent<OpenFaceDetail>).detail.faceId;
+    });
+    // A correction of the people (the face dialog, the people tools) is applied to the workspace.
+    this.addEventListener('fap-correct', (event) => {
+      event.stopPropagation();
+      void this.correct((event as CustomEvent<CorrectionIntent>).detail);
     });
   }
 
@@ -418,6 +424,21 @@ export class FaceAttributeProbe extends LitElement {
       await session.renamePerson(person, name);
       emit(this, 'probe-people', peopleDetail(session));
     }, { blocking: false });
+  }
+
+  /** Applies a correction of the people (or undoes the latest) and shows the people grouped again. */
+  private async correct(intent: CorrectionIntent): Promise<void> {
+    let facesChanged = false;
+    await this.act('analysis', correctionLabel(intent), async (session) => {
+      if (this.engines.info) session.setSamePersonDistance(this.engines.info.samePersonDistance);
+      facesChanged = await applyCorrection(session, intent);
+      // A detection that is not a face is no longer shown; an undo must not open it again.
+      if (intent.kind === 'not-face') this.openedFace = undefined;
+      emit(this, 'probe-people', peopleDetail(session));
+    });
+    if (!facesChanged) return;
+    void this.refreshStorage();
+    void this.findSplits();
   }
 
   /** Merges clusters (0-based indices) of the clustering shown when called into one. */

@@ -9,6 +9,7 @@ import { customElement } from './define.ts';
 import type { Workspace } from '../src/index.ts';
 import type { FaceLookup } from './face-thumb.ts';
 import { baseStyles } from './styles.ts';
+import { faceCorrectionsModel, type FaceCorrectionsModel } from './face-corrections.ts';
 
 /** What the dialog shows about a face. */
 export interface FaceViewModel {
@@ -23,6 +24,8 @@ export interface FaceViewModel {
   foundBy: string;
   /** The face's box in its photo, in pixels. */
   box: { x: number; y: number; width: number; height: number };
+  /** The corrections offered for it. */
+  corrections?: FaceCorrectionsModel;
 }
 
 const FOUND_BY_WORDS: Record<string, string> = {
@@ -48,6 +51,7 @@ export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string):
     person: ws.people.find((p) => p.group.faceIds.includes(faceId))?.group.name,
     foundBy: face.foundBy,
     box: face.box,
+    corrections: faceCorrectionsModel(ws, faceId),
   };
 }
 
@@ -83,6 +87,7 @@ export class FapFaceView extends LitElement {
           </dl>
         </div>
       </div>` : nothing}
+      <fap-face-corrections .model=${f?.corrections}></fap-face-corrections>
       <div class="actions"><button type="button" name="close" @click=${() => this.dialog?.close()}>Close</button></div>
     </dialog>`;
   }

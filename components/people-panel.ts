@@ -8,6 +8,7 @@ import { customElement } from './define.ts';
 import type { PersonView } from '../src/index.ts';
 import { NO_FACES, faceThumb, type FaceLookup } from './face-thumb.ts';
 import { baseStyles } from './styles.ts';
+import './people-tools.ts';
 
 /** Detail of `fap-person`: the person's identity-group id, or 'all'. */
 export interface PersonDetail {
@@ -51,6 +52,10 @@ export class FapPeople extends LitElement {
   @property({ type: Boolean }) expanded = false;
   /** Disables choosing a person (while the parent is busy). */
   @property({ type: Boolean }) disabled = false;
+  /** The grouping's strictness (a multiplier of the model's same-person distance). */
+  @property({ type: Number }) strictness = 1;
+  /** The latest correction in words ("not Colin Powell"), or undefined when there is nothing to undo. */
+  @property() undoLabel: string | undefined;
 
   override render() {
     const shown = this.expanded ? this.people : this.people.slice(0, this.limit);
@@ -83,7 +88,8 @@ export class FapPeople extends LitElement {
         ${this.alone.map((id) => html`<li>${faceThumb(this, this.lookup, id, 'seen once')}</li>`)}</ul>` : nothing}
       ${this.people.length > shown.length
         ? html`<button type="button" @click=${() => { this.expanded = true; }}>Show all ${this.people.length} people</button>`
-        : nothing}`;
+        : nothing}
+      <fap-people-tools .people=${this.people} .strictness=${this.strictness} .undoLabel=${this.undoLabel} ?disabled=${this.disabled}></fap-people-tools>`;
   }
 
   private thumbImage(p: PersonView) {

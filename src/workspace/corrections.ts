@@ -3,7 +3,8 @@
  * leave out ("not a face"), must-links (a face moved to a person, two people merged), cannot-links ("not this
  * person") and the strictness. Corrections apply in the order they were made, and a later one overrides what
  * an earlier one said about the same face: "not this person" after a move undoes the move's link, a move
- * after "not this person" lifts the ban on the person moved to. Also the words that name a correction
+ * after "not this person" lifts the ban on the person moved to, and a face moved out of a person is also not
+ * that person. Also the words that name a correction
  * ("Undo: not Colin Powell") and the grouping as the person expects it right after a correction or its undo
  * (so people keep their ids and names through it). Pure functions.
  */
@@ -46,6 +47,8 @@ export function correctionConstraints(corrections: readonly CorrectionRecord[]):
       for (const entry of cannot) if (entry.face === face) for (const id of first.faceIds) entry.others.delete(id);
       for (const entry of cannot) if (first.faceIds.includes(entry.face)) entry.others.delete(face);
       must.push(new Set([face, ...first.faceIds]));
+      // Moved out of a person means not that person: without it, the rest of the person would follow the face.
+      if (second) cannot.push({ face, others: new Set(second.faceIds.filter((id) => id !== face && !first.faceIds.includes(id))) });
     } else if (c.kind === 'merge' && first && second) {
       const all = new Set([...first.faceIds, ...second.faceIds]);
       for (const entry of cannot) if (all.has(entry.face)) for (const id of all) entry.others.delete(id);

@@ -218,3 +218,20 @@ describe('corrections of the grouping by person', () => {
     ws.close();
   });
 });
+
+describe('corrections as constraints', () => {
+  it('a face moved out of a person is not that person, so the rest of them do not follow it', async () => {
+    const { correctionConstraints } = await import('../../src/workspace/corrections.ts');
+    const from = { id: 'p:c', name: 'Cy', createdAt: 1, faceIds: ['c1', 'c2', 'c3'] };
+    const to = { id: 'p:a', name: 'Ada', createdAt: 1, faceIds: ['a1', 'a2'] };
+    const move = { id: 'm', modelId: 'x', createdAt: 2, kind: 'move' as const, faceId: 'c1', people: [to, from] };
+    const c = correctionConstraints([move]);
+    assert.deepEqual(c.mustLink, [['c1', 'a1'], ['c1', 'a2']]);
+    assert.deepEqual(c.cannotLink, [['c1', 'c2'], ['c1', 'c3']]);
+    // "Not Ada" afterwards lifts the move's link to her.
+    const not = { id: 'n', modelId: 'x', createdAt: 3, kind: 'not-person' as const, faceId: 'c1', people: [{ ...to, faceIds: ['a1', 'a2', 'c1'] }] };
+    const after = correctionConstraints([move, not]);
+    assert.deepEqual(after.mustLink, [['a1', 'a2']]);
+    assert.deepEqual(after.cannotLink, [['c1', 'c2'], ['c1', 'c3'], ['c1', 'a1'], ['c1', 'a2']]);
+  });
+});
