@@ -258,10 +258,10 @@ export function validateCorrection(value: unknown, path = 'correction'): Correct
   const kind = string(o.kind, `${path}.kind`);
   if (!(CORRECTION_KINDS as readonly string[]).includes(kind)) bad(`${path}.kind`, kind, `one of ${CORRECTION_KINDS.join(', ')}`);
   if (kind !== 'strictness' && kind !== 'merge') string(o.faceId, `${path}.faceId`, { nonEmpty: true });
-  const people = kind === 'not-person' || kind === 'move' ? [1, 2] : kind === 'merge' ? [2, 2] : undefined;
-  if (people) {
-    if (!Array.isArray(o.people) || o.people.length < (people[0] as number) || o.people.length > (people[1] as number)) {
-      bad(`${path}.people`, o.people, `${people[0] === people[1] ? people[0] : `${people[0]} or ${people[1]}`} people for a '${kind}' correction`);
+  const [least, most] = kind === 'not-person' || kind === 'move' ? [1, 2] : kind === 'merge' ? [2, 2] : [0, 1];
+  if (o.people !== undefined || least > 0) {
+    if (!Array.isArray(o.people) || o.people.length < least || o.people.length > most) {
+      bad(`${path}.people`, o.people, `${least === most ? least : `${least} to ${most}`} people for a '${kind}' correction`);
     }
     (o.people as unknown[]).forEach((p, i) => {
       const person = object(p, `${path}.people[${i}]`);

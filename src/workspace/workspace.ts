@@ -32,7 +32,7 @@ import { FaceCollection } from './collection.ts';
 import { DEFAULT_SAME_PERSON_DISTANCE } from '../analysis/identity.ts';
 import type { CorrectionKind, CorrectionRecord, PersonSnapshot } from '../store/correction-record.ts';
 import type { IdentityGroup } from '../store/types.ts';
-import { STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
+import { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
 import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
@@ -388,7 +388,7 @@ export class Workspace {
 
   /** How strict the grouping is: a multiplier of the model's same-person distance (1 unless changed). */
   get strictness(): number {
-    return correctionConstraints(this.corrections).strictness;
+    return this.corrections.filter((c) => c.kind === 'strictness').at(-1)?.scale ?? DEFAULT_STRICTNESS;
   }
 
   /** The latest correction in words ("not Colin Powell", "merge Person 3 into Ada"), or undefined when there is none. */
