@@ -34,6 +34,8 @@ export interface AppView {
   openedFace: FaceViewModel | undefined;
   /** The people, discovery, clustering, named-groups and probe sections (called only with faces). */
   analysis: () => TemplateResult;
+  /** The face-model picker (model-picker.ts). */
+  modelPicker?: () => TemplateResult;
   on: {
     files(files: File[]): void;
     fail(error: unknown, during: string): void;
@@ -62,6 +64,7 @@ function renderHeader(v: AppView): TemplateResult {
       @change=${(e: Event) => v.on.backend((e.target as HTMLSelectElement).value as BackendChoice)}>
       ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === v.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
     </select></label>
+    ${v.modelPicker?.() ?? nothing}
   </header>`;
 }
 
