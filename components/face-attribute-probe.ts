@@ -95,6 +95,8 @@ const kConverter = {
  *
  * @csspart header - the top bar with the engine's backend.
  * @csspart backend - the backend line and its selector.
+ * @csspart model - the face-model picker.
+ * @csspart model-notice - under the picker: photos added before that the picked model has not seen.
  * @csspart error - the error message.
  * @csspart notice - status notices (e.g. after Cancel).
  * @csspart dropzone - the drop zone for photos.

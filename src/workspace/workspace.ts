@@ -30,6 +30,7 @@ import {
   type PersonView,
 } from './views.ts';
 import { FaceCollection } from './collection.ts';
+import { compareModels, type ModelComparison } from './model-comparison.ts';
 import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
@@ -288,6 +289,19 @@ export class Workspace {
       await this.load(model, options.preferredRun);
       this.collection ??= new FaceCollection(model.modelId, model.dimension);
       return true;
+    });
+  }
+
+  /**
+   * Every model with stored faces side by side on the photos they all have: each one's ranked splits across and
+   * within people (model-comparison.ts). Undefined when fewer than two models have enough faces there. Reads only.
+   */
+  compareModels(options: { signal?: AbortSignal } = {}): Promise<ModelComparison | undefined> {
+    return this.serial(async () => {
+      const models = (await this.store.models()).filter((m) => m.count > 0);
+      // The shown model first, then the others by faces kept.
+      models.sort((a, b) => Number(b.modelId === this.collection?.modelId) - Number(a.modelId === this.collection?.modelId) || b.count - a.count);
+      return models.length < 2 ? undefined : compareModels(this.kernel, this.store, models, options);
     });
   }
 

@@ -28,8 +28,14 @@ class TwoModelEngine implements FaceEngineClient {
       this.processed.push(source.name);
       const v = new Float32Array(this.dimension);
       const n = Number(source.name.split('-')[1]?.split('.')[0] ?? 0);
+      let seed = n * 7919 + source.name.charCodeAt(0);
+      for (let j = 0; j < v.length; j++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        v[j] = (seed / 2147483648 - 0.5) * 0.1;
+      }
       v[(source.name.charCodeAt(0) - 97) % this.dimension] = 1;
-      v[this.dimension - 1] = 0.05 * n;
+      // Something that varies within each person (odd and even photos), for discovery to find.
+      v[this.dimension - 2] = n % 2 ? 0.08 : -0.08;
       const norm = Math.hypot(...v);
       outcomes.push({
         ok: true, name: source.name, hash: await hashBytes(bytes), size: bytes.length, format: 'jpeg', width: 100, height: 100,
@@ -45,7 +51,8 @@ class TwoModelEngine implements FaceEngineClient {
 }
 
 const photo = (name: string) => ({ name, bytes: new TextEncoder().encode(`photo ${name}`) });
-const photos = ['a-1.jpg', 'a-2.jpg', 'a-3.jpg', 'b-1.jpg', 'b-2.jpg', 'b-3.jpg', 'c-1.jpg', 'c-2.jpg', 'c-3.jpg'].map(photo);
+/** Four photos of each of three people (a discovery view within people needs four faces per person). */
+const photos = ['a', 'b', 'c'].flatMap((g) => [1, 2, 3, 4].map((n) => photo(`${g}-${n}.jpg`)));
 
 let kernel: ResidentKernel;
 before(async () => {
@@ -66,7 +73,7 @@ describe('switching the workspace between two models', () => {
     const ws = await Workspace.open(name, kernel);
 
     await ws.ingest(a, photos);
-    assert.equal(ws.faces, 9);
+    assert.equal(ws.faces, 12);
     const run = await ws.cluster({ kind: 'all' }, 3);
     await ws.rename(0, 'first');
     const person = ws.people[0]!.group.id;
@@ -79,21 +86,22 @@ describe('switching the workspace between two models', () => {
     assert.equal(ws.collection?.modelId, 'model-b');
     assert.equal(ws.faces, 0);
     assert.equal(ws.view?.run.id, undefined);
-    assert.equal(ws.photosWithoutModel, 9);
-    assert.equal(ws.photos, 9, 'the photos are still counted');
+    assert.equal(ws.photosWithoutModel, 12);
+    assert.equal(ws.photos, 12, 'the photos are still counted');
+    assert.equal(await ws.compareModels(), undefined, 'nothing to compare while B has no faces');
 
-    // Adding two photos again embeds them with B; the other seven are still missing for B.
+    // Adding two photos again embeds them with B; the other ten are still missing for B.
     await ws.ingest(b, photos.slice(0, 2));
     assert.deepEqual(b.processed, ['a-1.jpg', 'a-2.jpg']);
     assert.equal(ws.faces, 2);
     assert.equal(ws.collection!.dimension, 12);
-    assert.equal(ws.photosWithoutModel, 7);
-    // All nine again: only the seven B lacks go through B.
+    assert.equal(ws.photosWithoutModel, 10);
+    // All twelve again: only the ten B lacks go through B.
     const again = await ws.ingest(b, photos);
     assert.deepEqual(b.processed.slice(2), photos.slice(2).map((p) => p.name));
     assert.equal(again.detail.duplicates, 2);
-    assert.equal(again.detail.photos, 9 - 2, 'the seven photos gain B\'s faces');
-    assert.equal(ws.faces, 9);
+    assert.equal(again.detail.photos, 10, 'the ten photos gain B\'s faces');
+    assert.equal(ws.faces, 12);
     assert.equal(ws.photosWithoutModel, 0);
 
     // Back to A: everything A had is there, unchanged.
@@ -109,14 +117,29 @@ describe('switching the workspace between two models', () => {
     const a0 = a.processed.length;
     const repeat = await ws.ingest(a, photos);
     assert.equal(a.processed.length, a0, 'no photo goes through A again');
-    assert.equal(repeat.detail.duplicates, 9);
-    assert.equal(repeat.detail.processed, 9);
+    assert.equal(repeat.detail.duplicates, 12);
+    assert.equal(repeat.detail.processed, 12);
     assert.equal(await ws.showModel(a.info), false, 'showing the shown model changes nothing');
 
-    // A reload shows the model with the most faces (a tie here: both have nine) and keeps both.
+    // Both models side by side on the twelve photos they share, the shown model first.
+    const comparison = await ws.compareModels();
+    assert.ok(comparison, 'two models with twelve shared photos can be compared');
+    assert.equal(comparison.photos, 12);
+    assert.deepEqual(comparison.models.map((m) => [m.modelId, m.faces, m.people]), [['model-a', 12, 3], ['model-b', 12, 3]]);
+    for (const side of comparison.models) {
+      assert.ok(side.within.length >= 1, `${side.modelId} has ranked splits within people`);
+      assert.deepEqual(side.within.map((sp) => sp.rank), side.within.map((_, i) => i + 1));
+      assert.ok(side.within.every((sp) => sp.description.length > 0 && sp.stability >= 0 && sp.stability <= 1));
+      // The odd and even photos of each person differ along one direction: both models split them first, stably.
+      assert.deepEqual([...side.within[0]!.sizes].sort(), [6, 6]);
+      assert.ok(side.within[0]!.stability > 0.9, `stability ${side.within[0]!.stability}`);
+    }
+    assert.equal(ws.collection?.modelId, 'model-a', 'comparing changes nothing shown');
+
+    // A reload keeps both models' faces.
     ws.close();
     const reopened = await Workspace.open(name, kernel);
-    assert.deepEqual((await reopened.storedModels()).map((m) => [m.modelId, m.count]).sort(), [['model-a', 9], ['model-b', 9]]);
+    assert.deepEqual((await reopened.storedModels()).map((m) => [m.modelId, m.count]).sort(), [['model-a', 12], ['model-b', 12]]);
     reopened.close();
   });
 });
