@@ -15,6 +15,7 @@ import {
   MIN_FACES_TO_DISCOVER,
   isAbortError,
   type EngineInfo,
+  type ModelComparison,
   type RunScope,
   type Workspace,
 } from '../src/index.ts';
@@ -48,6 +49,7 @@ import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
 import { chosenModel, rememberModel } from './model-choice.ts';
 import { renderModelPicker } from './model-picker.ts';
+import { renderModelComparison } from './model-comparison.ts';
 import './drop-zone.ts';
 import './face-view.ts';
 import './progress-view.ts';
@@ -97,6 +99,7 @@ const kConverter = {
  * @csspart backend - the backend line and its selector.
  * @csspart model - the face-model picker.
  * @csspart model-notice - under the picker: photos added before that the picked model has not seen.
+ * @csspart comparison - "The face models side by side" (shown when two or more models have faces kept).
  * @csspart error - the error message.
  * @csspart notice - status notices (e.g. after Cancel).
  * @csspart dropzone - the drop zone for photos.
@@ -204,6 +207,8 @@ export class FaceAttributeProbe extends LitElement {
   @state() private storedFaces: ReadonlyMap<string, number> = new Map();
   /** The next engine's model was picked: show its faces (even none) once it runs. */
   private followModel = false;
+  /** The face models side by side, with the faces kept when it was made (it is shown only while they are the same). */
+  @state() private comparison: { result: ModelComparison | undefined; faces: number } | undefined;
 
   /** The open workspace (undefined while opening). */
   private get session(): Workspace | undefined {
@@ -582,6 +587,14 @@ export class FaceAttributeProbe extends LitElement {
     this.model = modelId;
   }
 
+  /** Compares every face model with faces kept, on the photos they all have seen, and shows them side by side. */
+  async compareModels(): Promise<void> {
+    await this.act('analysis', 'Comparing the face models…', async (session) => {
+      const result = await session.compareModels();
+      this.comparison = { result, faces: [...this.storedFaces.values()].reduce((a, b) => a + b, 0) };
+    }, { blocking: false });
+  }
+
   /**
    * Shows the faces of the engine's model once it runs: always after a pick, else when that model has stored
    * faces (an engine of a model the store has never seen leaves the shown faces until photos are added).
@@ -738,6 +751,11 @@ export class FaceAttributeProbe extends LitElement {
       modelPicker: () => renderModelPicker({
         value: this.engines.info?.modelId ?? this.pickedModel, stored: this.storedFaces, photosWithoutModel: this.session?.photosWithoutModel ?? 0,
         shown: this.session?.collection?.modelId, disabled: this.work !== undefined, pick: (id) => this.chooseModel(id),
+      }),
+      comparison: () => renderModelComparison({
+        available: [...this.storedFaces.values()].filter((n) => n > 0).length >= 2,
+        comparison: this.comparison?.faces === [...this.storedFaces.values()].reduce((a, b) => a + b, 0) ? this.comparison.result : undefined,
+        busy: this.busy.label?.includes('Comparing the face models') ?? false, compare: () => void this.compareModels(),
       }),
       on: {
         files: (files) => void this.addFiles(files),

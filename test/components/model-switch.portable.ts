@@ -83,6 +83,7 @@ describe('<face-attribute-probe> face-model picker', () => {
     const aFaces = [...gallery.faces].sort();
     await settled(m.el);
     assert.match(deepText(m.el), /12 photos and 12 faces kept/);
+    assert.equal(deepQuery(m.el, 'button[name="compare-models"]'), null, 'one model: nothing to compare');
 
     await pick(m, B);
     await until(() => /12 photos added before have faces for another face model only/.test(deepText(m!.el)), [m.el]);
@@ -110,6 +111,16 @@ describe('<face-attribute-probe> face-model picker', () => {
     assert.ok(back.every((id) => id.includes(`:${A}:`)));
     assert.match(deepText(m.el), /12 photos and 12 faces kept/);
     assert.equal(engines.processed(A).length, processedByA, 'switching back embeds nothing');
+
+    // Both models side by side on the twelve photos both have seen.
+    const compare = deepQuery<HTMLButtonElement>(m.el, 'button[name="compare-models"]');
+    assert.ok(compare, 'the comparison is offered once two models have faces');
+    compare.click();
+    await until(() => /12 photos seen by every model/.test(deepText(m!.el)), [m.el]);
+    const heads = deepQueryAll(m.el, 'table.comparison thead th').map((th) => th.textContent?.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(heads, ['rank', 'dlib ResNet-34 (12 faces, 3 people)', 'MobileFaceNet (12 faces, 3 people)']);
+    assert.match(deepText(m.el), /Across people \(one point per person\).*Within people/);
+    assert.equal(m.el.state, 'named', 'comparing leaves the shown model as it was');
 
     // A new element on the same database asks for the model picked last.
     const database = m.database;
