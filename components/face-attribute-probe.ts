@@ -597,7 +597,8 @@ export class FaceAttributeProbe extends LitElement {
 
   /**
    * Shows the faces of the engine's model once it runs: always after a pick, else when that model has stored
-   * faces (an engine of a model the store has never seen leaves the shown faces until photos are added).
+   * faces. When it has none, nothing was picked and the store shows another built-in model's faces (kept from
+   * before a change of the default model), the element switches to that model instead, so they stay in use.
    */
   private async showEngineModel(info: EngineInfo): Promise<void> {
     const follow = this.followModel;
@@ -605,6 +606,11 @@ export class FaceAttributeProbe extends LitElement {
     try {
       const session = await this.workspaces.require();
       const stored = (await session.storedModels()).some((m) => m.modelId === info.modelId && m.count > 0);
+      const kept = session.collection?.modelId;
+      if (!follow && !stored && this.model === undefined && chosenModel(this.database) === undefined && kept !== undefined && kept in BUILTIN_EMBEDDING_MODELS) {
+        this.chooseModel(kept);
+        return;
+      }
       if (!(follow || stored) || !(await session.showModel(info, { preferredRun: shownRun(this.database) }))) return;
       this.clearProbe();
       this.afterLoad();

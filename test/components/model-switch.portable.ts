@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { EngineRequest } from '../../components/index.ts';
+import { chosenModel, rememberModel } from '../../components/model-choice.ts';
 import { FakeEngine, photo } from './fake-engine.ts';
 import { deepQuery, deepQueryAll, deepText, mount, nextEvent, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
 
@@ -144,6 +145,31 @@ describe('<face-attribute-probe> face-model picker', () => {
     const forced = perModel();
     m = await mount({ factory: forced.factory, database, attributes: { model: A } });
     assert.equal(forced.requests[0]?.model, A);
+  });
+
+  it('keeps using the faces of a model kept from before a change of the default model', T, async () => {
+    const engines = perModel();
+    m = await mount({ factory: engines.factory });
+    await pick(m, B);
+    await m.el.addFiles(groups());
+    await untilState(m.el, 'clustered');
+    const database = m.database;
+    m.el.remove();
+    // A person who never picked: their faces came from what was the default then (B here).
+    rememberModel(database, undefined);
+    const again = perModel();
+    m = await mount({ factory: again.factory, database });
+    assert.equal(again.requests[0]?.model, A, 'the engine starts with the default');
+    await until(() => m!.el.engineDetails?.modelId === B, [m.el]);
+    assert.deepEqual(again.requests.map((r) => r.model), [A, B], 'then with the model of the kept faces');
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    assert.equal(deepQuery<HTMLSelectElement>(m.el, 'select[name="model"]')?.value, B);
+    assert.match(deepText(m.el), /12 photos and 12 faces kept/);
+    assert.equal(chosenModel(database), B, 'and remembers it');
+    await m.el.addFiles([photo('d-1.jpg')]);
+    assert.deepEqual(again.processed(A), [], 'nothing is embedded with the new default');
+    assert.deepEqual(again.processed(B), ['d-1.jpg']);
   });
 
   it('refuses an unknown model with a clear message and uses the default', T, async () => {
