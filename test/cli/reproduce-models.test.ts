@@ -2,6 +2,10 @@
 // `--models-dir`), and the side-by-side tables and JSON made from small fake results.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import {
   type DiscoveredRow,
@@ -15,6 +19,8 @@ import {
   sideBySideJson,
 } from '../../src/cli/reproduce-models.ts';
 import { InvalidInputError } from '../../src/errors.ts';
+import { datasetOrSkip, datasetsRoot, projectRoot } from '../helpers/datasets.ts';
+import { layOutMiniDatasets } from '../helpers/mini-datasets.ts';
 
 /** Runs the CLI and returns its exit code and what it wrote to stderr. */
 async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
@@ -151,5 +157,38 @@ describe('reproduce --models: side by side', () => {
     const third: ModelRun = { ...mobile, model: 'face-api-face-recognition-copy' };
     assert.doesNotMatch(formatSideBySide([dlib, mobile, third]), /Δ/);
     assert.equal(sideBySideJson([dlib, mobile, third]).rows[0]!.difference, undefined);
+  });
+});
+
+describe('reproduce --models end to end (the built CLI, a small copy of the data sets)', () => {
+  it('runs both models on the same photos and prints them side by side, as a table and as JSON', { timeout: 600_000 }, async (t) => {
+    if (!datasetOrSkip(t, 'lfw-attributes')) return;
+    const mini = await layOutMiniDatasets(datasetsRoot);
+    const work = await mkdtemp(join(tmpdir(), 'fap-reproduce-models-'));
+    const run = (args: string[]) => spawnSync(process.execPath, [join(projectRoot, 'scripts/face-probe.mjs'), 'reproduce', '-q', '--data', mini,
+      '--experiments', 'glasses,smiling', '--models', 'face-api-face-recognition,mobilefacenet', '--cache', join(work, 'cache'), ...args], { encoding: 'utf8', timeout: 600_000 });
+    try {
+      const json = run(['--json']);
+      assert.equal(json.status, 0, json.stderr);
+      const out = JSON.parse(json.stdout) as ReturnType<typeof sideBySideJson>;
+      assert.deepEqual(out.models, ['face-api-face-recognition', 'mobilefacenet']);
+      assert.deepEqual(out.rows.map((r) => r.name), ['glasses', 'smiling']);
+      for (const row of out.rows) {
+        for (const model of out.models) {
+          const f = row.by_model[model]!;
+          assert.ok(f['k_means']! >= 0 && f['k_means']! <= 1 && f['probe']! >= 0 && f['probe']! <= 1 && f['chance']! > 0, `${row.name} ${model}`);
+        }
+      }
+      assert.equal((out.runs['mobilefacenet'] as unknown as { model: string }).model, 'mobilefacenet');
+      const table = run([]);
+      assert.equal(table.status, 0, table.stderr);
+      const lines = table.stdout.split('\n');
+      assert.match(lines[0]!, /dlib ResNet-34:\s+MobileFaceNet:/);
+      assert.match(lines.find((l) => l.startsWith('glasses'))!, /^glasses\s+76\.0(\s+\S+){12}$/);
+      assert.match(table.stdout, /MobileFaceNet = mobilefacenet: \d+ images \(\d+ from cache\)/);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+      await rm(mini, { recursive: true, force: true });
+    }
   });
 });
