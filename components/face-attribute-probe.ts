@@ -278,6 +278,8 @@ export class FaceAttributeProbe extends LitElement {
       this.fail(new InvalidInputError(`model is ${JSON.stringify(this.model)}; expected one of ${Object.keys(BUILTIN_EMBEDDING_MODELS).join(', ')}`), 'configuration');
       this.model = undefined;
     }
+    // A model asked for (picked, or set by the page) is the one whose faces are shown once it runs.
+    if (changed.has('model') && this.model !== undefined) this.followModel = true;
     if (first || changed.has('database')) void this.workspaces.open();
     const engineProps = ['engineFactory', 'backend', 'assetsUrl', 'modelsUrl', 'ortUrl', 'workerUrl', 'model'] as const;
     if (first || engineProps.some((p) => changed.has(p))) {
@@ -583,7 +585,6 @@ export class FaceAttributeProbe extends LitElement {
   chooseModel(modelId: string): void {
     if (modelId === this.pickedModel && this.model !== undefined) return;
     rememberModel(this.database, modelId);
-    this.followModel = true;
     this.model = modelId;
   }
 

@@ -170,6 +170,14 @@ describe('<face-attribute-probe> face-model picker', () => {
     await m.el.addFiles([photo('d-1.jpg')]);
     assert.deepEqual(again.processed(A), [], 'nothing is embedded with the new default');
     assert.deepEqual(again.processed(B), ['d-1.jpg']);
+
+    // A page that asks for A by its attribute is shown A's faces (none yet), and told what to do.
+    m.el.remove();
+    const asked = perModel();
+    m = await mount({ factory: asked.factory, database, attributes: { model: A } });
+    assert.deepEqual(asked.requests.map((r) => r.model), [A]);
+    await until(() => /13 photos added before have faces for another face model only/.test(deepText(m!.el)), [m.el]);
+    assert.equal(m.el.state, 'ready');
   });
 
   it('refuses an unknown model with a clear message and uses the default', T, async () => {
