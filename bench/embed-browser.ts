@@ -15,12 +15,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const pageScript = `
 import { WorkerEngineClient } from ${JSON.stringify(join(root, 'src/embedding/client.ts'))};
-globalThis.runBench = async (names, passes, backend) => {
+globalThis.runBench = async (names, passes, backend, model) => {
   const inputs = await Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await (await fetch('/images/' + name)).arrayBuffer()) })));
   const engine = await WorkerEngineClient.start(new URL('/worker.js', location.href), {
     modelsBaseUrl: new URL('/models/', location.href).href,
     ortWasmBaseUrl: new URL('/ort/', location.href).href,
     backend,
+    ...(model ? { model } : {}),
   });
   try {
     await engine.process(inputs);
@@ -30,10 +31,11 @@ globalThis.runBench = async (names, passes, backend) => {
       const { outcomes } = await engine.process(inputs);
       const ms = performance.now() - started;
       const faces = outcomes.reduce((n, o) => n + (o.ok ? o.faces.length : 0), 0);
-      const f = { ms_per_image: ms / inputs.length, images_per_s: inputs.length * 1000 / ms, faces_per_s: faces * 1000 / ms, faces };
+      const embed = outcomes.reduce((n, o) => n + (o.ok ? o.timings.embed : 0), 0);
+      const f = { ms_per_image: ms / inputs.length, images_per_s: inputs.length * 1000 / ms, faces_per_s: faces * 1000 / ms, faces, embed_ms_per_face: embed / faces };
       if (!best || f.ms_per_image < best.ms_per_image) best = f;
     }
-    return { ...best, backend: engine.info.backend, reason: engine.info.backendReason, crossOriginIsolated };
+    return { ...best, model: engine.info.modelId, backend: engine.info.backend, threads: engine.info.threads, reason: engine.info.backendReason, crossOriginIsolated };
   } finally {
     await engine.dispose();
   }
@@ -46,8 +48,12 @@ globalThis.adapterInfo = async () => {
 };
 `;
 
-/** Runs the images through the worker engine in Chromium; returns figures per backend. */
-export async function runEngineInChromium(inputs: ImageInput[], passes: number): Promise<Record<string, unknown>> {
+/**
+ * Runs the images through the worker engine in Chromium; returns figures per backend.
+ * @param options.model a built-in embedding model (default: the default model); options.webgpu false skips WebGPU.
+ */
+export async function runEngineInChromium(inputs: ImageInput[], passes: number, options: { model?: string; webgpu?: boolean } = {}): Promise<Record<string, unknown>> {
+  const model = options.model ?? '';
   const dir = await mkdtemp(join(tmpdir(), 'fap-bench-embed-'));
   const imagesDir = join(dir, 'images');
   try {
@@ -76,11 +82,12 @@ export async function runEngineInChromium(inputs: ImageInput[], passes: number):
       await page.waitForFunction(() => typeof (globalThis as { runBench?: unknown }).runBench === 'function');
       const names = inputs.map((i) => i.name);
       const out: Record<string, unknown> = {};
-      out.wasm = await page.evaluate(([n, p]) => (globalThis as unknown as { runBench: (a: string[], b: number, c: string) => Promise<unknown> }).runBench(n, p, 'wasm'), [names, passes] as const);
+      out.wasm = await page.evaluate(([n, p, m]) => (globalThis as unknown as { runBench: (a: string[], b: number, c: string, d: string) => Promise<unknown> }).runBench(n, p, 'wasm', m), [names, passes, model] as const);
+      if (options.webgpu === false) return out;
       const adapter = await page.evaluate(() => (globalThis as unknown as { adapterInfo: () => Promise<{ adapter: boolean; fallback?: boolean; description?: string }> }).adapterInfo());
       out.webgpu_adapter = adapter;
       if (adapter.adapter && !adapter.fallback) {
-        out.webgpu = await page.evaluate(([n, p]) => (globalThis as unknown as { runBench: (a: string[], b: number, c: string) => Promise<unknown> }).runBench(n, p, 'webgpu'), [names, passes] as const);
+        out.webgpu = await page.evaluate(([n, p, m]) => (globalThis as unknown as { runBench: (a: string[], b: number, c: string, d: string) => Promise<unknown> }).runBench(n, p, 'webgpu', m), [names, passes, model] as const);
       } else {
         out.webgpu = { skipped: adapter.adapter ? 'only a software (fallback) WebGPU adapter; measured ~90× slower than wasm here, so not benchmarked' : 'no WebGPU adapter in this browser' };
       }

@@ -1,11 +1,12 @@
 /**
- * Embedding-model benchmark: `node --import tsx bench/embedding-models.ts [--json] [--passes N] [--backends node,wasm]`.
+ * Embedding-model benchmark: `node --import tsx bench/embedding-models.ts [--json] [--passes N] [--backends node,wasm] [--browser]`.
  *
  * For each built-in embedding model (BUILTIN_EMBEDDING_MODELS), on each backend: the whole pipeline over the smoke
  * set's twenty photos (decoded from their bytes every time), reporting ms per image, and the embedding stage alone
  * per face (the engine's `embed` timing: chip tensor + the model run, all faces of an image in one batch), plus the
  * ONNX file's size. One warm-up pass, then --passes timed passes (default 3); the best pass is reported.
- * wasm runs on 1 thread (the machine's cores are shared).
+ * wasm runs on 1 thread (the machine's cores are shared). `--browser` adds each model in headless Chromium: the
+ * inference worker on wasm (threads: the page is cross-origin isolated), ms per image and the embedding stage per face.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import { createNodeEngine, defaultModelsDir } from '../src/embedding/node-engine
 import type { ImageInput } from '../src/embedding/types.ts';
 import { BUILTIN_EMBEDDING_MODELS } from '../src/models/embedding-models.ts';
 import { parseModelIndex } from '../src/models/manifest.ts';
+import { runEngineInChromium } from './embed-browser.ts';
 
 const argv = process.argv.slice(2);
 const option = (flag: string) => {
@@ -78,13 +80,23 @@ for (const [id, stem] of Object.entries(BUILTIN_EMBEDDING_MODELS)) {
   }
 }
 
+/** Chromium's figures per model (wasm in the inference worker), with `--browser`. */
+const browser: Record<string, unknown> = {};
+if (argv.includes('--browser')) {
+  for (const id of Object.keys(BUILTIN_EMBEDDING_MODELS)) browser[id] = (await runEngineInChromium(inputs, passes, { model: id, webgpu: false })).wasm;
+}
+
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg_1min: loadavg()[0] ?? 0, images: inputs.length, passes };
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, rows }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine, rows, ...(Object.keys(browser).length ? { browser } : {}) }, null, 2)}\n`);
 } else {
   console.log(`${machine.images} smoke images, best of ${passes} passes, ${machine.cpus} × ${machine.cpu}, load ${machine.loadavg_1min.toFixed(2)}`);
   for (const r of rows) {
     console.log(`${r.model.padEnd(26)} ${r.backend.padEnd(5)} ${String(r.dimension).padStart(4)}-D ${r.alignment.padEnd(9)} `
       + `${(r.onnx_bytes / 1e6).toFixed(2)} MB  ${r.ms_per_image.toFixed(1)} ms/image  ${r.embed_ms_per_face.toFixed(2)} ms/face (embed)`);
+  }
+  for (const [id, figures] of Object.entries(browser)) {
+    const f = figures as { ms_per_image: number; embed_ms_per_face: number; threads?: number };
+    console.log(`${id.padEnd(26)} Chromium wasm (${f.threads ?? '?'} threads, in the worker)  ${f.ms_per_image.toFixed(1)} ms/image  ${f.embed_ms_per_face.toFixed(2)} ms/face (embed)`);
   }
 }

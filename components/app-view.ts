@@ -34,6 +34,10 @@ export interface AppView {
   openedFace: FaceViewModel | undefined;
   /** The people, discovery, clustering, named-groups and probe sections (called only with faces). */
   analysis: () => TemplateResult;
+  /** The face-model picker (model-picker.ts). */
+  modelPicker?: () => TemplateResult;
+  /** The face models side by side (model-comparison.ts). */
+  comparison?: () => TemplateResult | typeof nothing;
   on: {
     files(files: File[]): void;
     fail(error: unknown, during: string): void;
@@ -62,6 +66,7 @@ function renderHeader(v: AppView): TemplateResult {
       @change=${(e: Event) => v.on.backend((e.target as HTMLSelectElement).value as BackendChoice)}>
       ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === v.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
     </select></label>
+    ${v.modelPicker?.() ?? nothing}
   </header>`;
 }
 
@@ -96,6 +101,7 @@ export function renderApp(v: AppView): TemplateResult {
       ${!s && !v.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
     </section>
     ${s && s.faces > 0 ? v.analysis() : nothing}
+    ${s ? v.comparison?.() ?? nothing : nothing}
     ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
       <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${v.storage?.usage} .quota=${v.storage?.quota} .databaseUsage=${v.storage?.databaseUsage}
         .persisted=${v.storage?.persisted} ?busy=${v.blocked}

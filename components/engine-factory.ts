@@ -18,6 +18,8 @@ export interface EngineRequest extends AssetUrls {
   backend: BackendChoice;
   /** Load the age/gender/expression heads (the probe shows them). */
   attributes: boolean;
+  /** The built-in embedding model by manifest id (see BUILTIN_EMBEDDING_MODELS). */
+  model: string;
 }
 
 /** Starts an engine. Rejects with the project's error classes (ModelLoadError, UnsupportedEnvironmentError…). */
@@ -30,4 +32,5 @@ export const workerEngineFactory: EngineFactory = (request) =>
     ortWasmBaseUrl: request.ortWasmBaseUrl,
     backend: request.backend,
     attributes: request.attributes,
+    model: request.model,
   });

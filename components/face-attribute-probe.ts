@@ -7,12 +7,15 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import {
+  BUILTIN_EMBEDDING_MODELS,
   DEFAULT_DB_NAME,
+  DEFAULT_EMBEDDING_MODEL,
   InvalidInputError,
   MIN_FACES_TO_CLUSTER,
   MIN_FACES_TO_DISCOVER,
   isAbortError,
   type EngineInfo,
+  type ModelComparison,
   type RunScope,
   type Workspace,
 } from '../src/index.ts';
@@ -45,6 +48,9 @@ import { applyCorrection, correctionLabel, type CorrectionIntent } from './corre
 import { renderApp, renderProgress } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
+import { chosenModel, rememberModel } from './model-choice.ts';
+import { renderModelPicker } from './model-picker.ts';
+import { renderModelComparison } from './model-comparison.ts';
 import './drop-zone.ts';
 import './face-view.ts';
 import './progress-view.ts';
@@ -92,6 +98,9 @@ const kConverter = {
  *
  * @csspart header - the top bar with the engine's backend.
  * @csspart backend - the backend line and its selector.
+ * @csspart model - the face-model picker.
+ * @csspart model-notice - under the picker: photos added before that the picked model has not seen.
+ * @csspart comparison - "The face models side by side" (shown when two or more models have faces kept).
  * @csspart error - the error message.
  * @csspart notice - status notices (e.g. after Cancel).
  * @csspart dropzone - the drop zone for photos.
@@ -150,6 +159,11 @@ export class FaceAttributeProbe extends LitElement {
   @property() database = DEFAULT_DB_NAME;
   /** Inference backend: 'auto' (WebGPU on a hardware adapter, else WebAssembly), 'wasm' or 'webgpu'. */
   @property() backend: BackendChoice = 'auto';
+  /**
+   * The built-in face model ('face-api-face-recognition', 'mobilefacenet'); default: the one last picked in this
+   * database's picker, else the default model. Every model's faces stay stored: switching loses nothing.
+   */
+  @property() model: string | undefined;
   /** Starts the engine; replace it (before the element is connected) to use another engine, e.g. a fake in tests. */
   @property({ attribute: false }) engineFactory: EngineFactory = workerEngineFactory;
 
@@ -190,6 +204,12 @@ export class FaceAttributeProbe extends LitElement {
   @state() private discovering = false;
   /** The face opened in the dialog. */
   @state() private openedFace: string | undefined;
+  /** Faces kept per model id, for the model picker. */
+  @state() private storedFaces: ReadonlyMap<string, number> = new Map();
+  /** The next engine's model was picked: show its faces (even none) once it runs. */
+  private followModel = false;
+  /** The face models side by side, with the faces kept when it was made (it is shown only while they are the same). */
+  @state() private comparison: { result: ModelComparison | undefined; faces: number } | undefined;
 
   /** The open workspace (undefined while opening). */
   private get session(): Workspace | undefined {
@@ -260,8 +280,14 @@ export class FaceAttributeProbe extends LitElement {
       this.fail(new InvalidInputError(`backend is ${JSON.stringify(this.backend)}; expected one of ${BACKEND_CHOICES.join(', ')}`), 'configuration');
       this.backend = 'auto';
     }
+    if (changed.has('model') && this.model !== undefined && !(this.model in BUILTIN_EMBEDDING_MODELS)) {
+      this.fail(new InvalidInputError(`model is ${JSON.stringify(this.model)}; expected one of ${Object.keys(BUILTIN_EMBEDDING_MODELS).join(', ')}`), 'configuration');
+      this.model = undefined;
+    }
+    // A model asked for (picked, or set by the page) is the one whose faces are shown once it runs.
+    if (changed.has('model') && this.model !== undefined) this.followModel = true;
     if (first || changed.has('database')) void this.workspaces.open();
-    const engineProps = ['engineFactory', 'backend', 'assetsUrl', 'modelsUrl', 'ortUrl', 'workerUrl'] as const;
+    const engineProps = ['engineFactory', 'backend', 'assetsUrl', 'modelsUrl', 'ortUrl', 'workerUrl', 'model'] as const;
     if (first || engineProps.some((p) => changed.has(p))) {
       void this.engines.start();
     }
@@ -557,6 +583,7 @@ export class FaceAttributeProbe extends LitElement {
         ...assetUrls(this),
         backend: this.backend,
         attributes: true,
+        model: this.pickedModel,
       },
     };
   }
@@ -566,6 +593,54 @@ export class FaceAttributeProbe extends LitElement {
     // The engine's earlier failure is resolved by this start.
     if (this.error?.during === 'engine') this.error = undefined;
     emit(this, 'probe-ready', readyDetail(info));
+    void this.showEngineModel(info);
+  }
+
+  /** The built-in model the engine is asked for: the `model` property, else the one picked before, else the default. */
+  private get pickedModel(): string {
+    const remembered = chosenModel(this.database);
+    return this.model ?? (remembered !== undefined && remembered in BUILTIN_EMBEDDING_MODELS ? remembered : DEFAULT_EMBEDDING_MODEL);
+  }
+
+  /** Switches to another built-in face model (remembered for this database); its faces are shown once it runs. */
+  chooseModel(modelId: string): void {
+    if (modelId === this.pickedModel && this.model !== undefined) return;
+    rememberModel(this.database, modelId);
+    this.model = modelId;
+  }
+
+  /** Compares every face model with faces kept, on the photos they all have seen, and shows them side by side. */
+  async compareModels(): Promise<void> {
+    await this.act('analysis', 'Comparing the face models…', async (session) => {
+      const result = await session.compareModels();
+      this.comparison = { result, faces: [...this.storedFaces.values()].reduce((a, b) => a + b, 0) };
+    }, { blocking: false });
+  }
+
+  /**
+   * Shows the faces of the engine's model once it runs: always after a pick, else when that model has stored
+   * faces. When it has none, nothing was picked and the store shows another built-in model's faces (kept from
+   * before a change of the default model), the element switches to that model instead, so they stay in use.
+   */
+  private async showEngineModel(info: EngineInfo): Promise<void> {
+    const follow = this.followModel;
+    this.followModel = false;
+    try {
+      const session = await this.workspaces.require();
+      const stored = (await session.storedModels()).some((m) => m.modelId === info.modelId && m.count > 0);
+      const kept = session.collection?.modelId;
+      if (!follow && !stored && this.model === undefined && chosenModel(this.database) === undefined && kept !== undefined && kept in BUILTIN_EMBEDDING_MODELS) {
+        this.chooseModel(kept);
+        return;
+      }
+      if (!(follow || stored) || !(await session.showModel(info, { preferredRun: shownRun(this.database) }))) return;
+      this.clearProbe();
+      this.afterLoad();
+      await this.refreshStorage();
+      void this.findSplits();
+    } catch (error: unknown) {
+      this.fail(error, 'store');
+    }
   }
 
   /** The database to open, read by the workspace controller. */
@@ -636,6 +711,7 @@ export class FaceAttributeProbe extends LitElement {
     if (!session) return;
     try {
       this.storageInfo = await session.storage();
+      this.storedFaces = new Map((await session.storedModels()).map((m) => [m.modelId, m.count]));
       emit(this, 'probe-storage', this.storageInfo);
     } catch (error: unknown) {
       this.fail(error, 'store');
@@ -700,6 +776,15 @@ export class FaceAttributeProbe extends LitElement {
       backend: this.backend,
       openedFace: this.session && this.openedFace !== undefined ? faceViewModel(this.session, this.faces, this.openedFace) : undefined,
       analysis: () => renderAnalysis(this.session as Workspace, this.analysisContext()),
+      modelPicker: () => renderModelPicker({
+        value: this.engines.info?.modelId ?? this.pickedModel, stored: this.storedFaces, photosWithoutModel: this.session?.photosWithoutModel ?? 0,
+        shown: this.session?.collection?.modelId, disabled: this.work !== undefined, pick: (id) => this.chooseModel(id),
+      }),
+      comparison: () => renderModelComparison({
+        available: [...this.storedFaces.values()].filter((n) => n > 0).length >= 2,
+        comparison: this.comparison?.faces === [...this.storedFaces.values()].reduce((a, b) => a + b, 0) ? this.comparison.result : undefined,
+        busy: this.busy.label?.includes('Comparing the face models') ?? false, compare: () => void this.compareModels(),
+      }),
       on: {
         files: (files) => void this.addFiles(files),
         fail: (error, during) => this.fail(error, during),

@@ -45,5 +45,12 @@ export { CHIP_SIZE, alignFace, type AlignmentMethod } from './vision/align.ts';
 export { decodeImageBrowser } from './vision/decode-browser.ts';
 export { DecodeFailure, SUPPORTED_FORMATS, MAX_DECODED_SIDE } from './vision/decode.ts';
 export { BUILTIN_MODELS } from './models/builtin.ts';
+export {
+  BUILTIN_EMBEDDING_MODELS,
+  DEFAULT_EMBEDDING_MODEL,
+  EMBEDDING_MODEL_LABELS,
+  embeddingModelLabel,
+  type EmbeddingModelLabel,
+} from './models/embedding-models.ts';
 export { loadModel, loadBuiltinModels, type LoadedModel } from './models/load.ts';
 export type { ModelManifest } from './models/manifest.ts';

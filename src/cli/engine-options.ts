@@ -8,11 +8,13 @@ import type { DetectorName } from '../embedding/models.ts';
 import type { OrtBackendRequest } from '../runtime/ort.ts';
 import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import type { AlignmentMethod } from '../vision/align.ts';
+import { InvalidInputError } from '../errors.ts';
 import { defaultCacheDir } from './cache.ts';
 
 /** Parsed shared options. */
 export interface EngineCliOptions {
-  models?: string;
+  /** Folder of the built models (`--models-dir`). */
+  modelsDir?: string;
   model: string;
   backend: OrtBackendRequest;
   detector: DetectorName;
@@ -22,10 +24,21 @@ export interface EngineCliOptions {
   quiet?: boolean;
 }
 
-/** Adds the shared engine options to a command. */
-export function withEngineOptions(command: Command): Command {
+/** What `--models <dir>` (the folder of the built models until issue 16) says now, on commands where it means nothing else. */
+function retiredModelsOption(): never {
+  throw new InvalidInputError('--models <dir> is now --models-dir <dir> (the folder of the built models); '
+    + '`reproduce --models a,b` runs two models side by side');
+}
+
+/**
+ * Adds the shared engine options to a command.
+ * @param options.modelsList the command has a `--models <ids>` option of its own (reproduce); elsewhere the old
+ *   `--models <dir>` is refused with its new name.
+ */
+export function withEngineOptions(command: Command, options: { modelsList?: boolean } = {}): Command {
+  if (!options.modelsList) command.addOption(new Option('--models <dir>').hideHelp().argParser(retiredModelsOption));
   return command
-    .option('--models <dir>', 'folder of the built models (index.json + .onnx); default build/models')
+    .option('--models-dir <dir>', 'folder of the built models (index.json + .onnx); default build/models')
     .addOption(new Option('--model <id>', 'embedding model (each brings its own face alignment)')
       .choices(Object.keys(BUILTIN_EMBEDDING_MODELS)).default(DEFAULT_EMBEDDING_MODEL))
     .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
@@ -49,7 +62,7 @@ export function withEngineOptions(command: Command): Command {
 export async function engineFromOptions(options: EngineCliOptions, pipeline: Pick<NodeEngineOptions, 'find' | 'attributes'> = {}): Promise<FaceEngine> {
   const engine = await createNodeEngine({
     ...pipeline,
-    ...(options.models ? { modelsDir: options.models } : {}),
+    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
     model: options.model,
     backend: options.backend,
     detector: options.detector,

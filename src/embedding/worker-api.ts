@@ -20,6 +20,8 @@ export interface WorkerInitOptions {
   threads?: number;
   /** How faces are aligned; default 'dlib-68'. */
   align?: AlignmentMethod;
+  /** The built-in embedding model by manifest id; default the default model (see BUILTIN_EMBEDDING_MODELS). */
+  model?: string;
 }
 
 /** Options of one batch in the worker. */

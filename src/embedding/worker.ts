@@ -44,6 +44,7 @@ const api: WorkerApi = {
         ...(options.backend ? { backend: options.backend } : {}),
         ...(options.detector ? { detector: options.detector } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.model ? { model: options.model } : {}),
         attributes: options.attributes ?? false,
       }).then((models) => new FaceEngine(models, browserPlatform, options.align ? { align: options.align } : {}));
       engine = loading;

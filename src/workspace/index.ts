@@ -5,6 +5,7 @@
  */
 export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions } from './workspace.ts';
 export { FaceCollection } from './collection.ts';
+export { MIN_FACES_TO_COMPARE, compareModels, type ComparedSplit, type ModelComparison, type ModelSplits } from './model-comparison.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

@@ -11,6 +11,7 @@ import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSour
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
+import { hashBytes } from '../runtime/hash.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
 import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
@@ -33,6 +34,7 @@ import { DEFAULT_SAME_PERSON_DISTANCE } from '../analysis/identity.ts';
 import type { CorrectionKind, CorrectionRecord, PersonSnapshot } from '../store/correction-record.ts';
 import type { IdentityGroup } from '../store/types.ts';
 import { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
+import { compareModels, type ModelComparison } from './model-comparison.ts';
 import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
@@ -131,8 +133,15 @@ export class Workspace {
    * or computed), or undefined. The session stays usable: Export, Import and Erase still work.
    */
   problem: unknown;
+  /**
+   * Photos stored with faces of another model and none of the shown one: photos are not kept, so they have to
+   * be added again to be seen with the shown model (their other model's faces stay stored).
+   */
+  photosWithoutModel = 0;
   /** The same-person distance of the engine that last added faces (its model's manifest), when it says. */
   private samePersonDistance: number | undefined;
+  /** Face ids of each stored photo (every model's), by content hash. */
+  private photoFaces = new Map<string, readonly string[]>();
   /** File name of each stored photo, by content hash. */
   private photoNames = new Map<string, string>();
   private unstored: PhotoFailure[] = [];
@@ -201,6 +210,7 @@ export class Workspace {
 
   private clear(): void {
     this.collection = undefined;
+    this.photosWithoutModel = 0;
     this.discovery = undefined;
     this.discoveryFaces = [];
     this.people = [];
@@ -222,6 +232,7 @@ export class Workspace {
     this.clear();
     if (!chosen) return;
     this.corrections = await this.store.listCorrections({ modelId: chosen.modelId });
+    this.photosWithoutModel = this.countPhotosWithoutModel(chosen.modelId);
     this.collection = await this.loadCollection(chosen.modelId, chosen.dimension);
     this.people = peopleFromGroups(await this.store.listIdentityGroups({ modelId: chosen.modelId }), this.collection);
     this.runs = await this.store.listRuns({ modelId: chosen.modelId });
@@ -247,10 +258,68 @@ export class Workspace {
 
   private async listStoredFailures(): Promise<PhotoFailure[]> {
     const photos = await this.store.listPhotos();
+    this.photoFaces = new Map(photos.map((p) => [p.hash, p.faceIds]));
     this.photoNames = new Map(photos.map((p) => [p.hash, p.name]));
     const failed = photos.filter((p) => p.error !== undefined);
     this.storedFailures = new Set(failed.map((p) => p.hash));
     return failed.map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
+  }
+
+  /**
+   * The sources among `slice` whose photo (by content hash) has no faces of `modelId` stored. Reads no bytes while
+   * no stored photo has faces of that model.
+   */
+  private async notYetSeen(slice: readonly ImageSource[], modelId: string): Promise<readonly ImageSource[]> {
+    const holds = (hash: string) => this.photoFaces.get(hash)?.some((id) => id.startsWith(`${hash}:${modelId}:`)) ?? false;
+    if (![...this.photoFaces.keys()].some(holds)) return slice;
+    const fresh: ImageSource[] = [];
+    for (const source of slice) {
+      const hash = source instanceof Blob ? await hashBytes(new Uint8Array(await source.arrayBuffer())) : source.hash ?? await hashBytes(source.bytes);
+      if (!holds(hash)) fresh.push(source);
+    }
+    return fresh;
+  }
+
+  /** Stored photos that have faces of another model and none of `modelId`. */
+  private countPhotosWithoutModel(modelId: string): number {
+    let n = 0;
+    for (const [hash, ids] of this.photoFaces) {
+      if (ids.length > 0 && !ids.some((id) => id.startsWith(`${hash}:${modelId}:`))) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Shows `model`'s faces, people and clusterings (an empty collection when it has none yet). Every model's faces
+   * stay stored, so showing another one and coming back loses nothing. Reads only.
+   * @returns whether the shown model changed.
+   */
+  showModel(model: { modelId: string; dimension: number; samePersonDistance?: number }, options: { preferredRun?: string } = {}): Promise<boolean> {
+    return this.serial(async () => {
+      if (model.samePersonDistance !== undefined) this.samePersonDistance = model.samePersonDistance;
+      if (this.collection?.modelId === model.modelId) return false;
+      await this.load(model, options.preferredRun);
+      this.collection ??= new FaceCollection(model.modelId, model.dimension);
+      return true;
+    });
+  }
+
+  /**
+   * Every model with stored faces side by side on the photos they all have: each one's ranked splits across and
+   * within people (model-comparison.ts). Undefined when fewer than two models have enough faces there. Reads only.
+   */
+  compareModels(options: { signal?: AbortSignal } = {}): Promise<ModelComparison | undefined> {
+    return this.serial(async () => {
+      const models = (await this.store.models()).filter((m) => m.count > 0);
+      // The shown model first, then the others by faces kept.
+      models.sort((a, b) => Number(b.modelId === this.collection?.modelId) - Number(a.modelId === this.collection?.modelId) || b.count - a.count);
+      return models.length < 2 ? undefined : compareModels(this.kernel, this.store, models, options);
+    });
+  }
+
+  /** Every model with stored faces, and how many. */
+  storedModels(): Promise<ModelRecord[]> {
+    return this.store.models();
   }
 
   /** Makes sure the collection holds `modelId`'s faces (the engine may use another model than the store). */
@@ -287,7 +356,16 @@ export class Workspace {
           cancelled = true;
           break;
         }
-        const result = await engine.process(files.slice(start, start + INGEST_CHUNK), {
+        const slice = files.slice(start, start + INGEST_CHUNK);
+        // Photos this model has already seen are not embedded again (a switch back to a model re-embeds only what it lacks).
+        const fresh = await this.notYetSeen(slice, collection.modelId);
+        if (fresh.length < slice.length) {
+          duplicates += slice.length - fresh.length;
+          done += slice.length - fresh.length;
+          onProgress?.({ done, total: files.length, faces: found, failed, name: slice.at(-1)?.name ?? '' });
+          if (fresh.length === 0) continue;
+        }
+        const result = await engine.process(fresh, {
           thumbnails: true,
           ...(options.attributes ? { attributes: true } : {}),
           ...(signal ? { signal } : {}),
@@ -323,6 +401,7 @@ export class Workspace {
     try {
       this.photos = await this.store.countPhotos();
       this.failures = [...(await this.listStoredFailures()), ...this.unstored];
+      this.photosWithoutModel = this.countPhotosWithoutModel(collection.modelId);
       if (faces > 0) {
         // What was discovered is about the faces before this batch.
         this.discovery = undefined;

@@ -138,6 +138,23 @@ describe('the inference worker', () => {
     assert.ok(result.outcomes.length >= 1 && result.outcomes.length < inputs.length, `${result.outcomes.length} finished`);
   });
 
+  it('starts with MobileFaceNet when the element asks for it: 192 numbers per face, ArcFace-aligned', async () => {
+    const mobile = await WorkerEngineClient.start(`${origin}/worker.js`, {
+      modelsBaseUrl: `${origin}/build/models/`, ortWasmBaseUrl: `${origin}/ort/`, backend: 'wasm', model: 'mobilefacenet',
+    });
+    try {
+      assert.equal(mobile.info.modelId, 'mobilefacenet');
+      assert.equal(mobile.info.dimension, 192);
+      assert.equal(mobile.info.alignment, 'arcface-5');
+      const result = await mobile.process([await fetchImage(smoke[0]!)]);
+      const face = (result.outcomes[0] as ImageResult).faces[0]!;
+      assert.equal(face.modelId, 'mobilefacenet');
+      assert.equal(face.embedding.length, 192);
+    } finally {
+      await mobile.dispose();
+    }
+  });
+
   it('rebuilds a model-loading failure in the worker as a ModelLoadError on this side', async () => {
     await assert.rejects(
       WorkerEngineClient.start(`${origin}/worker.js`, { modelsBaseUrl: `${origin}/no-such-models/`, ortWasmBaseUrl: `${origin}/ort/`, backend: 'wasm' }),
