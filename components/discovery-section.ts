@@ -5,7 +5,7 @@
  * person can name it by looking.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { DiscoveredSplit, ViewDiscovery, Workspace } from '../src/index.ts';
+import type { DiscoveredSplit, DiscoveryProgress, ViewDiscovery, Workspace } from '../src/index.ts';
 import { faceThumb, type FaceLookup } from './face-thumb.ts';
 import { percent } from './styles.ts';
 
@@ -17,8 +17,28 @@ export interface DiscoveryContext {
   faces: FaceLookup;
   /** Where faces-opened events come from (the element). */
   host: EventTarget;
-  /** Discovery is running. */
-  busy: boolean;
+  /** The discovery in progress, or undefined. */
+  progress: DiscoveryProgress | undefined;
+  /** The last discovery was cancelled by the person. */
+  cancelled: boolean;
+  onCancel: () => void;
+  /** Starts discovery again. */
+  onFind: () => void;
+}
+
+/** What discovery is doing, with its Cancel; or that it was cancelled, with a way to start again. */
+function renderStatus(c: DiscoveryContext): TemplateResult {
+  const p = c.progress;
+  if (p) {
+    const step = p.view === null ? '' : `: ${p.view} (view ${Math.min(p.done + 1, p.total)} of ${p.total})`;
+    return html`<p class="muted" role="status">Looking for what the embedding separates${step}…
+      <button type="button" name="cancel-discovery" @click=${c.onCancel}>Cancel</button></p>`;
+  }
+  if (c.cancelled) {
+    return html`<p class="muted" role="status">Cancelled.
+      <button type="button" name="find-splits" @click=${c.onFind}>Look again</button></p>`;
+  }
+  return html`<p class="muted" role="status">Add at least 8 faces to see what the embedding separates.</p>`;
 }
 
 function stabilityWords(stability: number): string {
@@ -67,7 +87,7 @@ export function renderDiscovery(ws: Workspace, c: DiscoveryContext): TemplateRes
       itself, without being told: first across people, then between photos of the same person. Each split shows the faces
       furthest to each side; what describes it comes from estimates of age, gender, expression, head pose and light.</p>
     ${d === undefined
-      ? html`<p class="muted" role="status">${c.busy ? 'Looking for what the embedding separates…' : 'Add at least 8 faces to see what the embedding separates.'}</p>`
+      ? renderStatus(c)
       : html`${renderView(ws, d.across, 'Across people', 'One point per person (the average of their photos), so who someone is does not hide what people differ by.', c)}
         ${renderView(ws, d.within, 'Within people', 'Each photo compared with the same person\'s other photos (people with 4 or more), so what changes between photos of one person shows.', c)}`}
   </section>`;

@@ -17,6 +17,7 @@ import {
   type Workspace,
 } from '../src/index.ts';
 import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
+import { DiscoveryController } from './discovery-controller.ts';
 import { renderDiscovery } from './discovery-section.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import { Download } from './download.ts';
@@ -185,8 +186,8 @@ export class FaceAttributeProbe extends LitElement {
     thumb: (id) => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail),
     label: (id) => this.session?.faceLabel(id) ?? id,
   };
-  /** Discovery is running. */
-  @state() private discovering = false;
+  /** Discovery, in its worker beside the inference worker. */
+  private readonly discovery = new DiscoveryController(this, () => new URL('face-probe-discovery-worker.js', assetUrls(this).workerUrl));
   /** The face opened in the dialog. */
   @state() private openedFace: string | undefined;
 
@@ -321,14 +322,11 @@ export class FaceAttributeProbe extends LitElement {
       }
       if (!this.cancelled && detail.faces > 0 && session.faces >= MIN_FACES_TO_DISCOVER) {
         await this.busy.enterPhase(work, 'Finding what the embedding separates');
-        this.discovering = true;
         try {
-          await session.discover({ signal });
+          await this.discovery.run(session, signal);
         } catch (error: unknown) {
           if (!isAbortError(error)) throw error;
           this.notice = 'Cancelled while looking for what the embedding separates; the photos were kept.';
-        } finally {
-          this.discovering = false;
         }
       }
       await this.refreshStorage();
@@ -402,14 +400,14 @@ export class FaceAttributeProbe extends LitElement {
   async findSplits(): Promise<void> {
     const session = this.session;
     if (!session || session.faces < MIN_FACES_TO_DISCOVER) return;
-    this.discovering = true;
-    try {
-      await this.act('analysis', 'Finding what the embedding separates…', async (ws) => {
-        await ws.discover();
-      }, { blocking: false });
-    } finally {
-      this.discovering = false;
-    }
+    await this.act('analysis', 'Finding what the embedding separates…', async (ws) => {
+      try {
+        await this.discovery.run(ws);
+      } catch (error: unknown) {
+        // Cancelled by the person or replaced by a newer run: nothing went wrong.
+        if (!isAbortError(error)) throw error;
+      }
+    }, { blocking: false });
   }
 
   /** Names a person (`person` is the id from the people list); '' gives back "Person N". */
@@ -703,7 +701,7 @@ export class FaceAttributeProbe extends LitElement {
       mergeSelection: this.mergeSelection,
       faces: this.faces,
       probeProgress: () => (this.work?.kind === 'probe' ? renderProgress(this.work, () => this.cancel()) : nothing),
-      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, busy: this.discovering }) : html``),
+      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, progress: this.discovery.progress, cancelled: this.discovery.cancelled, onCancel: () => this.discovery.cancel(), onFind: () => void this.findSplits() }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

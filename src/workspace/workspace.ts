@@ -5,7 +5,8 @@
  * same state. Operations run one at a time, in the order they were called (a queue), so one never reads
  * state another is halfway through changing. Loading only reads.
  */
-import { discoverAttributes, type AttributeDiscovery } from '../analysis/discovery/discover-all.ts';
+import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } from '../analysis/discovery/discover-all.ts';
+import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
 import { assignFaces } from '../analysis/named-clusters.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
@@ -52,6 +53,15 @@ export interface WorkOptions {
    * embedding separates can be described by them. Default false.
    */
   attributes?: boolean;
+}
+
+/** Options of {@link Workspace.discover}. */
+export interface DiscoverOptions {
+  signal?: AbortSignal;
+  /** Called as each view is started and when all are done. */
+  onProgress?: (progress: DiscoveryProgress) => void;
+  /** The bundled discovery worker (face-probe-discovery-worker.js): the work then runs off this thread. */
+  workerUrl?: string | URL;
 }
 
 /** The outcome of {@link Workspace.ingest}: what was stored, and the error that ended the batch early, if one did. */
@@ -538,11 +548,15 @@ export class Workspace {
   /**
    * Finds what the embedding separates among the faces: ranked, described splits across people (one point
    * per person) and within people (each face minus its person's mean). People are the identity groups; a face
-   * seen once is its own person. Needs at least 8 faces; reads only.
+   * seen once is its own person. Needs at least 8 faces; reads only. With `workerUrl` (and Web Workers) the
+   * work runs in the discovery worker, off this thread; a worker that cannot start leaves it to this
+   * thread, with a warning.
    * @throws AbortError when `signal` aborts.
    */
-  discover(options: { signal?: AbortSignal } = {}): Promise<AttributeDiscovery | undefined> {
-    return this.serial(async () => {
+  async discover(options: DiscoverOptions = {}): Promise<AttributeDiscovery | undefined> {
+    // The faces are read in the queue; the work itself runs outside it, so naming or clustering meanwhile
+    // does not wait for it. Its result is kept only when the faces and people are still the ones it saw.
+    const seen = await this.serial(async () => {
       const collection = this.collection;
       this.discovery = undefined;
       this.discoveryFaces = [];
@@ -550,16 +564,42 @@ export class Workspace {
       const personOf = new Map<string, string>();
       for (const p of this.people) for (const id of p.group.faceIds) personOf.set(id, p.group.id);
       const faces = collection.faces;
-      const discovery = await discoverAttributes(this.kernel, {
-        vectors: collection.vectors.slice(),
-        d: collection.dimension,
-        persons: faces.map((f) => personOf.get(f.id) ?? f.id),
-        faces,
-      }, { seed: 0, ...(options.signal ? { signal: options.signal } : {}) });
-      this.discovery = discovery;
-      this.discoveryFaces = faces.map((f) => f.id);
-      return discovery;
+      const input = { vectors: collection.vectors.slice(), d: collection.dimension, persons: faces.map((f) => personOf.get(f.id) ?? f.id), faces };
+      return { input, collection, size: collection.size, people: this.membership(), ids: faces.map((f) => f.id) };
     });
+    if (!seen) return undefined;
+    const settings = {
+      seed: 0,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const discovery = await this.discoverOffThread(seen.input, settings, options.workerUrl)
+      ?? await discoverAttributes(this.kernel, seen.input, settings);
+    if (this.collection === seen.collection && this.faces === seen.size && this.membership() === seen.people) {
+      this.discovery = discovery;
+      this.discoveryFaces = seen.ids;
+    }
+    return discovery;
+  }
+
+  /** Who is grouped with whom, as one string (a renamed person keeps it). */
+  private membership(): string {
+    return this.people.map((p) => p.group.faceIds.join(',')).join('|');
+  }
+
+  /** Discovery in the worker, or undefined when there is no worker to run it in. */
+  private async discoverOffThread(
+    input: WorkerDiscoveryInput, settings: { seed: number; signal?: AbortSignal; onProgress?: (p: DiscoveryProgress) => void }, workerUrl: string | URL | undefined,
+  ): Promise<AttributeDiscovery | undefined> {
+    if (workerUrl === undefined || typeof Worker === 'undefined') return undefined;
+    try {
+      // The worker takes a copy: the vectors are transferred, and this thread may need them when it fails.
+      return await discoverInWorker({ ...input, vectors: input.vectors.slice() }, { workerUrl, ...settings });
+    } catch (error: unknown) {
+      if (!(error instanceof UnsupportedEnvironmentError)) throw error;
+      console.warn(`face-attribute-probe: finding what the embedding separates on the page instead (${error.message})`);
+      return undefined;
+    }
   }
 
   /** Storage figures for the panel. */

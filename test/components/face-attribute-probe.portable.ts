@@ -312,6 +312,54 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
   });
 
+  it('finds what the embedding separates in its own worker, off the page\'s thread', T, async () => {
+    const started: string[] = [];
+    const Original = globalThis.Worker;
+    globalThis.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        started.push(String(url));
+        super(url, options);
+      }
+    };
+    try {
+      m = await mount();
+      await m.el.addFiles(groups(4));
+      await untilState(m.el, 'clustered');
+      await settled(m.el);
+    } finally {
+      globalThis.Worker = Original;
+    }
+    assert.ok(started.some((u) => /\/face-probe-discovery-worker\.js$/.test(u)), `the discovery worker was started (workers: ${started.join(', ')})`);
+    assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'its splits are shown');
+  });
+
+  it('cancels discovery from its own section, keeping the photos', T, async () => {
+    const Original = globalThis.Worker;
+    // A worker that never answers: discovery waits until it is cancelled.
+    const silent = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
+    globalThis.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(/discovery/.test(String(url)) ? silent : url, options);
+      }
+    };
+    try {
+      m = await mount();
+      const adding = m.el.addFiles(groups(4));
+      await until(() => deepQuery(m!.el, '[part="discovery"] button[name="cancel-discovery"]') !== null, [m.el, m.el.shadowRoot as ShadowRoot]);
+      assert.match(deepQuery(m.el, '[part="discovery"]')?.textContent ?? '', /Looking for what the embedding separates/);
+      deepQuery<HTMLButtonElement>(m.el, '[part="discovery"] button[name="cancel-discovery"]')!.click();
+      const detail = await adding;
+      assert.equal(detail?.faces, 12, 'the photos were kept');
+      await settled(m.el);
+      assert.match(deepText(m.el), /Cancelled while looking for what the embedding separates/);
+      assert.ok(deepQuery(m.el, '[part="discovery"] button[name="find-splits"]'), 'it can be started again');
+      assert.equal(deepQueryAll(m.el, '[part="discovery"] li.split').length, 0);
+    } finally {
+      globalThis.Worker = Original;
+      URL.revokeObjectURL(silent);
+    }
+  });
+
   it('shows the progress of probing in the probe section, where the photos were dropped', T, async () => {
     m = await namedAlphaBeta(3);
     m.engine.pause();
