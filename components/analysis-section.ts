@@ -107,7 +107,8 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
       ` : nothing}
     </section>
     ${view ? html`<section part="named" aria-labelledby="named-h"><h2 id="named-h">Named groups</h2>${renderFigures(s)}</section>` : nothing}
-    ${view ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
-      <fap-probe-panel .groups=${s.groups.map((g) => g.name)} .rows=${c.probeRows} .failures=${c.probeFailures} ?busy=${c.blocked}
+    ${view || s.splitProbe ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
+      <fap-probe-panel .groups=${s.splitProbe?.names ?? s.groups.map((g) => g.name)} .probe=${s.splitProbe ?? s.clusterProbe}
+        .rows=${c.probeRows} .failures=${c.probeFailures} ?busy=${c.blocked}
         @fap-probe-files=${c.onProbeFiles}></fap-probe-panel>${c.probeProgress()}</section>` : nothing}`;
 }

@@ -24,6 +24,30 @@ export interface DiscoveryContext {
   onCancel: () => void;
   /** Starts discovery again. */
   onFind: () => void;
+  /** The person named the two sides of a split. */
+  onNameSplit: (view: 'across-people' | 'within-people', splitId: string, names: [string, string]) => void;
+}
+
+/** The two name fields that make a split a probe, or the names it was given. */
+function renderNaming(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit, c: DiscoveryContext): TemplateResult {
+  const kind = view.view === 'across-people' ? 'across-people' : 'within-people';
+  const named = ws.splitProbe?.split;
+  if (named && named.view === kind && named.id === split.id) {
+    return html`<p class="named-split">Named <strong>${ws.splitProbe?.names[0]}</strong> and <strong>${ws.splitProbe?.names[1]}</strong>:
+      new faces are probed against these names below.</p>`;
+  }
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const field = (name: string): string => (form.elements.namedItem(name) as HTMLInputElement | null)?.value.trim() ?? '';
+    const names: [string, string] = [field('side-0'), field('side-1')];
+    if (names[0] && names[1] && names[0] !== names[1]) c.onNameSplit(kind, split.id, names);
+  };
+  return html`<form class="name-split" @submit=${submit} aria-label="Name the sides of split ${split.rank}">
+    <label>One side is <input name="side-0" required maxlength="200" placeholder="e.g. glasses"></label>
+    <label>the other <input name="side-1" required maxlength="200" placeholder="e.g. no glasses"></label>
+    <button type="submit" name="name-split">Make a probe</button>
+  </form>`;
 }
 
 /** What discovery is doing, with its Cancel; or that it was cancelled, with a way to start again. */
@@ -64,6 +88,7 @@ function renderSplit(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit,
       ${view.view === 'across-people' ? `${split.sizes[0]} and ${split.sizes[1]} people` : `spans ${split.spansPeople} ${split.spansPeople === 1 ? 'person' : 'people'}`};
       found by ${split.methodLabel}.</p>
     <div class="strips">${strip(0, 'One side')}${strip(1, 'Other side')}</div>
+    ${renderNaming(ws, view, split, c)}
   </li>`;
 }
 

@@ -410,6 +410,17 @@ export class FaceAttributeProbe extends LitElement {
     }, { blocking: false });
   }
 
+  /**
+   * Names the two sides of a discovered split (`view` and `splitId` as shown), which makes the probe new faces are
+   * probed against: trained on identity-removed faces for a within-people split, with calibrated confidence.
+   */
+  async nameSplit(view: 'across-people' | 'within-people', splitId: string, names: [string, string]): Promise<void> {
+    await this.act('store', 'Making the probe…', async (session) => {
+      await session.nameSplit(view, splitId, names);
+      this.showStoredProbe();
+    });
+  }
+
   /** Names a person (`person` is the id from the people list); '' gives back "Person N". */
   async renamePerson(person: string, name: string): Promise<void> {
     await this.act('store', 'Saving the name…', async (session) => {
@@ -627,6 +638,7 @@ export class FaceAttributeProbe extends LitElement {
     this.mergeSelection = new Set();
     if (session.faces > 0) emit(this, 'probe-people', peopleDetail(session));
     if (session.view) this.afterClustering('loaded');
+    else this.showStoredProbe();
   }
 
   private clearProbe(): void {
@@ -635,10 +647,17 @@ export class FaceAttributeProbe extends LitElement {
     this.thumbs.revoke('probe:');
   }
 
+  /** Shows the probed faces the session keeps for the probe in use (stored with it, so also after a reload). */
+  private showStoredProbe(): void {
+    this.clearProbe();
+    const results = this.session?.probeResults ?? [];
+    this.probeRows = results.map((f, i) => ({ ...f, thumbnail: this.thumbs.url(`probe:${i}`, f.thumbnail) }));
+  }
+
   private afterClustering(reason: ProbeClustersDetail['reason']): void {
     const view = this.session?.view;
-    // Probe results belong to the named groups of the clustering they were made with.
-    this.clearProbe();
+    // Probe results belong to the probe they were made with: a named split's, or this clustering's named groups'.
+    this.showStoredProbe();
     if (!view) return;
     rememberShownRun(this.database, view.run.id);
     emit(this, 'probe-clusters', clustersDetail(view, reason));
@@ -701,7 +720,8 @@ export class FaceAttributeProbe extends LitElement {
       mergeSelection: this.mergeSelection,
       faces: this.faces,
       probeProgress: () => (this.work?.kind === 'probe' ? renderProgress(this.work, () => this.cancel()) : nothing),
-      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, progress: this.discovery.progress, cancelled: this.discovery.cancelled, onCancel: () => this.discovery.cancel(), onFind: () => void this.findSplits() }) : html``),
+      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, progress: this.discovery.progress, cancelled: this.discovery.cancelled, onCancel: () => this.discovery.cancel(), onFind: () => void this.findSplits(),
+        onNameSplit: (view, id, names) => void this.nameSplit(view, id, names) }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

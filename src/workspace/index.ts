@@ -6,6 +6,7 @@
 export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions, type DiscoverOptions as WorkspaceDiscoverOptions } from './workspace.ts';
 export { discoverInWorker, type DiscoverInWorkerOptions, type WorkerDiscoveryInput } from './discovery-client.ts';
 export { FaceCollection } from './collection.ts';
+export { type NamedProbe, type ProbedFaceResult, applyNamedProbe, trainNamedProbe } from './probes.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

@@ -7,14 +7,13 @@
  */
 import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } from '../analysis/discovery/discover-all.ts';
 import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
-import { assignFaces } from '../analysis/named-clusters.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
-import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
+import type { ClusterRun, ModelRecord, ProbeRecord, RunScope } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -30,8 +29,11 @@ import {
   type PersonView,
 } from './views.ts';
 import { FaceCollection } from './collection.ts';
-import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import type { IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
+import {
+  type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf, splitProbeId, splitProbeRecord, trainNamedProbe,
+} from './probes.ts';
 
 /** Fewest faces discovery looks at (a view needs 8 points). */
 export const MIN_FACES_TO_DISCOVER = 8;
@@ -72,9 +74,7 @@ export interface IngestResult {
 }
 
 /** A probed face: where it falls, and its thumbnail. */
-export interface ProbedFace extends GroupAssignment {
-  thumbnail: Thumbnail | undefined;
-}
+export type ProbedFace = ProbedFaceResult;
 
 /** The outcome of {@link Workspace.probe}. */
 export interface ProbeResult {
@@ -119,6 +119,12 @@ export class Workspace {
   discovery: AttributeDiscovery | undefined;
   /** Face ids in the order discovery saw them: a split's strips index into this. */
   discoveryFaces: string[] = [];
+  /** The probe made by naming the sides of a split (kept in the store), or undefined. */
+  splitProbe: NamedProbe | undefined;
+  /** The named clusters' probe, as trained for the last probing of the shown clustering (kept with its run). */
+  clusterProbe: NamedProbe | undefined;
+  /** The last probed faces of the probe in use (kept in the store with that probe). */
+  probeResults: ProbedFace[] = [];
   /** Names of the shown run's clusters. */
   names = new Map<number, string>();
   /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
@@ -204,6 +210,9 @@ export class Workspace {
     this.collection = undefined;
     this.discovery = undefined;
     this.discoveryFaces = [];
+    this.splitProbe = undefined;
+    this.clusterProbe = undefined;
+    this.probeResults = [];
     this.people = [];
     this.runs = [];
     this.view = undefined;
@@ -224,6 +233,9 @@ export class Workspace {
     this.collection = await FaceCollection.load(this.store, chosen.modelId, chosen.dimension);
     this.people = peopleFromGroups(await this.store.listIdentityGroups({ modelId: chosen.modelId }), this.collection);
     this.runs = await this.store.listRuns({ modelId: chosen.modelId });
+    const splitRecord = await this.store.getProbe(splitProbeId(chosen.modelId));
+    this.splitProbe = namedProbeOf(splitRecord);
+    if (this.splitProbe) this.probeResults = resultsOf(splitRecord);
     const shown = this.runs.find((r) => r.id === preferredRun) ?? this.runs.at(-1);
     if (!shown) return;
     // The faces and people are loaded: a clustering that cannot be shown, or figures that cannot be
@@ -418,6 +430,9 @@ export class Workspace {
     this.view = clusterView(this.kernel, collection, run);
     this.names = await this.store.clusterNames(run.id);
     this.namesRevision++;
+    const record = await this.store.getProbe(`probe:${run.id}`);
+    this.clusterProbe = namedProbeOf(record);
+    if (!this.splitProbe) this.probeResults = resultsOf(record);
   }
 
   /** Recomputes the named groups and their figures (in memory only). */
@@ -434,6 +449,9 @@ export class Workspace {
   private async saveFigures(): Promise<void> {
     const view = this.view;
     if (!view) return;
+    // New names: the named clusters' probe and what it probed are of the old names.
+    this.clusterProbe = undefined;
+    if (!this.splitProbe) this.probeResults = [];
     if (this.figures) await this.store.saveProbe(probeRecord(view.run, this.groups, this.figures, Date.now()));
     else await this.store.deleteProbe(`probe:${view.run.id}`);
   }
@@ -497,9 +515,13 @@ export class Workspace {
   }
 
   private async probeNow(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions): Promise<ProbeResult> {
-    const figures = this.figures;
-    const modelId = this.view?.run.modelId;
-    if (!figures || modelId === undefined) throw new InvalidInputError('name at least two clusters before probing new faces');
+    const collection = this.collection;
+    const split = this.splitProbe;
+    const modelId = collection?.modelId;
+    if (!collection || modelId === undefined || (!split && (!this.view || this.groups.length < 2))) {
+      throw new InvalidInputError('name the two sides of a split, or at least two clusters, before probing new faces');
+    }
+    const view = this.view;
     const result = await engine.process(files, {
       thumbnails: true,
       attributes: true,
@@ -508,41 +530,89 @@ export class Workspace {
     });
     const ok = result.outcomes.filter((o): o is ImageResult => o.ok);
     const faces = ok.flatMap((o) => o.faces.map((f) => ({ photo: o.name, face: f })));
-    const d = figures.assigner.d;
-    const matrix = new Float32Array(faces.length * d);
-    faces.forEach(({ photo, face }, i) => {
+    const d = collection.dimension;
+    for (const { photo, face } of faces) {
       // Vectors of two models are not comparable even when their dimensions agree.
       if (face.modelId !== modelId) {
-        throw new InvalidInputError(`${photo}: its face comes from model '${face.modelId}'; the named groups are of model '${modelId}'`);
+        throw new InvalidInputError(`${photo}: its face comes from model '${face.modelId}'; the named faces are of model '${modelId}'`);
       }
       if (face.embedding.length !== d) {
-        throw new InvalidInputError(`a probe face has ${face.embedding.length} dimensions; the named groups have ${d}`);
+        throw new InvalidInputError(`a probe face has ${face.embedding.length} dimensions; the named faces have ${d}`);
       }
-      matrix.set(face.embedding, i * d);
+    }
+    // Named clusters are trained when probed (their names change often); a named split was trained when named.
+    const probe = split ?? trainNamedProbe(this.kernel, collection, this.people, this.groups, { source: 'clusters', identityRemoved: false });
+    const assigned = applyNamedProbe(this.kernel, probe, collection, this.people, faces.map(({ face }) => face), this.samePersonDistance);
+    const probed = faces.map(({ photo, face }, i): ProbedFace => {
+      const a = assigned[i] as (typeof assigned)[number];
+      const top = face.attributes ? Object.entries(face.attributes.expressions).sort((x, y) => y[1] - x[1])[0] : undefined;
+      return {
+        photo,
+        face: face.index,
+        ...a,
+        age: face.attributes?.age,
+        gender: face.attributes?.gender,
+        genderProbability: face.attributes?.genderProbability,
+        expression: top?.[0],
+        expressionProbability: top?.[1],
+        thumbnail: face.thumbnail,
+      };
     });
-    const assigned = faces.length ? assignFaces(this.kernel, figures.assigner, matrix) : [];
+    this.probeResults = probed;
+    // Kept with the probe they came from, so a reload shows them again.
+    const recordId = split ? splitProbeId(modelId) : `probe:${(view as ClusterView).run.id}`;
+    const record = await this.store.getProbe(recordId);
+    if (!split) this.clusterProbe = probe;
+    if (record) await this.store.saveProbe({ ...record, ...(split ? {} : { named: probe }), results: probed } as ProbeRecord & NamedProbeFields);
     return {
-      faces: faces.map(({ photo, face }, i) => {
-        const a = assigned[i] as (typeof assigned)[number];
-        const top = face.attributes ? Object.entries(face.attributes.expressions).sort((x, y) => y[1] - x[1])[0] : undefined;
-        return {
-          photo,
-          face: face.index,
-          group: a.probe.name,
-          confidence: a.probe.confidence,
-          nearest: a.nearestCentroid.name,
-          nearestConfidence: a.nearestCentroid.confidence,
-          age: face.attributes?.age,
-          gender: face.attributes?.gender,
-          genderProbability: face.attributes?.genderProbability,
-          expression: top?.[0],
-          expressionProbability: top?.[1],
-          thumbnail: face.thumbnail,
-        };
-      }),
+      faces: probed,
       failures: result.outcomes.filter((o): o is ImageOutcome & { ok: false } => !o.ok).map(failureOf),
       cancelled: result.cancelled,
     };
+  }
+
+  /**
+   * Names the two sides of a discovered split: trains its calibrated probe (on identity-removed vectors for a
+   * within-people split) and keeps it in the store, replacing an earlier named split. New faces are then
+   * probed against these names.
+   * @throws InvalidInputError for an unknown view or split, an empty name, or a side with fewer than 2 faces;
+   *   StorageError when it cannot be stored.
+   */
+  nameSplit(view: 'across-people' | 'within-people', splitId: string, names: readonly [string, string]): Promise<NamedProbe> {
+    return this.serial(async () => {
+      const collection = this.collection;
+      const found = view === 'across-people' ? this.discovery?.across : this.discovery?.within;
+      const points = view === 'across-people' ? this.discovery?.views.across : this.discovery?.views.within;
+      const split = found?.splits.find((s) => s.id === splitId);
+      if (!collection || !split || !points) throw new InvalidInputError(`there is no split '${splitId}' in the ${view} view: look for splits first`);
+      const trimmed = names.map((n) => n.trim());
+      if (trimmed.some((n) => n === '' || n.length > 200) || trimmed[0] === trimmed[1]) {
+        throw new InvalidInputError('give each side its own name (1 to 200 characters)');
+      }
+      const sides: string[][] = [[], []];
+      split.sides.forEach((side, point) => {
+        for (const face of points.faces[point] as number[]) (sides[side] as string[]).push(this.discoveryFaces[face] as string);
+      });
+      const groups = trimmed.map((name, s) => ({ name, faceIds: sides[s] as string[] }));
+      const probe = trainNamedProbe(this.kernel, collection, this.people, groups, {
+        source: 'split', identityRemoved: view === 'within-people', split: { view, id: splitId },
+      });
+      await this.store.saveProbe(splitProbeRecord(collection.modelId, probe, groups, Date.now()));
+      this.splitProbe = probe;
+      this.probeResults = [];
+      return probe;
+    });
+  }
+
+  /** Drops the named split's probe (probing goes back to named clusters). */
+  forgetSplitProbe(): Promise<void> {
+    return this.serial(async () => {
+      const modelId = this.collection?.modelId;
+      if (modelId === undefined || !this.splitProbe) return;
+      await this.store.deleteProbe(splitProbeId(modelId));
+      this.splitProbe = undefined;
+      this.probeResults = this.view ? resultsOf(await this.store.getProbe(`probe:${this.view.run.id}`)) : [];
+    });
   }
 
   /**

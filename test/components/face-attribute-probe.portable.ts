@@ -452,6 +452,71 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(input?.name, 'alpha');
   });
 
+  it('makes a calibrated probe from a named split, and keeps what it probed across a reload', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const form = deepQuery<HTMLFormElement>(m.el, '[part="discovery"] li.split form.name-split');
+    assert.ok(form, 'each split can be named');
+    form.querySelector<HTMLInputElement>('input[name="side-0"]')!.value = 'left';
+    form.querySelector<HTMLInputElement>('input[name="side-1"]')!.value = 'right';
+    form.querySelector<HTMLButtonElement>('button[name="name-split"]')!.click();
+    await until(() => deepQuery(m!.el, '[part="discovery"] .named-split') !== null, [m.el, m.el.shadowRoot as ShadowRoot]);
+    await settled(m.el);
+    const panel = () => deepText(deepQuery(m!.el, 'fap-probe-panel') as HTMLElement);
+    assert.match(panel(), /left, right/);
+    assert.match(panel(), /may be learning who rather than what/, 'three people are fewer than ten');
+    assert.match(panel(), /calibrated/);
+    const assigned = nextEvent(m.el, 'probe-assignments');
+    await m.el.probeFiles([photo('a-9.jpg'), photo('c-9.jpg')]);
+    const detail = (await assigned).detail;
+    assert.equal(detail.assignments.length, 2);
+    for (const x of detail.assignments) {
+      assert.ok(['left', 'right'].includes(x.group));
+      assert.ok(x.confidence >= 0.5 && x.confidence <= 1);
+      assert.equal(x.identityRemoved, true, 'each new face is matched to its person, whose faces take who they are out');
+    }
+    await untilState(m.el, 'probing');
+    await settled(m.el);
+    assert.doesNotMatch(deepText(m.el), /[Cc]entroid/, 'no nearest-centroid confidence anywhere');
+    const before = deepQueryAll(m.el, 'fap-probe-panel >> tbody tr').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    assert.equal(before.length, 2);
+    m.el.remove();
+    const again = document.createElement('face-attribute-probe');
+    again.database = m.database;
+    again.engineFactory = async () => m!.engine;
+    document.body.append(again);
+    m = { ...m, el: again };
+    await untilState(again, 'probing');
+    await settled(again);
+    const after = deepQueryAll(again, 'fap-probe-panel >> tbody tr').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(after, before, 'the probed faces are shown again after the reload');
+    assert.ok(deepQuery(again, 'fap-probe-panel >> tbody tr img.thumb'), 'with their faces');
+    assert.match(deepText(deepQuery(again, 'fap-probe-panel') as HTMLElement), /left, right/);
+  });
+
+  it('says on a probed face\'s row where an attribute head disagrees with the probe', T, async () => {
+    const panel = document.createElement('fap-probe-panel');
+    panel.groups = ['smiling', 'not smiling'];
+    const row = {
+      photo: 'x.jpg', face: 0, group: 'smiling', confidence: 0.83, identityRemoved: false,
+      disagreement: 'the expression head (smiling) points to "not smiling"', age: 30, gender: 'male', genderProbability: 0.9,
+      expression: 'neutral', expressionProbability: 0.8, thumbnail: undefined,
+    };
+    panel.rows = [row, { ...row, photo: 'y.jpg', disagreement: null, identityRemoved: true }];
+    document.body.append(panel);
+    try {
+      await panel.updateComplete;
+      const cells = [...panel.shadowRoot!.querySelectorAll('tbody td.note')].map((td) => td.textContent?.trim());
+      assert.match(cells[0] ?? '', /Disagrees: the expression head \(smiling\) points to "not smiling"/);
+      assert.match(cells[0] ?? '', /could not be taken out/);
+      assert.equal(cells[1], '–');
+    } finally {
+      panel.remove();
+    }
+  });
+
   it('merges selected clusters and carries the names', T, async () => {
     m = await mount();
     await m.el.addFiles(groups(3));
@@ -487,10 +552,10 @@ describe('<face-attribute-probe> with a fake engine', () => {
     const assigned = nextEvent(m.el, 'probe-assignments');
     await m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg'), photo('bad-9.jpg')]);
     const detail = (await assigned).detail;
-    assert.deepEqual(detail.assignments.map((x) => [x.photo, x.group, x.nearest]), [['a-9.jpg', 'alpha', 'alpha'], ['b-9.jpg', 'beta', 'beta']]);
+    assert.deepEqual(detail.assignments.map((x) => [x.photo, x.group]), [['a-9.jpg', 'alpha'], ['b-9.jpg', 'beta']]);
     for (const x of detail.assignments) {
       assert.ok(x.confidence > 0.5 && x.confidence <= 1);
-      assert.ok(x.nearestConfidence > 0.5 && x.nearestConfidence <= 1);
+      assert.equal(x.disagreement, null);
       assert.equal(x.age, 31);
       assert.equal(x.gender, 'female');
       assert.equal(x.expression, 'neutral');
