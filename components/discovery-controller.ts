@@ -4,7 +4,16 @@
  * leaving the page cancels the one in progress.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { DiscoveryProgress, Workspace } from '../src/index.ts';
+import type { DiscoveryProgress, SplitDetail, Workspace } from '../src/index.ts';
+
+/** A split a person chose to look at, with what is shown for it. */
+export interface ChosenSplit {
+  view: 'across-people' | 'within-people';
+  id: string;
+  detail: SplitDetail & { faceIds: string[] };
+  /** The colouring of the scatter (a colouring key: 'side', 'person', 'smiling', …). */
+  colourBy: string;
+}
 
 /** Tracks the discovery in progress. */
 export class DiscoveryController implements ReactiveController {
@@ -12,6 +21,8 @@ export class DiscoveryController implements ReactiveController {
   progress: DiscoveryProgress | undefined;
   /** True after the person cancelled the last run (until the next one starts). */
   cancelled = false;
+  /** The split shown in full, if one is chosen. */
+  chosen: ChosenSplit | undefined;
   private controller: AbortController | undefined;
 
   /** @param workerUrl where the discovery worker is (face-probe-discovery-worker.js beside the inference worker). */
@@ -40,6 +51,7 @@ export class DiscoveryController implements ReactiveController {
     signal?.addEventListener('abort', stop, { once: true });
     if (signal?.aborted) controller.abort();
     this.cancelled = false;
+    this.chosen = undefined;
     this.progress = { done: 0, total: 2, view: null };
     this.host.requestUpdate();
     try {
@@ -60,6 +72,34 @@ export class DiscoveryController implements ReactiveController {
         this.host.requestUpdate();
       }
     }
+  }
+
+  /** Shows split `id` of `view` in full (its sides, its scatter, the numbers that carry it), or hides it when shown. */
+  choose(session: Workspace, view: ChosenSplit['view'], id: string): void {
+    if (this.chosen?.view === view && this.chosen.id === id) {
+      this.chosen = undefined;
+    } else {
+      const detail = session.splitDetail(view, id);
+      this.chosen = detail ? { view, id, detail, colourBy: 'side' } : undefined;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Colours the chosen split's scatter by another colouring. */
+  colourBy(key: string): void {
+    if (!this.chosen) return;
+    this.chosen = { ...this.chosen, colourBy: key };
+    this.host.requestUpdate();
+  }
+
+  /** What the discovery section shows of this controller, and its actions. */
+  state(session: Workspace) {
+    return {
+      progress: this.progress, cancelled: this.cancelled, chosen: this.chosen,
+      onCancel: () => this.cancel(),
+      onChoose: (view: ChosenSplit['view'], id: string) => this.choose(session, view, id),
+      onColour: (key: string) => this.colourBy(key),
+    };
   }
 
   /** Stops the discovery in progress (the splits shown before it stay away: they were of other faces). */

@@ -7,6 +7,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DiscoveredSplit, DiscoveryProgress, ViewDiscovery, Workspace } from '../src/index.ts';
 import { faceThumb, type FaceLookup } from './face-thumb.ts';
+import type { ChosenSplit } from './discovery-controller.ts';
+import { renderSplitDetail } from './split-detail-view.ts';
 import { percent } from './styles.ts';
 
 /** Splits shown per view. */
@@ -24,6 +26,11 @@ export interface DiscoveryContext {
   onCancel: () => void;
   /** Starts discovery again. */
   onFind: () => void;
+  /** The split shown in full, if one is chosen. */
+  chosen: ChosenSplit | undefined;
+  /** Shows (or hides) a split in full. */
+  onChoose: (view: 'across-people' | 'within-people', splitId: string) => void;
+  onColour: (key: string) => void;
   /** The person named the two sides of a split. */
   onNameSplit: (view: 'across-people' | 'within-people', splitId: string, names: [string, string]) => void;
 }
@@ -76,6 +83,8 @@ function renderSplit(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit,
   const ids = ws.discoveryFaces;
   const unit = view.view === 'across-people' ? 'people' : 'photos';
   const text = split.description?.text ?? 'Nothing measured here describes this split.';
+  const kind = view.view === 'across-people' ? 'across-people' : 'within-people';
+  const shown = c.chosen?.view === kind && c.chosen.id === split.id;
   const strip = (side: 0 | 1, label: string) => html`<div class="strip">
     <span class="muted">${label} (${split.sizes[side]} ${unit})</span>
     <ul aria-label="${label} of split ${split.rank}">${split.strips[side].slice(0, 6).map((i) => {
@@ -84,11 +93,15 @@ function renderSplit(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit,
     })}</ul></div>`;
   return html`<li class="split" data-rank=${split.rank}>
     <p class="what"><strong>${split.rank}.</strong> ${text}</p>
-    <p class="muted">${stabilityWords(split.stability)} (${percent(split.stability)} agreement when the photos are resampled);
+    <p class="muted"><span title="Stability: how often the same split comes back when the photos are drawn again at random">${stabilityWords(split.stability)}</span>
+      (${percent(split.stability)} agreement when the photos are drawn again at random);
       ${view.view === 'across-people' ? `${split.sizes[0]} and ${split.sizes[1]} people` : `spans ${split.spansPeople} ${split.spansPeople === 1 ? 'person' : 'people'}`};
       found by ${split.methodLabel}.</p>
     <div class="strips">${strip(0, 'One side')}${strip(1, 'Other side')}</div>
     ${renderNaming(ws, view, split, c)}
+    <button type="button" name="show-split" aria-expanded=${shown ? 'true' : 'false'} @click=${() => c.onChoose(kind, split.id)}>
+      ${shown ? 'Hide the details' : 'Show all its faces, its scatter and the numbers that carry it'}</button>
+    ${shown && c.chosen ? renderSplitDetail(split, c.chosen, unit, c) : nothing}
   </li>`;
 }
 

@@ -720,8 +720,11 @@ export class FaceAttributeProbe extends LitElement {
       mergeSelection: this.mergeSelection,
       faces: this.faces,
       probeProgress: () => (this.work?.kind === 'probe' ? renderProgress(this.work, () => this.cancel()) : nothing),
-      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, progress: this.discovery.progress, cancelled: this.discovery.cancelled, onCancel: () => this.discovery.cancel(), onFind: () => void this.findSplits(),
-        onNameSplit: (view, id, names) => void this.nameSplit(view, id, names) }) : html``),
+      discovery: () => (this.session ? renderDiscovery(this.session, {
+        faces: this.faces, host: this, ...this.discovery.state(this.session),
+        onFind: () => void this.findSplits(),
+        onNameSplit: (view, id, names) => void this.nameSplit(view, id, names),
+      }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

@@ -6,6 +6,8 @@
  * state another is halfway through changing. Loading only reads.
  */
 import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } from '../analysis/discovery/discover-all.ts';
+import { measurementTable } from '../analysis/discovery/measurements.ts';
+import { type SplitDetail, splitDetail } from '../analysis/discovery/split-detail.ts';
 import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
@@ -13,7 +15,7 @@ import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
-import type { ClusterRun, ModelRecord, ProbeRecord, RunScope } from '../store/types.ts';
+import type { ClusterRun, FaceRecord, ModelRecord, ProbeRecord, RunScope } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -602,6 +604,22 @@ export class Workspace {
       this.probeResults = [];
       return probe;
     });
+  }
+
+  /**
+   * What is shown for a chosen split of the last discovery (its view's scatter and colourings, the numbers
+   * that carry it), with the face id of each point; undefined for an unknown split. Reads only.
+   */
+  splitDetail(view: 'across-people' | 'within-people', splitId: string): (SplitDetail & { faceIds: string[] }) | undefined {
+    const found = view === 'across-people' ? this.discovery?.across : this.discovery?.within;
+    const points = view === 'across-people' ? this.discovery?.views.across : this.discovery?.views.within;
+    const split = found?.splits.find((s) => s.id === splitId);
+    const collection = this.collection;
+    if (!split || !points || !collection) return undefined;
+    const faces = this.discoveryFaces.map((id) => collection.face(id));
+    if (faces.some((f) => f === undefined)) return undefined;
+    const detail = splitDetail(this.kernel, points, split.sides, measurementTable(faces as FaceRecord[]));
+    return { ...detail, faceIds: Array.from(detail.faces, (i) => this.discoveryFaces[i] as string) };
   }
 
   /** Drops the named split's probe (probing goes back to named clusters). */

@@ -312,6 +312,41 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
   });
 
+  it('shows a chosen split in full: its sides, its view\'s scatter coloured by side, person or head, and the numbers that carry it in words', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const show = deepQuery<HTMLButtonElement>(m.el, '[part="discovery"] li.split button[name="show-split"]');
+    assert.ok(show, 'a split can be chosen');
+    assert.equal(show.getAttribute('aria-expanded'), 'false');
+    show.click();
+    await settled(m.el);
+    const detail = deepQuery(m.el, '[part="discovery"] [part="split-detail"]');
+    assert.ok(detail, 'its detail is shown');
+    assert.equal(show.getAttribute('aria-expanded'), 'true');
+    const sides = deepQueryAll(m.el, '[part="split-detail"] .side');
+    assert.equal(sides.length, 2);
+    const shown = deepQueryAll(m.el, '[part="split-detail"] .side button.face').length;
+    assert.ok(shown >= 8, `every face of the view is on one side (${shown} shown)`);
+    const select = deepQuery<HTMLSelectElement>(m.el, '[part="split-detail"] select[name="colour-by"]')!;
+    const options = [...select.options].map((o) => o.value);
+    for (const key of ['side', 'person', 'male', 'smiling']) assert.ok(options.includes(key), `coloured by ${key} (${options.join(', ')})`);
+    const legend = () => deepQueryAll(m!.el, '[part="split-detail"] fap-pca-scatter >> ul.legend li').map((li) => li.textContent?.trim());
+    assert.deepEqual(legend(), ['one side', 'other side']);
+    select.value = 'person';
+    select.dispatchEvent(new Event('change'));
+    await settled(m.el);
+    assert.equal(legend().length, 3, 'one colour per person');
+    const chart = deepQuery(m.el, '[part="split-detail"] fap-fisher-chart') as HTMLElement;
+    const text = deepText(chart);
+    assert.match(text, /How strongly each of the 8 numbers of the embedding separates the two sides/);
+    const labels = deepQueryAll(m.el, '[part="split-detail"] fap-fisher-chart >> svg text').map((t) => t.textContent ?? '').filter((t) => /number/.test(t));
+    assert.ok(labels.length > 0);
+    for (const label of labels) assert.match(label, /^number \d+ of 8 · /, `"${label}" says more than its index`);
+    assert.doesNotMatch(text, /\bdim \d/);
+  });
+
   it('finds what the embedding separates in its own worker, off the page\'s thread', T, async () => {
     const started: string[] = [];
     const Original = globalThis.Worker;

@@ -13,3 +13,4 @@ export {
   type CalibratedProbe, type CalibratedProbeOptions, type HeadLink, type ProbeAssignment, type ProbeInput, type ProbeTrainingSet,
   MIN_PROBE_PEOPLE, applyCalibratedProbe, removeIdentity, trainCalibratedProbe,
 } from './calibrated-probe.ts';
+export { type CarryingNumber, type Colouring, type SplitDetail, splitDetail } from './split-detail.ts';
