@@ -445,7 +445,7 @@ export class FaceAttributeProbe extends LitElement {
     });
   }
 
-  /** Probes new photos against the named groups (two or more names needed); their faces are not stored. */
+  /** Probes new photos against the named split, or else the named groups (two or more names needed); their faces are not stored. */
   async probeFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
     const list = Array.from(files);
     if (list.length === 0) return;

@@ -68,7 +68,7 @@ const round = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.a
 const percent = (x: number): string => `${Math.round(100 * x)} %`;
 
 /** A point's value: the mean of its faces' values that are present (NaN when none is). */
-function pointValues(column: MeasurementColumn, faces: readonly number[][]): Float64Array {
+export function pointValues(column: MeasurementColumn, faces: readonly number[][]): Float64Array {
   return Float64Array.from(faces, (list) => {
     let s = 0;
     let c = 0;
@@ -81,7 +81,7 @@ function pointValues(column: MeasurementColumn, faces: readonly number[][]): Flo
 }
 
 /** Each value minus the mean of its person's values (NaN stays NaN). */
-function centreByPerson(values: Float64Array, person: ArrayLike<number>): Float64Array {
+export function centreByPerson(values: Float64Array, person: ArrayLike<number>): Float64Array {
   const sums = new Map<number, [number, number]>();
   values.forEach((v, i) => {
     if (Number.isNaN(v)) return;
