@@ -5,7 +5,7 @@
  * person can name it by looking.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { DiscoveredSplit, DiscoveryProgress, ViewDiscovery, Workspace } from '../src/index.ts';
+import { fewestPointsToDescribe, type DiscoveredSplit, type DiscoveryProgress, type ViewDiscovery, type Workspace } from '../src/index.ts';
 import { faceThumb, type FaceLookup } from './face-thumb.ts';
 import type { ChosenSplit } from './discovery-controller.ts';
 import { renderSplitDetail } from './split-detail-view.ts';
@@ -117,16 +117,33 @@ function renderView(ws: Workspace, view: ViewDiscovery | null, title: string, ex
   </div>`;
 }
 
+/**
+ * The across-people view when it has too few people for any split to be told from chance: folded away
+ * under a line that says so, so the first screen leads with what can be said.
+ */
+function renderTooFew(ws: Workspace, view: ViewDiscovery, fewest: number, c: DiscoveryContext): TemplateResult {
+  return html`<details class="view too-few">
+    <summary><strong>Across people:</strong> <span class="muted">${view.points} people: too few to tell any split across people from chance
+      (it takes ${fewest} or more). Open to see the guesses.</span></summary>
+    ${renderView(ws, view, 'Across people', 'One point per person (the average of their photos), so who someone is does not hide what people differ by.', c)}
+  </details>`;
+}
+
 /** The section, or nothing before discovery has anything to say. */
 export function renderDiscovery(ws: Workspace, c: DiscoveryContext): TemplateResult {
   const d = ws.discovery;
+  const fewest = fewestPointsToDescribe();
+  const across = (): TemplateResult => renderView(ws, d?.across ?? null, 'Across people', 'One point per person (the average of their photos), so who someone is does not hide what people differ by.', c);
+  const within = (): TemplateResult => renderView(ws, d?.within ?? null, 'Within people', 'Each photo compared with the same person\'s other photos (people with 4 or more), so what changes between photos of one person shows.', c);
+  const fewPeople = d?.across && d.across.points < fewest && d.within && d.within.splits.length > 0;
   return html`<section part="discovery" aria-labelledby="discovery-h"><h2 id="discovery-h">What the embedding separates</h2>
     <p class="muted">The face model was trained only to tell people apart. These are the other ways it splits the faces by
-      itself, without being told: first across people, then between photos of the same person. Each split shows the faces
+      itself, without being told: across people, and between photos of the same person. Each split shows the faces
       furthest to each side; what describes it comes from estimates of age, gender, expression, head pose and light.</p>
     ${d === undefined
       ? renderStatus(c)
-      : html`${renderView(ws, d.across, 'Across people', 'One point per person (the average of their photos), so who someone is does not hide what people differ by.', c)}
-        ${renderView(ws, d.within, 'Within people', 'Each photo compared with the same person\'s other photos (people with 4 or more), so what changes between photos of one person shows.', c)}`}
+      : fewPeople
+        ? html`${within()}${renderTooFew(ws, d.across as ViewDiscovery, fewest, c)}`
+        : html`${across()}${within()}`}
   </section>`;
 }

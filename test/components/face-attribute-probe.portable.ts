@@ -347,6 +347,19 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.doesNotMatch(text, /\bdim \d/);
   });
 
+  it('leads with the within-people splits when there are too few people to tell any split across people from chance', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const headings = deepQueryAll(m.el, '[part="discovery"] h3').map((h) => h.textContent?.trim());
+    assert.equal(headings[0], 'Within people', `within people first (${headings.join(', ')})`);
+    const folded = deepQuery<HTMLDetailsElement>(m.el, '[part="discovery"] details.too-few');
+    assert.ok(folded, 'the across-people view is folded away');
+    assert.equal(folded.open, false);
+    assert.match((folded.querySelector('summary')?.textContent ?? '').replace(/\s+/g, ' '), /8 people: too few to tell any split across people from chance \(it takes 13 or more\)/);
+  });
+
   it('finds what the embedding separates in its own worker, off the page\'s thread', T, async () => {
     const started: string[] = [];
     const Original = globalThis.Worker;
