@@ -1,13 +1,14 @@
 /**
  * A chosen split in full: its two sides as groups of faces (the split's clusters), the scatter of its view
  * coloured by side, by person or by any attribute head or measure, and the numbers of the embedding that
- * carry it (the Fisher chart), each labelled by what it goes with.
+ * carry it (the Fisher chart), each labelled by what it goes with, and the split-half curve.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DiscoveredSplit } from '../src/index.ts';
 import type { ChosenSplit } from './discovery-controller.ts';
 import { faceThumb, type FaceLookup } from './face-thumb.ts';
 import './fisher-chart.ts';
+import './split-half-curve.ts';
 import './pca-scatter.ts';
 
 /** Faces shown per side. */
@@ -49,5 +50,10 @@ export function renderSplitDetail(split: DiscoveredSplit, chosen: ChosenSplit, u
       <figcaption>The embedding is ${detail.d} numbers per face; these carry the split most. "Goes with" names a measurement that
         rises or falls with that number (correlation of 0.3 or more).</figcaption>
     </figure>
+    ${detail.curve ? html`<figure class="split-curve">
+      <fap-split-half-curve .topM=${detail.curve.topM} .shuffled=${detail.curve.shuffled}></fap-split-half-curve>
+      <figcaption>Half the ${unit} pick the strongest numbers; the other half is clustered in two using only those. Where the solid
+        line rises above the dashed one, a few numbers carry the split; where they run together, it is spread over many.</figcaption>
+    </figure>` : nothing}
   </div>`;
 }

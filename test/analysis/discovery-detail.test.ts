@@ -54,5 +54,8 @@ describe('a chosen split, ready to show', () => {
     assert.ok(first.r > 0.9);
     assert.ok(detail.carrying.slice(1).every((c) => c.goesWith === null || Math.abs(c.r) < 0.6), 'the others go with nothing much');
     assert.equal(detail.ranking[0], 3);
+    assert.ok(detail.curve, 'the split-half curve is drawn');
+    assert.ok((detail.curve.topM['1'] as number) > 0.95, 'number 3 alone finds the sides again on the other half');
+    assert.ok((detail.curve.shuffled['1'] as number) < 0.8, 'a number ranked on shuffled sides does not');
   });
 });

@@ -345,6 +345,10 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.ok(labels.length > 0);
     for (const label of labels) assert.match(label, /^number \d+ of 8 · /, `"${label}" says more than its index`);
     assert.doesNotMatch(text, /\bdim \d/);
+    const curve = deepQuery(m.el, '[part="split-detail"] fap-split-half-curve') as HTMLElement;
+    assert.ok(curve, 'the split-half curve is shown');
+    assert.match(deepText(curve), /how many of the strongest numbers are kept/);
+    assert.equal(deepQueryAll(m.el, '[part="split-detail"] fap-split-half-curve >> polyline').length, 2);
   });
 
   it('leads with the within-people splits when there are too few people to tell any split across people from chance', T, async () => {

@@ -3,11 +3,11 @@
  * directions, ways to colour them (by side, by person, by each attribute head or measure), and which
  * of the embedding's numbers carry the split (Fisher score: spread between the sides over spread
  * within them), each number labelled by the measurement it goes with, when one does, so no number is
- * shown as a bare index.
+ * shown as a bare index; and the split-half curve (how much of the split the top m numbers alone recover).
  */
 import type { Kernel } from '../../kernel/types.ts';
 import { projectPca2d } from '../cluster.ts';
-import { fisherScores, rankDimensions } from '../fisher.ts';
+import { type FisherCurve, fisherScores, rankDimensions, splitHalfFisherCurve } from '../fisher.ts';
 import type { MeasurementColumn, MeasurementTable } from './measurements.ts';
 import type { DiscoveryView } from './views.ts';
 
@@ -48,6 +48,12 @@ export interface SplitDetail {
   /** Fisher score of every dimension. */
   scores: Float64Array;
   ranking: number[];
+  /**
+   * PROTOCOL.md's split-half curve for the split's sides: numbers ranked on one half, two-way k-means on
+   * the other half with only the top m, against the same with the first half's sides shuffled. Null when a
+   * side has fewer than 2 points.
+   */
+  curve: FisherCurve | null;
 }
 
 /** Each point's value of a column: the mean of its faces' values (NaN when none has one). */
@@ -169,8 +175,10 @@ export function splitDetail(kernel: Kernel, view: DiscoveryView, sides: ArrayLik
     }
     return { dimension: j, score: scores[j] as number, goesWith: best?.text ?? null, r: best?.r ?? Number.NaN };
   });
+  const ones = Array.from(sides).reduce((a, b) => a + b, 0);
+  const curve = Math.min(ones, n - ones) >= 2 ? splitHalfFisherCurve(kernel, vectors, d, sides, { seed: 0, restarts: 3 }) : null;
   return {
     points: projection.points, explained: projection.explainedVarianceRatio, faces: Int32Array.from(view.representative),
-    colourings, d, carrying, scores, ranking,
+    colourings, d, carrying, scores, ranking, curve,
   };
 }
