@@ -61,11 +61,13 @@ export async function discoverInWorker(input: WorkerDiscoveryInput, options: Dis
     );
   });
   died.catch(() => undefined);
+  let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    signal?.addEventListener('abort', () => {
+    onAbort = () => {
       void remote.cancel(job).catch(() => undefined);
       reject(abortError(signal));
-    }, { once: true });
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   aborted.catch(() => undefined);
   try {
@@ -76,6 +78,7 @@ export async function discoverInWorker(input: WorkerDiscoveryInput, options: Dis
     if (signal?.aborted) throw abortError(signal);
     throw error;
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     worker.terminate();
   }
 }
