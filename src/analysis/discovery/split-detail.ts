@@ -8,6 +8,7 @@
 import type { Kernel } from '../../kernel/types.ts';
 import { projectPca2d } from '../cluster.ts';
 import { type FisherCurve, fisherScores, rankDimensions, splitHalfFisherCurve } from '../fisher.ts';
+import { centreByPerson, pointValues } from './describe.ts';
 import type { MeasurementColumn, MeasurementTable } from './measurements.ts';
 import type { DiscoveryView } from './views.ts';
 
@@ -54,19 +55,6 @@ export interface SplitDetail {
    * side has fewer than 2 points.
    */
   curve: FisherCurve | null;
-}
-
-/** Each point's value of a column: the mean of its faces' values (NaN when none has one). */
-function pointValues(column: MeasurementColumn, faces: readonly number[][]): Float64Array {
-  return Float64Array.from(faces, (list) => {
-    let s = 0;
-    let c = 0;
-    for (const i of list) {
-      const v = column.values[i] as number;
-      if (!Number.isNaN(v)) { s += v; c++; }
-    }
-    return c ? s / c : Number.NaN;
-  });
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -123,21 +111,6 @@ function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : Number.NaN;
 }
 
-/** Each value minus its person's mean (NaN stays NaN): within people, measurements compare like the view. */
-function centred(values: Float64Array, person: ArrayLike<number>): Float64Array {
-  const sums = new Map<number, [number, number]>();
-  values.forEach((v, i) => {
-    if (Number.isNaN(v)) return;
-    const s = sums.get(person[i] as number) ?? [0, 0];
-    s[0] += v; s[1]++;
-    sums.set(person[i] as number, s);
-  });
-  return values.map((v, i) => {
-    const s = sums.get(person[i] as number);
-    return Number.isNaN(v) || !s ? Number.NaN : v - s[0] / s[1];
-  });
-}
-
 /**
  * Everything shown for a chosen split of a view (see the module comment).
  * @param sides 0/1 per point of the view. @param top how many carrying numbers to label. Default 12.
@@ -162,7 +135,7 @@ export function splitDetail(kernel: Kernel, view: DiscoveryView, sides: ArrayLik
   const ranking = rankDimensions(scores);
   const columns = (measurements?.columns ?? []).map((column) => {
     const values = pointValues(column, view.faces);
-    return { column, values: view.kind === 'within-people' ? centred(values, view.person) : values };
+    return { column, values: view.kind === 'within-people' ? centreByPerson(values, view.person) : values };
   });
   const carrying = ranking.slice(0, top).map((j): CarryingNumber => {
     const x = Float64Array.from({ length: n }, (_, i) => vectors[i * d + j] as number);
