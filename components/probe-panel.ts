@@ -91,8 +91,11 @@ export class FapProbePanel extends LitElement {
             and its stated confidence was off by ${percent(r.ece)} on average.` : nothing}</p>
       ${p ? html`<p class="muted">Trained on ${p.faces.map((f, i) => `${f} ${p.names[i]}`).join(' and ')} faces of ${p.people}
         ${p.people === 1 ? 'person' : 'people'}${p.identityRemoved ? ', each face compared with the same person\'s other faces (who they are taken out)' : ''}.</p>` : nothing}
-      ${p && p.people < MIN_PEOPLE ? html`<p class="warning" role="note">Only ${p.people} ${p.people === 1 ? 'person' : 'people'}
-        (fewer than ${MIN_PEOPLE}): the probe may be learning who rather than what.</p>` : nothing}
+      ${p ? p.names.map((name, i) => {
+        const people = p.peoplePerName[i] ?? 0;
+        return people < MIN_PEOPLE ? html`<p class="warning" role="note">"${name}" spans only ${people} ${people === 1 ? 'person' : 'people'}
+          (fewer than ${MIN_PEOPLE}): the probe may be learning who rather than what.</p>` : nothing;
+      }) : nothing}
       ${warnings.map((w) => html`<p class="muted">${w}.</p>`)}
     </div>`;
   }

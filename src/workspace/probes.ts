@@ -37,6 +37,8 @@ export interface NamedProbe {
   people: number;
   /** Faces per name. */
   faces: number[];
+  /** People per name (a person with faces under both names counts for both). */
+  peoplePerName: number[];
   /** The split it was made from, when it was: its view and id. */
   split?: { view: string; id: string };
 }
@@ -94,6 +96,7 @@ export function trainNamedProbe(
   return {
     source: options.source, names, probes, identityRemoved: options.identityRemoved,
     people: new Set(persons).size, faces: names.map((_, c) => classOf.filter((k) => k === c).length),
+    peoplePerName: names.map((_, c) => new Set(persons.filter((_, i) => classOf[i] === c)).size),
     ...(options.split ? { split: options.split } : {}),
   };
 }
@@ -218,6 +221,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function namedProbeOf(record: ProbeRecord | undefined): NamedProbe | undefined {
   const named = (record as (ProbeRecord & NamedProbeFields) | undefined)?.named;
   if (!isObject(named) || !Array.isArray(named.names) || !Array.isArray(named.probes) || named.probes.length === 0) return undefined;
+  if (!Array.isArray(named.peoplePerName)) return undefined;
   const ok = named.probes.every((p: unknown) => isObject(p) && isObject(p.model) && Array.isArray(p.model.weights) && isObject(p.standardization)
     && p.standardization.mean instanceof Float32Array && isObject(p.platt) && typeof p.platt.a === 'number' && Array.isArray(p.names));
   return ok && (named.source === 'split' || named.source === 'clusters') ? named : undefined;

@@ -548,6 +548,25 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.match(deepText(deepQuery(again, 'fap-probe-panel') as HTMLElement), /left, right/);
   });
 
+  it('warns for each name that spans fewer than 10 people that the probe may be learning who rather than what', T, async () => {
+    const panel = document.createElement('fap-probe-panel');
+    panel.groups = ['glasses', 'no glasses'];
+    const reliability = { faces: 40, accuracy: 0.8, ece: 0.05, bins: [] };
+    panel.probe = {
+      source: 'split', names: ['glasses', 'no glasses'], identityRemoved: true, people: 12, faces: [20, 60], peoplePerName: [3, 12],
+      probes: [{ reliability, warnings: [] } as unknown as NonNullable<typeof panel.probe>['probes'][number]],
+    };
+    document.body.append(panel);
+    try {
+      await panel.updateComplete;
+      const warnings = [...panel.shadowRoot!.querySelectorAll('.warning')].map((w) => w.textContent?.replace(/\s+/g, ' ').trim());
+      assert.deepEqual(warnings, ['"glasses" spans only 3 people (fewer than 10): the probe may be learning who rather than what.']);
+      assert.match(panel.shadowRoot!.textContent ?? '', /right on 80\.0 % of 40 held-out faces/);
+    } finally {
+      panel.remove();
+    }
+  });
+
   it('says on a probed face\'s row where an attribute head disagrees with the probe', T, async () => {
     const panel = document.createElement('fap-probe-panel');
     panel.groups = ['smiling', 'not smiling'];

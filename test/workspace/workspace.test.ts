@@ -178,6 +178,8 @@ describe('the workspace, headless, on real photos', () => {
       const probe = await ws.nameSplit(view, split.id, ['one side', 'other side']);
       assert.equal(probe.identityRemoved, view === 'within-people', `${view}: identity removed only within people`);
       assert.deepEqual(probe.names, ['one side', 'other side']);
+      assert.equal(probe.peoplePerName.length, 2);
+      for (const people of probe.peoplePerName) assert.ok(people >= 1 && people <= probe.people, 'people per name');
       assert.equal(ws.splitProbe, probe);
       const reliability = probe.probes[0]!.reliability;
       assert.ok(reliability.faces > 0, 'its confidence was checked on held-out faces');
