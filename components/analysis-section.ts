@@ -46,6 +46,9 @@ export interface AnalysisContext {
   onProbeFiles: (event: CustomEvent<FilesDetail>) => void;
 }
 
+/** The one line that says what a silhouette is, wherever one is shown. */
+const SILHOUETTE = html`<span class="muted jargon">(Silhouette: how much nearer each face is to its own cluster than to the next one, from −1 to 1; higher is cleaner.)</span>`;
+
 /** How the shown run's k came about, under the scatter plot. */
 function renderK(s: Workspace): TemplateResult {
   const run = s.view?.run;
@@ -53,13 +56,13 @@ function renderK(s: Workspace): TemplateResult {
   const silhouette = run.scores.silhouette;
   const curve = curveOf(run);
   if (run.kChoice.kind === 'merged') {
-    return html`<p class="muted">k = ${run.k} after merging${silhouette === undefined ? '' : `; silhouette ${silhouette.toFixed(3)}`}.</p>`;
+    return html`<p class="muted">k = ${run.k} after merging${silhouette === undefined ? '' : html`; silhouette ${silhouette.toFixed(3)}. ${SILHOUETTE}`}</p>`;
   }
   if (curve.length) {
     return html`<figure part="silhouette" class="curve"><fap-silhouette-curve .curve=${curve} .chosen=${run.k}></fap-silhouette-curve>
-      <figcaption>k = ${run.k} chosen by the highest mean silhouette${silhouette === undefined ? '' : ` (${silhouette.toFixed(3)})`}.</figcaption></figure>`;
+      <figcaption>k = ${run.k} chosen by the highest mean silhouette${silhouette === undefined ? '' : ` (${silhouette.toFixed(3)})`}. ${SILHOUETTE}</figcaption></figure>`;
   }
-  return html`<p class="muted">k = ${run.k}, set by hand${silhouette === undefined ? '' : `; silhouette ${silhouette.toFixed(3)}`}.</p>`;
+  return html`<p class="muted">k = ${run.k}, set by hand${silhouette === undefined ? '' : html`; silhouette ${silhouette.toFixed(3)}. ${SILHOUETTE}`}</p>`;
 }
 
 /** The people, clustering, named-groups and probe sections. */
@@ -108,7 +111,8 @@ export function renderAnalysis(s: Workspace, c: AnalysisContext): TemplateResult
       ` : nothing}
     </section>
     ${view ? html`<section part="named" aria-labelledby="named-h"><h2 id="named-h">Named groups</h2>${renderFigures(s)}</section>` : nothing}
-    ${view ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
-      <fap-probe-panel .groups=${s.groups.map((g) => g.name)} .rows=${c.probeRows} .failures=${c.probeFailures} ?busy=${c.blocked}
+    ${view || s.splitProbe ? html`<section part="probe" aria-labelledby="probe-h"><h2 id="probe-h">Probe new faces</h2>
+      <fap-probe-panel .groups=${s.splitProbe?.names ?? s.groups.map((g) => g.name)} .probe=${s.splitProbe ?? s.clusterProbe}
+        .rows=${c.probeRows} .failures=${c.probeFailures} ?busy=${c.blocked}
         @fap-probe-files=${c.onProbeFiles}></fap-probe-panel>${c.probeProgress()}</section>` : nothing}`;
 }

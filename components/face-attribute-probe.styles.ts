@@ -35,5 +35,14 @@ export const faceAttributeProbeStyles = [baseStyles, css`
     li.split p { margin: 0 0 0.3em; }
     .strips { display: flex; flex-wrap: wrap; gap: 1em; }
     .strip ul { list-style: none; display: flex; gap: 0.25em; padding: 0; margin: 0.2em 0 0; }
+    .split-detail { display: grid; gap: 0.75em; margin-top: 0.5em; }
+    .split-detail .sides { display: flex; flex-wrap: wrap; gap: 1em; }
+    .split-detail .side { flex: 1 1 16em; }
+    .split-detail h4 { font-size: 0.95em; margin: 0 0 0.25em; }
+    .split-detail .side ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25em; padding: 0; margin: 0; }
+    .split-detail figure { margin: 0; max-width: 36em; }
+    .split-detail .split-curve { max-width: 26em; }
+    form.name-split { display: flex; flex-wrap: wrap; gap: 0.5em; align-items: center; margin: 0.3em 0; }
+    details.too-few summary { cursor: pointer; margin: 0.75em 0 0.25em; }
     dd { margin: 0; }
   `];

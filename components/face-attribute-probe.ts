@@ -20,6 +20,7 @@ import {
   type Workspace,
 } from '../src/index.ts';
 import { renderAnalysis, type AnalysisContext } from './analysis-section.ts';
+import { DiscoveryController } from './discovery-controller.ts';
 import { renderDiscovery } from './discovery-section.ts';
 import type { SelectDetail } from './cluster-gallery.ts';
 import { Download } from './download.ts';
@@ -200,8 +201,8 @@ export class FaceAttributeProbe extends LitElement {
     thumb: (id) => this.thumbs.url(id, this.session?.collection?.face(id)?.thumbnail),
     label: (id) => this.session?.faceLabel(id) ?? id,
   };
-  /** Discovery is running. */
-  @state() private discovering = false;
+  /** Discovery, in its worker beside the inference worker. */
+  private readonly discovery = new DiscoveryController(this, () => new URL('face-probe-discovery-worker.js', assetUrls(this).workerUrl));
   /** The face opened in the dialog. */
   @state() private openedFace: string | undefined;
   /** Faces kept per model id, for the model picker. */
@@ -353,14 +354,11 @@ export class FaceAttributeProbe extends LitElement {
       }
       if (!this.cancelled && detail.faces > 0 && session.faces >= MIN_FACES_TO_DISCOVER) {
         await this.busy.enterPhase(work, 'Finding what the embedding separates');
-        this.discovering = true;
         try {
-          await session.discover({ signal });
+          await this.discovery.run(session, signal);
         } catch (error: unknown) {
           if (!isAbortError(error)) throw error;
           this.notice = 'Cancelled while looking for what the embedding separates; the photos were kept.';
-        } finally {
-          this.discovering = false;
         }
       }
       await this.refreshStorage();
@@ -434,14 +432,25 @@ export class FaceAttributeProbe extends LitElement {
   async findSplits(): Promise<void> {
     const session = this.session;
     if (!session || session.faces < MIN_FACES_TO_DISCOVER) return;
-    this.discovering = true;
-    try {
-      await this.act('analysis', 'Finding what the embedding separates…', async (ws) => {
-        await ws.discover();
-      }, { blocking: false });
-    } finally {
-      this.discovering = false;
-    }
+    await this.act('analysis', 'Finding what the embedding separates…', async (ws) => {
+      try {
+        await this.discovery.run(ws);
+      } catch (error: unknown) {
+        // Cancelled by the person or replaced by a newer run: nothing went wrong.
+        if (!isAbortError(error)) throw error;
+      }
+    }, { blocking: false });
+  }
+
+  /**
+   * Names the two sides of a discovered split (`view` and `splitId` as shown), which makes the probe new faces are
+   * probed against: trained on identity-removed faces for a within-people split, with calibrated confidence.
+   */
+  async nameSplit(view: 'across-people' | 'within-people', splitId: string, names: [string, string]): Promise<void> {
+    await this.act('store', 'Making the probe…', async (session) => {
+      await session.nameSplit(view, splitId, names);
+      this.showStoredProbe();
+    });
   }
 
   /** Names a person (`person` is the id from the people list); '' gives back "Person N". */
@@ -483,7 +492,7 @@ export class FaceAttributeProbe extends LitElement {
     });
   }
 
-  /** Probes new photos against the named groups (two or more names needed); their faces are not stored. */
+  /** Probes new photos against the named split, or else the named groups (two or more names needed); their faces are not stored. */
   async probeFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
     const list = Array.from(files);
     if (list.length === 0) return;
@@ -726,6 +735,7 @@ export class FaceAttributeProbe extends LitElement {
     this.mergeSelection = new Set();
     if (session.faces > 0) emit(this, 'probe-people', peopleDetail(session));
     if (session.view) this.afterClustering('loaded');
+    else this.showStoredProbe();
   }
 
   private clearProbe(): void {
@@ -734,10 +744,17 @@ export class FaceAttributeProbe extends LitElement {
     this.thumbs.revoke('probe:');
   }
 
+  /** Shows the probed faces the session keeps for the probe in use (stored with it, so also after a reload). */
+  private showStoredProbe(): void {
+    this.clearProbe();
+    const results = this.session?.probeResults ?? [];
+    this.probeRows = results.map((f, i) => ({ ...f, thumbnail: this.thumbs.url(`probe:${i}`, f.thumbnail) }));
+  }
+
   private afterClustering(reason: ProbeClustersDetail['reason']): void {
     const view = this.session?.view;
-    // Probe results belong to the named groups of the clustering they were made with.
-    this.clearProbe();
+    // Probe results belong to the probe they were made with: a named split's, or this clustering's named groups'.
+    this.showStoredProbe();
     if (!view) return;
     rememberShownRun(this.database, view.run.id);
     emit(this, 'probe-clusters', clustersDetail(view, reason));
@@ -809,7 +826,11 @@ export class FaceAttributeProbe extends LitElement {
       mergeSelection: this.mergeSelection,
       faces: this.faces,
       probeProgress: () => (this.work?.kind === 'probe' ? renderProgress(this.work, () => this.cancel()) : nothing),
-      discovery: () => (this.session ? renderDiscovery(this.session, { faces: this.faces, host: this, busy: this.discovering }) : html``),
+      discovery: () => (this.session ? renderDiscovery(this.session, {
+        faces: this.faces, host: this, ...this.discovery.state(this.session),
+        onFind: () => void this.findSplits(),
+        onNameSplit: (view, id, names) => void this.nameSplit(view, id, names),
+      }) : html``),
       nameOf: (cluster) => this.pendingNames.filter((p) => p.cluster === cluster && p.runId === runId).at(-1)?.name
         ?? this.session?.names.get(cluster) ?? '',
       probeRows: this.probeRows,

@@ -30,10 +30,11 @@ export function renderFigures(session: Workspace): TemplateResult {
       <dt>Chance level</dt><dd class="chance">${percent(f.chance)} <span class="muted">the same with the names shuffled</span></dd>
       <dt>Linear-probe ceiling</dt><dd class="ceiling">${f.probeCeiling === null
         ? html`<span class="muted">needs at least 2 faces in every group</span>`
-        : html`${percent(f.probeCeiling)} <span class="muted">logistic regression, cross-validated, on groups the clustering drew</span>`}</dd>
+        : html`${percent(f.probeCeiling)} <span class="muted">logistic regression, cross-validated, on groups the clustering drew</span>`}
+        <span class="muted jargon">(Probe ceiling: the best a straight-line rule on the embedding reaches in telling the groups apart, tested on faces it did not learn from.)</span></dd>
     </dl>
     <figure>
-      <fap-fisher-chart .scores=${f.fisher} .ranking=${f.ranking}></fap-fisher-chart>
+      <fap-fisher-chart .scores=${f.fisher} .ranking=${f.ranking} separates="the named groups"></fap-fisher-chart>
       <figcaption>The embedding dimensions that best separate the named groups (Fisher score: between-group over within-group variance);
         they are the dimensions the clustering split along.</figcaption>
     </figure>`;

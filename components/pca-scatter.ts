@@ -1,6 +1,7 @@
 /**
- * `<fap-pca-scatter>`: every face on the first two principal components, each cluster with its own colour
- * (colour-blind-safe) and its own shape. Hovering a point, or focusing the plot and stepping with the arrow
+ * `<fap-pca-scatter>`: every face on the first two principal components, each cluster (or, with `categories`,
+ * each category: a split's side, a person, an attribute head's answer) with its own colour (colour-blind-safe)
+ * and its own shape. Hovering a point, or focusing the plot and stepping with the arrow
  * keys (left/right in x order, Home/End), shows that face's thumbnail, photo name and cluster and announces
  * it to screen readers; a click or Enter opens the face with its photo. Axis titles are HTML text (12 px or
  * more at any width). Drawn as SVG with attributes and classes only (no inline styles), so it works under a
@@ -62,6 +63,10 @@ export class FapPcaScatter extends LitElement {
   /** Cluster index → name. */
   @property({ attribute: false }) names: ReadonlyMap<number, string> = new Map();
   @property({ type: Number }) k = 0;
+  /** When given, points are coloured by these categories (labels index into it) instead of clusters. */
+  @property({ attribute: false }) categories: readonly string[] | undefined;
+  /** What the colours show, for the legend's label (with categories). */
+  @property() colouredBy = 'Clusters';
   /** Thumbnails and labels of the faces. */
   @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
   /** The point shown (index into ids), or -1. */
@@ -92,10 +97,15 @@ export class FapPcaScatter extends LitElement {
     ];
   }
 
-  private describe(i: number): string {
-    const label = this.labels[i] as number;
+  /** A point's colour in words: its category, or its cluster and that cluster's name. */
+  private groupOf(label: number): string {
+    if (this.categories) return this.categories[label] ?? '';
     const name = this.names.get(label);
-    return `${this.lookup.label(this.ids[i] as string)}: cluster ${label + 1}${name ? ` (${name})` : ''}. Press Enter to open it.`;
+    return `cluster ${label + 1}${name ? ` (${name})` : ''}`;
+  }
+
+  private describe(i: number): string {
+    return `${this.lookup.label(this.ids[i] as string)}: ${this.groupOf(this.labels[i] as number)}. Press Enter to open it.`;
   }
 
   override render() {
@@ -117,9 +127,9 @@ export class FapPcaScatter extends LitElement {
       <div class="axes" aria-hidden="true"><span>↑ PC2: ${percent(this.explained[1])} of the variance</span>
         <span>PC1: ${percent(this.explained[0])} of the variance →</span></div>
       <div class="visually-hidden" aria-live="polite">${active >= 0 ? this.describe(active) : ''}</div>
-      <ul class="legend" aria-label="Clusters">
-        ${Array.from({ length: this.k }, (_, c) => html`<li class=${colourClass(c)}><svg class="swatch" viewBox="-6 -6 12 12" aria-hidden="true">${marker(c, 0, 0, 5, '')}</svg>
-          Cluster ${c + 1}${this.names.get(c) ? ` — ${this.names.get(c)}` : ''}</li>`)}
+      <ul class="legend" aria-label=${this.categories ? this.colouredBy : 'Clusters'}>
+        ${Array.from({ length: this.categories?.length ?? this.k }, (_, c) => html`<li class=${colourClass(c)}><svg class="swatch" viewBox="-6 -6 12 12" aria-hidden="true">${marker(c, 0, 0, 5, '')}</svg>
+          ${this.categories ? this.categories[c] : html`Cluster ${c + 1}${this.names.get(c) ? ` — ${this.names.get(c)}` : ''}`}</li>`)}
       </ul>`;
   }
 
@@ -131,7 +141,7 @@ export class FapPcaScatter extends LitElement {
     return svg`<g class="tip" transform="translate(${left.toFixed(1)} ${top.toFixed(1)})">
       <rect width=${TIP + 8} height=${TIP + 24} rx="4"></rect>
       ${url ? svg`<image href=${url} x="4" y="4" width=${TIP} height=${TIP}></image>` : nothing}
-      <text x="4" y=${TIP + 18}>Cluster ${label + 1}${this.names.get(label) ? `: ${this.names.get(label)}` : ''}</text>
+      <text x="4" y=${TIP + 18}>${this.categories ? this.categories[label] : `Cluster ${label + 1}${this.names.get(label) ? `: ${this.names.get(label)}` : ''}`}</text>
     </g>`;
   }
 

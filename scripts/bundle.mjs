@@ -2,7 +2,8 @@
 // esbuild bundles and the files the demo serves:
 //   build/web/   the demo page (scripts/demo/): index.html, demo.css, app.js (the page + <face-attribute-probe>),
 //                face-probe-worker.js (the inference worker, its own module worker file), face-probe-import-worker.js
-//                (the export-file import, off the main thread), shared and lazy chunks
+//                (the export-file import, off the main thread), face-probe-discovery-worker.js (what the embedding
+//                separates, off the main thread), shared and lazy chunks
 //                in chunks/, onnxruntime-web's .wasm/.mjs in ort/, the models in models/, the sample photos
 //                @vladmandic/face-api ships (MIT) in samples/, and sw.js, the service worker that precaches it all;
 //   dist/standalone/   the element for pages without a bundler: face-attribute-probe.js (defines
@@ -74,6 +75,12 @@ await build({
   entryPoints: { 'face-probe-import-worker': join(root, 'src', 'store', 'import-worker.ts') },
   outdir: web,
 });
+// The discovery worker: finds what the embedding separates off the main thread (discoverInWorker).
+await build({
+  ...browser,
+  entryPoints: { 'face-probe-discovery-worker': join(root, 'src', 'workspace', 'discovery-worker.ts') },
+  outdir: web,
+});
 
 // The standalone build: the same two bundles from the package's own entry instead of the demo page, without
 // source maps (the package ships it), with everything the element loads at run time beside it.
@@ -88,7 +95,11 @@ await build({
 await build({
   ...browser,
   sourcemap: false,
-  entryPoints: { 'face-probe-worker': join(root, 'src', 'embedding', 'worker.ts'), 'face-probe-import-worker': join(root, 'src', 'store', 'import-worker.ts') },
+  entryPoints: {
+    'face-probe-worker': join(root, 'src', 'embedding', 'worker.ts'),
+    'face-probe-import-worker': join(root, 'src', 'store', 'import-worker.ts'),
+    'face-probe-discovery-worker': join(root, 'src', 'workspace', 'discovery-worker.ts'),
+  },
   outdir: standalone,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,9 +3,11 @@
  * export, import, erase), with no UI of its own. It runs the same in the browser (behind
  * `<face-attribute-probe>`) and headless in Node with the real engine and fake-indexeddb.
  */
-export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions } from './workspace.ts';
+export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions, type DiscoverOptions as WorkspaceDiscoverOptions } from './workspace.ts';
+export { discoverInWorker, type DiscoverInWorkerOptions, type WorkerDiscoveryInput } from './discovery-client.ts';
 export { FaceCollection } from './collection.ts';
 export { MIN_FACES_TO_COMPARE, compareModels, type ComparedSplit, type ModelComparison, type ModelSplits } from './model-comparison.ts';
+export { type NamedProbe, type ProbedFaceResult, applyNamedProbe, trainNamedProbe } from './probes.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

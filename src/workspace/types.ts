@@ -47,12 +47,13 @@ export interface GroupAssignment {
   photo: string;
   /** The face's index in its photo. */
   face: number;
-  /** The linear probe's group and its probability. */
+  /** The name the probe gives the face, and its calibrated probability (faces given p are right about p of the time). */
   group: string;
   confidence: number;
-  /** The nearest named centroid and its posterior probability. */
-  nearest: string;
-  nearestConfidence: number;
+  /** False when the face's person could not be told, so who they are could not be taken out (identity-removed probes). */
+  identityRemoved: boolean;
+  /** Where an attribute head points to another name than the probe, in words; else null. */
+  disagreement: string | null;
   /** The supervised heads, when they ran. */
   age: number | undefined;
   gender: string | undefined;

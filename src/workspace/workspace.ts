@@ -5,8 +5,10 @@
  * same state. Operations run one at a time, in the order they were called (a queue), so one never reads
  * state another is halfway through changing. Loading only reads.
  */
-import { discoverAttributes, type AttributeDiscovery } from '../analysis/discovery/discover-all.ts';
-import { assignFaces } from '../analysis/named-clusters.ts';
+import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } from '../analysis/discovery/discover-all.ts';
+import { measurementTable } from '../analysis/discovery/measurements.ts';
+import { type SplitDetail, splitDetail } from '../analysis/discovery/split-detail.ts';
+import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
 import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
@@ -14,7 +16,7 @@ import { FaceStore } from '../store/face-store.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
-import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
+import type { ClusterRun, FaceRecord, ModelRecord, ProbeRecord, RunScope } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -35,8 +37,11 @@ import type { CorrectionKind, CorrectionRecord, PersonSnapshot } from '../store/
 import type { IdentityGroup } from '../store/types.ts';
 import { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
 import { compareModels, type ModelComparison } from './model-comparison.ts';
-import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import type { IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
+import {
+  type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf, splitProbeId, splitProbeRecord, trainNamedProbe,
+} from './probes.ts';
 
 /** Fewest faces discovery looks at (a view needs 8 points). */
 export const MIN_FACES_TO_DISCOVER = 8;
@@ -60,6 +65,15 @@ export interface WorkOptions {
   attributes?: boolean;
 }
 
+/** Options of {@link Workspace.discover}. */
+export interface DiscoverOptions {
+  signal?: AbortSignal;
+  /** Called as each view is started and when all are done. */
+  onProgress?: (progress: DiscoveryProgress) => void;
+  /** The bundled discovery worker (face-probe-discovery-worker.js): the work then runs off this thread. */
+  workerUrl?: string | URL;
+}
+
 /** The outcome of {@link Workspace.ingest}: what was stored, and the error that ended the batch early, if one did. */
 export interface IngestResult {
   detail: IngestSummary;
@@ -68,9 +82,7 @@ export interface IngestResult {
 }
 
 /** A probed face: where it falls, and its thumbnail. */
-export interface ProbedFace extends GroupAssignment {
-  thumbnail: Thumbnail | undefined;
-}
+export type ProbedFace = ProbedFaceResult;
 
 /** The outcome of {@link Workspace.probe}. */
 export interface ProbeResult {
@@ -120,6 +132,12 @@ export class Workspace {
    * honours them, and {@link undo} takes back the latest.
    */
   corrections: CorrectionRecord[] = [];
+  /** The probe made by naming the sides of a split (kept in the store), or undefined. */
+  splitProbe: NamedProbe | undefined;
+  /** The named clusters' probe, as trained for the last probing of the shown clustering (kept with its run). */
+  clusterProbe: NamedProbe | undefined;
+  /** The last probed faces of the probe in use (kept in the store with that probe). */
+  probeResults: ProbedFace[] = [];
   /** Names of the shown run's clusters. */
   names = new Map<number, string>();
   /** Counts changes of {@link names}, so a caller can tell whether a rename was applied. */
@@ -213,6 +231,9 @@ export class Workspace {
     this.photosWithoutModel = 0;
     this.discovery = undefined;
     this.discoveryFaces = [];
+    this.splitProbe = undefined;
+    this.clusterProbe = undefined;
+    this.probeResults = [];
     this.people = [];
     this.corrections = [];
     this.runs = [];
@@ -236,6 +257,9 @@ export class Workspace {
     this.collection = await this.loadCollection(chosen.modelId, chosen.dimension);
     this.people = peopleFromGroups(await this.store.listIdentityGroups({ modelId: chosen.modelId }), this.collection);
     this.runs = await this.store.listRuns({ modelId: chosen.modelId });
+    const splitRecord = await this.store.getProbe(splitProbeId(chosen.modelId));
+    this.splitProbe = namedProbeOf(splitRecord);
+    if (this.splitProbe) this.probeResults = resultsOf(splitRecord);
     const shown = this.runs.find((r) => r.id === preferredRun) ?? this.runs.at(-1);
     if (!shown) return;
     // The faces and people are loaded: a clustering that cannot be shown, or figures that cannot be
@@ -655,6 +679,9 @@ export class Workspace {
     this.view = clusterView(this.kernel, collection, run);
     this.names = await this.store.clusterNames(run.id);
     this.namesRevision++;
+    const record = await this.store.getProbe(`probe:${run.id}`);
+    this.clusterProbe = namedProbeOf(record);
+    if (!this.splitProbe) this.probeResults = resultsOf(record);
   }
 
   /** Recomputes the named groups and their figures (in memory only). */
@@ -671,6 +698,9 @@ export class Workspace {
   private async saveFigures(): Promise<void> {
     const view = this.view;
     if (!view) return;
+    // New names: the named clusters' probe and what it probed are of the old names.
+    this.clusterProbe = undefined;
+    if (!this.splitProbe) this.probeResults = [];
     if (this.figures) await this.store.saveProbe(probeRecord(view.run, this.groups, this.figures, Date.now()));
     else await this.store.deleteProbe(`probe:${view.run.id}`);
   }
@@ -734,9 +764,13 @@ export class Workspace {
   }
 
   private async probeNow(engine: FaceEngineClient, files: readonly ImageSource[], options: WorkOptions): Promise<ProbeResult> {
-    const figures = this.figures;
-    const modelId = this.view?.run.modelId;
-    if (!figures || modelId === undefined) throw new InvalidInputError('name at least two clusters before probing new faces');
+    const collection = this.collection;
+    const split = this.splitProbe;
+    const modelId = collection?.modelId;
+    if (!collection || modelId === undefined || (!split && (!this.view || this.groups.length < 2))) {
+      throw new InvalidInputError('name the two sides of a split, or at least two clusters, before probing new faces');
+    }
+    const view = this.view;
     const result = await engine.process(files, {
       thumbnails: true,
       attributes: true,
@@ -745,51 +779,119 @@ export class Workspace {
     });
     const ok = result.outcomes.filter((o): o is ImageResult => o.ok);
     const faces = ok.flatMap((o) => o.faces.map((f) => ({ photo: o.name, face: f })));
-    const d = figures.assigner.d;
-    const matrix = new Float32Array(faces.length * d);
-    faces.forEach(({ photo, face }, i) => {
+    const d = collection.dimension;
+    for (const { photo, face } of faces) {
       // Vectors of two models are not comparable even when their dimensions agree.
       if (face.modelId !== modelId) {
-        throw new InvalidInputError(`${photo}: its face comes from model '${face.modelId}'; the named groups are of model '${modelId}'`);
+        throw new InvalidInputError(`${photo}: its face comes from model '${face.modelId}'; the named faces are of model '${modelId}'`);
       }
       if (face.embedding.length !== d) {
-        throw new InvalidInputError(`a probe face has ${face.embedding.length} dimensions; the named groups have ${d}`);
+        throw new InvalidInputError(`a probe face has ${face.embedding.length} dimensions; the named faces have ${d}`);
       }
-      matrix.set(face.embedding, i * d);
+    }
+    // Named clusters are trained when probed (their names change often); a named split was trained when named.
+    const probe = split ?? trainNamedProbe(this.kernel, collection, this.people, this.groups, { source: 'clusters', identityRemoved: false });
+    const assigned = applyNamedProbe(this.kernel, probe, collection, this.people, faces.map(({ face }) => face), this.samePersonDistance);
+    const probed = faces.map(({ photo, face }, i): ProbedFace => {
+      const a = assigned[i] as (typeof assigned)[number];
+      const top = face.attributes ? Object.entries(face.attributes.expressions).sort((x, y) => y[1] - x[1])[0] : undefined;
+      return {
+        photo,
+        face: face.index,
+        ...a,
+        age: face.attributes?.age,
+        gender: face.attributes?.gender,
+        genderProbability: face.attributes?.genderProbability,
+        expression: top?.[0],
+        expressionProbability: top?.[1],
+        thumbnail: face.thumbnail,
+      };
     });
-    const assigned = faces.length ? assignFaces(this.kernel, figures.assigner, matrix) : [];
+    this.probeResults = probed;
+    // Kept with the probe they came from, so a reload shows them again.
+    const recordId = split ? splitProbeId(modelId) : `probe:${(view as ClusterView).run.id}`;
+    const record = await this.store.getProbe(recordId);
+    if (!split) this.clusterProbe = probe;
+    if (record) await this.store.saveProbe({ ...record, ...(split ? {} : { named: probe }), results: probed } as ProbeRecord & NamedProbeFields);
     return {
-      faces: faces.map(({ photo, face }, i) => {
-        const a = assigned[i] as (typeof assigned)[number];
-        const top = face.attributes ? Object.entries(face.attributes.expressions).sort((x, y) => y[1] - x[1])[0] : undefined;
-        return {
-          photo,
-          face: face.index,
-          group: a.probe.name,
-          confidence: a.probe.confidence,
-          nearest: a.nearestCentroid.name,
-          nearestConfidence: a.nearestCentroid.confidence,
-          age: face.attributes?.age,
-          gender: face.attributes?.gender,
-          genderProbability: face.attributes?.genderProbability,
-          expression: top?.[0],
-          expressionProbability: top?.[1],
-          thumbnail: face.thumbnail,
-        };
-      }),
+      faces: probed,
       failures: result.outcomes.filter((o): o is ImageOutcome & { ok: false } => !o.ok).map(failureOf),
       cancelled: result.cancelled,
     };
   }
 
   /**
+   * Names the two sides of a discovered split: trains its calibrated probe (on identity-removed vectors for a
+   * within-people split) and keeps it in the store, replacing an earlier named split. New faces are then
+   * probed against these names.
+   * @throws InvalidInputError for an unknown view or split, an empty name, or a side with fewer than 2 faces;
+   *   StorageError when it cannot be stored.
+   */
+  nameSplit(view: 'across-people' | 'within-people', splitId: string, names: readonly [string, string]): Promise<NamedProbe> {
+    return this.serial(async () => {
+      const collection = this.collection;
+      const found = view === 'across-people' ? this.discovery?.across : this.discovery?.within;
+      const points = view === 'across-people' ? this.discovery?.views.across : this.discovery?.views.within;
+      const split = found?.splits.find((s) => s.id === splitId);
+      if (!collection || !split || !points) throw new InvalidInputError(`there is no split '${splitId}' in the ${view} view: look for splits first`);
+      const trimmed = names.map((n) => n.trim());
+      if (trimmed.some((n) => n === '' || n.length > 200) || trimmed[0] === trimmed[1]) {
+        throw new InvalidInputError('give each side its own name (1 to 200 characters)');
+      }
+      const sides: string[][] = [[], []];
+      split.sides.forEach((side, point) => {
+        for (const face of points.faces[point] as number[]) (sides[side] as string[]).push(this.discoveryFaces[face] as string);
+      });
+      const groups = trimmed.map((name, s) => ({ name, faceIds: sides[s] as string[] }));
+      const probe = trainNamedProbe(this.kernel, collection, this.people, groups, {
+        source: 'split', identityRemoved: view === 'within-people', split: { view, id: splitId },
+      });
+      await this.store.saveProbe(splitProbeRecord(collection.modelId, probe, groups, Date.now()));
+      this.splitProbe = probe;
+      this.probeResults = [];
+      return probe;
+    });
+  }
+
+  /**
+   * What is shown for a chosen split of the last discovery (its view's scatter and colourings, the numbers
+   * that carry it), with the face id of each point; undefined for an unknown split. Reads only.
+   */
+  splitDetail(view: 'across-people' | 'within-people', splitId: string): (SplitDetail & { faceIds: string[] }) | undefined {
+    const found = view === 'across-people' ? this.discovery?.across : this.discovery?.within;
+    const points = view === 'across-people' ? this.discovery?.views.across : this.discovery?.views.within;
+    const split = found?.splits.find((s) => s.id === splitId);
+    const collection = this.collection;
+    if (!split || !points || !collection) return undefined;
+    const faces = this.discoveryFaces.map((id) => collection.face(id));
+    if (faces.some((f) => f === undefined)) return undefined;
+    const detail = splitDetail(this.kernel, points, split.sides, measurementTable(faces as FaceRecord[]));
+    return { ...detail, faceIds: Array.from(detail.faces, (i) => this.discoveryFaces[i] as string) };
+  }
+
+  /** Drops the named split's probe (probing goes back to named clusters). */
+  forgetSplitProbe(): Promise<void> {
+    return this.serial(async () => {
+      const modelId = this.collection?.modelId;
+      if (modelId === undefined || !this.splitProbe) return;
+      await this.store.deleteProbe(splitProbeId(modelId));
+      this.splitProbe = undefined;
+      this.probeResults = this.view ? resultsOf(await this.store.getProbe(`probe:${this.view.run.id}`)) : [];
+    });
+  }
+
+  /**
    * Finds what the embedding separates among the faces: ranked, described splits across people (one point
    * per person) and within people (each face minus its person's mean). People are the identity groups; a face
-   * seen once is its own person. Needs at least 8 faces; reads only.
+   * seen once is its own person. Needs at least 8 faces; reads only. With `workerUrl` (and Web Workers) the
+   * work runs in the discovery worker, off this thread; a worker that cannot start leaves it to this
+   * thread, with a warning.
    * @throws AbortError when `signal` aborts.
    */
-  discover(options: { signal?: AbortSignal } = {}): Promise<AttributeDiscovery | undefined> {
-    return this.serial(async () => {
+  async discover(options: DiscoverOptions = {}): Promise<AttributeDiscovery | undefined> {
+    // The faces are read in the queue; the work itself runs outside it, so naming or clustering meanwhile
+    // does not wait for it. Its result is kept only when the faces and people are still the ones it saw.
+    const seen = await this.serial(async () => {
       const collection = this.collection;
       this.discovery = undefined;
       this.discoveryFaces = [];
@@ -797,16 +899,42 @@ export class Workspace {
       const personOf = new Map<string, string>();
       for (const p of this.people) for (const id of p.group.faceIds) personOf.set(id, p.group.id);
       const faces = collection.faces;
-      const discovery = await discoverAttributes(this.kernel, {
-        vectors: collection.vectors.slice(),
-        d: collection.dimension,
-        persons: faces.map((f) => personOf.get(f.id) ?? f.id),
-        faces,
-      }, { seed: 0, ...(options.signal ? { signal: options.signal } : {}) });
-      this.discovery = discovery;
-      this.discoveryFaces = faces.map((f) => f.id);
-      return discovery;
+      const input = { vectors: collection.vectors.slice(), d: collection.dimension, persons: faces.map((f) => personOf.get(f.id) ?? f.id), faces };
+      return { input, collection, size: collection.size, people: this.membership(), ids: faces.map((f) => f.id) };
     });
+    if (!seen) return undefined;
+    const settings = {
+      seed: 0,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const discovery = await this.discoverOffThread(seen.input, settings, options.workerUrl)
+      ?? await discoverAttributes(this.kernel, seen.input, settings);
+    if (this.collection === seen.collection && this.faces === seen.size && this.membership() === seen.people) {
+      this.discovery = discovery;
+      this.discoveryFaces = seen.ids;
+    }
+    return discovery;
+  }
+
+  /** Who is grouped with whom, as one string (a renamed person keeps it). */
+  private membership(): string {
+    return this.people.map((p) => p.group.faceIds.join(',')).join('|');
+  }
+
+  /** Discovery in the worker, or undefined when there is no worker to run it in. */
+  private async discoverOffThread(
+    input: WorkerDiscoveryInput, settings: { seed: number; signal?: AbortSignal; onProgress?: (p: DiscoveryProgress) => void }, workerUrl: string | URL | undefined,
+  ): Promise<AttributeDiscovery | undefined> {
+    if (workerUrl === undefined || typeof Worker === 'undefined') return undefined;
+    try {
+      // The worker takes a copy: the vectors are transferred, and this thread may need them when it fails.
+      return await discoverInWorker({ ...input, vectors: input.vectors.slice() }, { workerUrl, ...settings });
+    } catch (error: unknown) {
+      if (!(error instanceof UnsupportedEnvironmentError)) throw error;
+      console.warn(`face-attribute-probe: finding what the embedding separates on the page instead (${error.message})`);
+      return undefined;
+    }
   }
 
   /** Storage figures for the panel. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aucOf, describeSplit } from '../../src/analysis/discovery/describe.ts';
+import { aucOf, describeSplit, fewestPointsToDescribe } from '../../src/analysis/discovery/describe.ts';
 import { type MeasurableFace, measurementTable } from '../../src/analysis/discovery/measurements.ts';
 import { Rng } from '../../src/kernel/rng.ts';
 import { normal } from './discovery-helpers.ts';
@@ -23,6 +23,17 @@ describe('discovery: descriptions', () => {
     assert.equal(aucOf([1, 2, 3, 4], [1, 1, 0, 0]), 0);
     assert.equal(aucOf([5, 5, 5, 5], [0, 1, 0, 1]), 0.5);
     assert.equal(aucOf([1, 2, 2, 3], [0, 1, 0, 1]), 0.875);
+  });
+
+  it('says how many points a view needs before a split of it can be described at all (13 for 3 standard errors)', () => {
+    assert.equal(fewestPointsToDescribe(), 13);
+    const perfect = (n: number) => {
+      const sides = Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
+      const faces = sides.map((side) => face({ smiling: side === 1, brightness: 120, yaw: 0 }));
+      return describeSplit({ faces: points(n) }, sides, measurementTable(faces));
+    };
+    assert.equal(perfect(12).described, false, 'a perfect measurement on 12 points is still a guess');
+    assert.equal(perfect(13).described, true);
   });
 
   it('names the measurement that describes a split, with each side in words', () => {

@@ -312,6 +312,106 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
   });
 
+  it('shows a chosen split in full: its sides, its view\'s scatter coloured by side, person or head, and the numbers that carry it in words', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const show = deepQuery<HTMLButtonElement>(m.el, '[part="discovery"] li.split button[name="show-split"]');
+    assert.ok(show, 'a split can be chosen');
+    assert.equal(show.getAttribute('aria-expanded'), 'false');
+    show.click();
+    await settled(m.el);
+    const detail = deepQuery(m.el, '[part="discovery"] [part="split-detail"]');
+    assert.ok(detail, 'its detail is shown');
+    assert.equal(show.getAttribute('aria-expanded'), 'true');
+    const sides = deepQueryAll(m.el, '[part="split-detail"] .side');
+    assert.equal(sides.length, 2);
+    const shown = deepQueryAll(m.el, '[part="split-detail"] .side button.face').length;
+    assert.ok(shown >= 8, `every face of the view is on one side (${shown} shown)`);
+    const select = deepQuery<HTMLSelectElement>(m.el, '[part="split-detail"] select[name="colour-by"]')!;
+    const options = [...select.options].map((o) => o.value);
+    for (const key of ['side', 'person', 'male', 'smiling']) assert.ok(options.includes(key), `coloured by ${key} (${options.join(', ')})`);
+    const legend = () => deepQueryAll(m!.el, '[part="split-detail"] fap-pca-scatter >> ul.legend li').map((li) => li.textContent?.trim());
+    assert.deepEqual(legend(), ['one side', 'other side']);
+    select.value = 'person';
+    select.dispatchEvent(new Event('change'));
+    await settled(m.el);
+    assert.equal(legend().length, 3, 'one colour per person');
+    const chart = deepQuery(m.el, '[part="split-detail"] fap-fisher-chart') as HTMLElement;
+    const text = deepText(chart);
+    assert.match(text, /How strongly each of the 8 numbers of the embedding separates the two sides/);
+    const labels = deepQueryAll(m.el, '[part="split-detail"] fap-fisher-chart >> svg text').map((t) => t.textContent ?? '').filter((t) => /number/.test(t));
+    assert.ok(labels.length > 0);
+    for (const label of labels) assert.match(label, /^number \d+ of 8 · /, `"${label}" says more than its index`);
+    assert.doesNotMatch(text, /\bdim \d/);
+    const curve = deepQuery(m.el, '[part="split-detail"] fap-split-half-curve') as HTMLElement;
+    assert.ok(curve, 'the split-half curve is shown');
+    assert.match(deepText(curve), /how many of the strongest numbers are kept/);
+    assert.equal(deepQueryAll(m.el, '[part="split-detail"] fap-split-half-curve >> polyline').length, 2);
+  });
+
+  it('leads with the within-people splits when there are too few people to tell any split across people from chance', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const headings = deepQueryAll(m.el, '[part="discovery"] h3').map((h) => h.textContent?.trim());
+    assert.equal(headings[0], 'Within people', `within people first (${headings.join(', ')})`);
+    const folded = deepQuery<HTMLDetailsElement>(m.el, '[part="discovery"] details.too-few');
+    assert.ok(folded, 'the across-people view is folded away');
+    assert.equal(folded.open, false);
+    assert.match((folded.querySelector('summary')?.textContent ?? '').replace(/\s+/g, ' '), /8 people: too few to tell any split across people from chance \(it takes 13 or more\)/);
+  });
+
+  it('finds what the embedding separates in its own worker, off the page\'s thread', T, async () => {
+    const started: string[] = [];
+    const Original = globalThis.Worker;
+    globalThis.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        started.push(String(url));
+        super(url, options);
+      }
+    };
+    try {
+      m = await mount();
+      await m.el.addFiles(groups(4));
+      await untilState(m.el, 'clustered');
+      await settled(m.el);
+    } finally {
+      globalThis.Worker = Original;
+    }
+    assert.ok(started.some((u) => /\/face-probe-discovery-worker\.js$/.test(u)), `the discovery worker was started (workers: ${started.join(', ')})`);
+    assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'its splits are shown');
+  });
+
+  it('cancels discovery from its own section, keeping the photos', T, async () => {
+    const Original = globalThis.Worker;
+    // A worker that never answers: discovery waits until it is cancelled.
+    const silent = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
+    globalThis.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(/discovery/.test(String(url)) ? silent : url, options);
+      }
+    };
+    try {
+      m = await mount();
+      const adding = m.el.addFiles(groups(4));
+      await until(() => deepQuery(m!.el, '[part="discovery"] button[name="cancel-discovery"]') !== null, [m.el, m.el.shadowRoot as ShadowRoot]);
+      assert.match(deepQuery(m.el, '[part="discovery"]')?.textContent ?? '', /Looking for what the embedding separates/);
+      deepQuery<HTMLButtonElement>(m.el, '[part="discovery"] button[name="cancel-discovery"]')!.click();
+      const detail = await adding;
+      assert.equal(detail?.faces, 12, 'the photos were kept');
+      await settled(m.el);
+      assert.match(deepText(m.el), /Cancelled while looking for what the embedding separates/);
+      assert.ok(deepQuery(m.el, '[part="discovery"] button[name="find-splits"]'), 'it can be started again');
+      assert.equal(deepQueryAll(m.el, '[part="discovery"] li.split').length, 0);
+    } finally {
+      globalThis.Worker = Original;
+      URL.revokeObjectURL(silent);
+    }
+  });
+
   it('shows the progress of probing in the probe section, where the photos were dropped', T, async () => {
     m = await namedAlphaBeta(3);
     m.engine.pause();
@@ -404,6 +504,90 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.equal(input?.name, 'alpha');
   });
 
+  it('makes a calibrated probe from a named split, and keeps what it probed across a reload', T, async () => {
+    m = await mount();
+    await m.el.addFiles(groups(4));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const form = deepQuery<HTMLFormElement>(m.el, '[part="discovery"] li.split form.name-split');
+    assert.ok(form, 'each split can be named');
+    form.querySelector<HTMLInputElement>('input[name="side-0"]')!.value = 'left';
+    form.querySelector<HTMLInputElement>('input[name="side-1"]')!.value = 'right';
+    form.querySelector<HTMLButtonElement>('button[name="name-split"]')!.click();
+    await until(() => deepQuery(m!.el, '[part="discovery"] .named-split') !== null, [m.el, m.el.shadowRoot as ShadowRoot]);
+    await settled(m.el);
+    const panel = () => deepText(deepQuery(m!.el, 'fap-probe-panel') as HTMLElement);
+    assert.match(panel(), /left, right/);
+    assert.match(panel(), /may be learning who rather than what/, 'three people are fewer than ten');
+    assert.match(panel(), /calibrated/);
+    const assigned = nextEvent(m.el, 'probe-assignments');
+    await m.el.probeFiles([photo('a-9.jpg'), photo('c-9.jpg')]);
+    const detail = (await assigned).detail;
+    assert.equal(detail.assignments.length, 2);
+    for (const x of detail.assignments) {
+      assert.ok(['left', 'right'].includes(x.group));
+      assert.ok(x.confidence >= 0.5 && x.confidence <= 1);
+      assert.equal(x.identityRemoved, true, 'each new face is matched to its person, whose faces take who they are out');
+    }
+    await untilState(m.el, 'probing');
+    await settled(m.el);
+    assert.doesNotMatch(deepText(m.el), /[Cc]entroid/, 'no nearest-centroid confidence anywhere');
+    const before = deepQueryAll(m.el, 'fap-probe-panel >> tbody tr').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    assert.equal(before.length, 2);
+    m.el.remove();
+    const again = document.createElement('face-attribute-probe');
+    again.database = m.database;
+    again.engineFactory = async () => m!.engine;
+    document.body.append(again);
+    m = { ...m, el: again };
+    await untilState(again, 'probing');
+    await settled(again);
+    const after = deepQueryAll(again, 'fap-probe-panel >> tbody tr').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(after, before, 'the probed faces are shown again after the reload');
+    assert.ok(deepQuery(again, 'fap-probe-panel >> tbody tr img.thumb'), 'with their faces');
+    assert.match(deepText(deepQuery(again, 'fap-probe-panel') as HTMLElement), /left, right/);
+  });
+
+  it('warns for each name that spans fewer than 10 people that the probe may be learning who rather than what', T, async () => {
+    const panel = document.createElement('fap-probe-panel');
+    panel.groups = ['glasses', 'no glasses'];
+    const reliability = { faces: 40, accuracy: 0.8, ece: 0.05, bins: [] };
+    panel.probe = {
+      source: 'split', names: ['glasses', 'no glasses'], identityRemoved: true, people: 12, faces: [20, 60], peoplePerName: [3, 12],
+      probes: [{ reliability, warnings: [] } as unknown as NonNullable<typeof panel.probe>['probes'][number]],
+    };
+    document.body.append(panel);
+    try {
+      await panel.updateComplete;
+      const warnings = [...panel.shadowRoot!.querySelectorAll('.warning')].map((w) => w.textContent?.replace(/\s+/g, ' ').trim());
+      assert.deepEqual(warnings, ['"glasses" spans only 3 people (fewer than 10): the probe may be learning who rather than what.']);
+      assert.match(panel.shadowRoot!.textContent ?? '', /right on 80\.0 % of 40 held-out faces/);
+    } finally {
+      panel.remove();
+    }
+  });
+
+  it('says on a probed face\'s row where an attribute head disagrees with the probe', T, async () => {
+    const panel = document.createElement('fap-probe-panel');
+    panel.groups = ['smiling', 'not smiling'];
+    const row = {
+      photo: 'x.jpg', face: 0, group: 'smiling', confidence: 0.83, identityRemoved: false,
+      disagreement: 'the expression head (smiling) points to "not smiling"', age: 30, gender: 'male', genderProbability: 0.9,
+      expression: 'neutral', expressionProbability: 0.8, thumbnail: undefined,
+    };
+    panel.rows = [row, { ...row, photo: 'y.jpg', disagreement: null, identityRemoved: true }];
+    document.body.append(panel);
+    try {
+      await panel.updateComplete;
+      const cells = [...panel.shadowRoot!.querySelectorAll('tbody td.note')].map((td) => td.textContent?.trim());
+      assert.match(cells[0] ?? '', /Disagrees: the expression head \(smiling\) points to "not smiling"/);
+      assert.match(cells[0] ?? '', /could not be taken out/);
+      assert.equal(cells[1], '–');
+    } finally {
+      panel.remove();
+    }
+  });
+
   it('merges selected clusters and carries the names', T, async () => {
     m = await mount();
     await m.el.addFiles(groups(3));
@@ -439,10 +623,10 @@ describe('<face-attribute-probe> with a fake engine', () => {
     const assigned = nextEvent(m.el, 'probe-assignments');
     await m.el.probeFiles([photo('a-9.jpg'), photo('b-9.jpg'), photo('bad-9.jpg')]);
     const detail = (await assigned).detail;
-    assert.deepEqual(detail.assignments.map((x) => [x.photo, x.group, x.nearest]), [['a-9.jpg', 'alpha', 'alpha'], ['b-9.jpg', 'beta', 'beta']]);
+    assert.deepEqual(detail.assignments.map((x) => [x.photo, x.group]), [['a-9.jpg', 'alpha'], ['b-9.jpg', 'beta']]);
     for (const x of detail.assignments) {
       assert.ok(x.confidence > 0.5 && x.confidence <= 1);
-      assert.ok(x.nearestConfidence > 0.5 && x.nearestConfidence <= 1);
+      assert.equal(x.disagreement, null);
       assert.equal(x.age, 31);
       assert.equal(x.gender, 'female');
       assert.equal(x.expression, 'neutral');

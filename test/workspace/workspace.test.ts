@@ -163,6 +163,45 @@ describe('the workspace, headless, on real photos', () => {
     ws.close();
   });
 
+  it('names the sides of a split: a calibrated probe, identity removed within people, its probed faces kept across a reload', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke);
+    const name = freshName();
+    const ws = await Workspace.open(name, kernel);
+    await ws.ingest(engine, photos.slice(1), { attributes: true });
+    const discovery = await ws.discover();
+    const named: Array<'across-people' | 'within-people'> = [];
+    for (const view of ['across-people', 'within-people'] as const) {
+      const split = (view === 'across-people' ? discovery?.across : discovery?.within)?.splits[0];
+      if (!split) continue;
+      const probe = await ws.nameSplit(view, split.id, ['one side', 'other side']);
+      assert.equal(probe.identityRemoved, view === 'within-people', `${view}: identity removed only within people`);
+      assert.deepEqual(probe.names, ['one side', 'other side']);
+      assert.equal(probe.peoplePerName.length, 2);
+      for (const people of probe.peoplePerName) assert.ok(people >= 1 && people <= probe.people, 'people per name');
+      assert.equal(ws.splitProbe, probe);
+      const reliability = probe.probes[0]!.reliability;
+      assert.ok(reliability.faces > 0, 'its confidence was checked on held-out faces');
+      named.push(view);
+    }
+    assert.ok(named.length >= 1, 'at least one view had a split to name');
+    await assert.rejects(ws.nameSplit('within-people', 'no-such-split', ['a', 'b']), /no split/);
+    const probed = await ws.probe(engine, [photos[0]!]);
+    assert.equal(probed.faces.length, 1);
+    assert.ok(['one side', 'other side'].includes(probed.faces[0]!.group));
+    assert.ok(probed.faces[0]!.confidence >= 0.5 && probed.faces[0]!.confidence <= 1);
+    ws.close();
+    const reloaded = await Workspace.open(name, kernel);
+    assert.deepEqual(reloaded.splitProbe?.names, ['one side', 'other side'], 'the named split\'s probe is kept');
+    assert.equal(reloaded.splitProbe?.split?.view, named.at(-1));
+    assert.deepEqual(reloaded.probeResults.map((f) => [f.photo, f.group, f.confidence]), probed.faces.map((f) => [f.photo, f.group, f.confidence]));
+    assert.ok(reloaded.probeResults[0]!.thumbnail?.bytes.length, 'with its face');
+    await reloaded.forgetSplitProbe();
+    assert.equal(reloaded.splitProbe, undefined);
+    reloaded.close();
+  });
+
   it('reports a failure to save people after adding photos, and keeps the photos', async (t) => {
     const smoke = datasetOrSkip(t, 'smoke');
     if (!smoke) return;

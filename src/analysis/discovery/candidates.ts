@@ -6,16 +6,18 @@
  * - the project's own method (ours.ts): the most bimodal of the top two principal directions;
  * - the leading principal directions, each cut at its exact 1-D two-means threshold;
  * - k by silhouette (3 ≤ k ≤ 6, no cluster smaller than max(3, 5 % of the points)), each cluster
- *   against the rest.
+ *   against the rest;
+ * - with measurements, the embedding's own direction for each one (guided.ts), cross-fitted.
  * Every rule here is linear or nearest-centroid, so extending a fit to all points is exact.
  */
 import type { Kernel, PcaResult } from '../../kernel/types.ts';
 import { silhouetteScore } from '../cluster.ts';
 import { selectRows } from '../matrix.ts';
 import { oursSplit, twoMeans1d } from '../ours.ts';
+import { type Guide, guidedLabellings } from './guided.ts';
 
 /** How a candidate was found. */
-export type SplitMethod = 'k-means' | 'ours' | 'principal-direction' | 'cluster-vs-rest';
+export type SplitMethod = 'k-means' | 'ours' | 'principal-direction' | 'cluster-vs-rest' | 'measure-direction';
 
 /** A fitted recipe: 0/1 for every point of the view. For cluster-vs-rest, one labelling per cluster. */
 export type Labelling = Int32Array[];
@@ -29,6 +31,10 @@ export interface SplitRecipe {
   label: string;
   /** Fits on `rows` of the view and labels every point; null when the fit is impossible (too few rows). */
   fit(rows: Int32Array, seed: number): Labelling | null;
+  /** Per labelling: its id suffix and words (several labellings); absent for one. */
+  parts?: Array<{ id: string; label: string }>;
+  /** True when labelling c of one fit answers the same question as labelling c of another (no relabelling). */
+  aligned?: boolean;
 }
 
 /** Options of the candidate recipes. */
@@ -41,6 +47,8 @@ export interface CandidateOptions {
   maxK?: number;
   /** Rows whose silhouette is averaged. Default 1000. */
   silhouetteSampleSize?: number;
+  /** Also try the embedding's own direction for each measurement (guided.ts), when measurements are given. Default true. */
+  guided?: boolean;
 }
 
 /** The smallest cluster k-by-silhouette may keep: max(3, 5 % of the points). */
@@ -170,11 +178,23 @@ function clustersRecipe(kernel: Kernel, data: Float32Array, d: number, k: number
   };
 }
 
+/** One split per measurement: the embedding's own direction for it (guided.ts), labellings in guide order. */
+function guidedRecipe(data: Float32Array, d: number, guides: readonly Guide[]): SplitRecipe {
+  return {
+    id: 'measure', method: 'measure-direction', label: "the embedding's own direction for a measurement",
+    parts: guides.map((g) => ({ id: g.key, label: `the embedding's own direction for ${g.label}` })),
+    aligned: true,
+    fit(rows) {
+      return guidedLabellings(data, d, rows, guides);
+    },
+  };
+}
+
 /**
  * The candidate recipes for one view's points.
  * @param seed seeds the choice of k (k-means seeds and the silhouette sample).
  */
-export function candidateRecipes(kernel: Kernel, data: Float32Array, d: number, seed: number, options: CandidateOptions = {}): { recipes: SplitRecipe[]; k: number | null } {
+export function candidateRecipes(kernel: Kernel, data: Float32Array, d: number, seed: number, options: CandidateOptions = {}, guides: readonly Guide[] = []): { recipes: SplitRecipe[]; k: number | null } {
   const restarts = options.restarts ?? 10;
   const n = data.length / d;
   const recipes: SplitRecipe[] = [kmeansRecipe(kernel, data, d, restarts), oursRecipe(kernel, data, d)];
@@ -184,5 +204,6 @@ export function candidateRecipes(kernel: Kernel, data: Float32Array, d: number, 
     ? chooseK(kernel, data, d, { seed, restarts, maxK: options.maxK ?? 6, sampleSize: options.silhouetteSampleSize ?? 1000 })
     : null;
   if (chosen) recipes.push(clustersRecipe(kernel, data, d, chosen.k, restarts));
+  if (guides.length && options.guided !== false) recipes.push(guidedRecipe(data, d, guides));
   return { recipes, k: chosen?.k ?? null };
 }

@@ -39,6 +39,22 @@ export interface SplitDescription {
   scores: MeasureScore[];
 }
 
+/** How far from chance (standard errors) the best measurement's AUC must be for it to describe a split. */
+export const DESCRIBE_Z = 3;
+
+/**
+ * The fewest points a view needs before any split of it can be described: below this, even a measurement
+ * that separates two even halves completely stays within {@link DESCRIBE_Z} standard errors of chance
+ * (13 for z = 3). A view with fewer points can only offer guesses.
+ */
+export function fewestPointsToDescribe(z = DESCRIBE_Z): number {
+  for (let n = 4; ; n++) {
+    const n0 = Math.floor(n / 2);
+    const n1 = n - n0;
+    if (0.5 / Math.sqrt((n + 1) / (12 * n0 * n1)) >= z) return n;
+  }
+}
+
 /** Area under the ROC curve of `values` telling group 1 from group 0 (average ranks for ties). */
 export function aucOf(values: ArrayLike<number>, groups: ArrayLike<number>): number {
   const idx = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
@@ -68,7 +84,7 @@ const round = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.a
 const percent = (x: number): string => `${Math.round(100 * x)} %`;
 
 /** A point's value: the mean of its faces' values that are present (NaN when none is). */
-function pointValues(column: MeasurementColumn, faces: readonly number[][]): Float64Array {
+export function pointValues(column: MeasurementColumn, faces: readonly number[][]): Float64Array {
   return Float64Array.from(faces, (list) => {
     let s = 0;
     let c = 0;
@@ -81,7 +97,7 @@ function pointValues(column: MeasurementColumn, faces: readonly number[][]): Flo
 }
 
 /** Each value minus the mean of its person's values (NaN stays NaN). */
-function centreByPerson(values: Float64Array, person: ArrayLike<number>): Float64Array {
+export function centreByPerson(values: Float64Array, person: ArrayLike<number>): Float64Array {
   const sums = new Map<number, [number, number]>();
   values.forEach((v, i) => {
     if (Number.isNaN(v)) return;
@@ -150,7 +166,7 @@ export function describeSplit(view: { faces: number[][]; kind?: string; person?:
   scores.sort((a, b) => b.score.strength - a.score.strength || a.score.key.localeCompare(b.score.key));
   const top = scores[0];
   const all = scores.map((s) => s.score);
-  if (top && top.score.strength >= 0.3 && Math.abs(top.score.z) < 3) {
+  if (top && top.score.strength >= 0.3 && Math.abs(top.score.z) < DESCRIBE_Z) {
     // Strong enough to mention, but chance is not ruled out (too few points, e.g. a handful of people): say so.
     return {
       text: `nothing describes this split for sure (it could be chance); the closest guess: ${sentence(top.score, top.column)}`,

@@ -24,6 +24,18 @@ export interface DiscoveryInput {
 export interface DiscoverAttributesOptions extends Omit<DiscoverOptions, 'measurements'>, Omit<ViewOptions, 'persons'> {
   /** Also discover within each person with enough faces (slower). Default false. */
   perPerson?: boolean;
+  /** Called as each view is started and when all are done: `done` of `total` views, and the one starting. */
+  onProgress?: (progress: DiscoveryProgress) => void;
+}
+
+/** How far {@link discoverAttributes} has come. */
+export interface DiscoveryProgress {
+  /** Views finished. */
+  done: number;
+  /** Views to look at (across, within, and each person when asked). */
+  total: number;
+  /** The view being looked at, in words; null when all are done. */
+  view: string | null;
 }
 
 /** Splits of every view. A view with fewer than 8 points gives null. */
@@ -42,18 +54,25 @@ export async function discoverAttributes(kernel: Kernel, input: DiscoveryInput, 
   const views = buildViews(kernel, input.vectors, input.d, { ...options, ...(input.persons ? { persons: input.persons } : {}) });
   const measurements = input.faces ? measurementTable(input.faces) : undefined;
   const settings: DiscoverOptions = { ...options, ...(measurements ? { measurements } : {}) };
-  const run = async (view: DiscoveryViews['across'] | null) => {
+  const total = 2 + (options.perPerson ? views.perPerson.length : 0);
+  let done = 0;
+  const run = async (view: DiscoveryViews['across'] | null, words: string) => {
     throwIfAborted(options.signal);
-    return view && view.vectors.length / view.d >= 8 ? discoverSplits(kernel, view, settings) : null;
+    options.onProgress?.({ done, total, view: words });
+    const found = view && view.vectors.length / view.d >= 8 ? await discoverSplits(kernel, view, settings) : null;
+    done++;
+    return found;
   };
-  const across = await run(views.across);
-  const within = await run(views.within);
+  const across = await run(views.across, 'across people');
+  const within = await run(views.within, 'within people');
   const perPerson: ViewDiscovery[] = [];
   if (options.perPerson) {
     for (const view of views.perPerson) {
-      const found = await run(view);
+      const found = await run(view, `within ${view.subject ?? 'one person'}`);
       if (found) perPerson.push(found);
     }
   }
+  throwIfAborted(options.signal);
+  options.onProgress?.({ done, total, view: null });
   return { views, across, within, perPerson };
 }

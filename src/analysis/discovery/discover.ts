@@ -12,7 +12,8 @@ import { InvalidInputError, throwIfAborted } from '../../errors.ts';
 import type { Kernel } from '../../kernel/types.ts';
 import { adjustedRandIndex } from '../metrics.ts';
 import { type CandidateOptions, type SplitMethod, candidateRecipes, minimumClusterSize } from './candidates.ts';
-import { type MeasurementTable, type SplitDescription, describeSplit } from './describe.ts';
+import { type MeasurementTable, type SplitDescription, centreByPerson, describeSplit, pointValues } from './describe.ts';
+import type { Guide } from './guided.ts';
 import { Rng, bootstrapIndices, mixSeed } from './random.ts';
 import type { DiscoveryView, ViewKind } from './views.ts';
 
@@ -165,6 +166,23 @@ interface Candidate {
   stability: number;
 }
 
+/**
+ * The measurements as guides for the view's points (a point takes the mean of its faces' values; within
+ * people, minus its person's mean, as the view itself compares). A measurement is left out when fewer than
+ * `minSide` points have a value, or it takes fewer than 2 distinct values.
+ */
+function guidesOf(view: DiscoveryView, table: MeasurementTable, minSide: number): Guide[] {
+  const guides: Guide[] = [];
+  for (const column of table.columns) {
+    const raw = pointValues(column, view.faces);
+    const present = [...raw].filter((v) => !Number.isNaN(v));
+    if (present.length < 2 * minSide || new Set(present).size < 2) continue;
+    const values = view.kind === 'within-people' ? centreByPerson(raw, view.person) : raw;
+    guides.push({ key: column.key, label: column.label, values });
+  }
+  return guides;
+}
+
 /** Lets timers and abort events run between candidates (the work itself is synchronous). */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -178,7 +196,8 @@ export async function discoverSplits(kernel: Kernel, view: DiscoveryView, option
   const seed = options.seed ?? 0;
   const bootstraps = options.bootstraps ?? 6;
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  const { recipes, k } = candidateRecipes(kernel, view.vectors, view.d, mixSeed(seed, 1), options);
+  const guides = options.measurements ? guidesOf(view, options.measurements, minimumClusterSize(n)) : [];
+  const { recipes, k } = candidateRecipes(kernel, view.vectors, view.d, mixSeed(seed, 1), options, guides);
   const minSide = minimumClusterSize(n);
   const candidates: Candidate[] = [];
   const dropped: DroppedSplit[] = [];
@@ -193,7 +212,8 @@ export async function discoverSplits(kernel: Kernel, view: DiscoveryView, option
       resampled.push(recipe.fit(rows, mixSeed(seed, 5000 + 97 * r + b)));
     }
     full.forEach((sides, c) => {
-      const id = full.length > 1 ? `${recipe.id}-c${c + 1}` : recipe.id;
+      const part = recipe.parts?.[c];
+      const id = part ? `${recipe.id}-${part.id}` : full.length > 1 ? `${recipe.id}-c${c + 1}` : recipe.id;
       const ones = sides.reduce((a, b) => a + b, 0);
       if (Math.min(ones, n - ones) < minSide) {
         dropped.push({ id, reason: `a side has ${Math.min(ones, n - ones)} of ${n} points, fewer than ${minSide} (max(3, 5 %))` });
@@ -202,9 +222,10 @@ export async function discoverSplits(kernel: Kernel, view: DiscoveryView, option
       let total = 0;
       for (const fit of resampled) {
         if (!fit) continue;
-        total += Math.max(0, ...fit.map((other) => adjustedRandIndex(sides, other)));
+        const comparable = recipe.aligned ? [fit[c] as Int32Array] : fit;
+        total += Math.max(0, ...comparable.map((other) => adjustedRandIndex(sides, other)));
       }
-      candidates.push({ id, method: recipe.method, methodLabel: recipe.label, sides, stability: bootstraps ? total / bootstraps : 0 });
+      candidates.push({ id, method: recipe.method, methodLabel: part?.label ?? recipe.label, sides, stability: bootstraps ? total / bootstraps : 0 });
     });
   }
   const stripSize = options.stripSize ?? 8;
