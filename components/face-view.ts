@@ -1,14 +1,16 @@
 /**
  * `<fap-face-view>`: one face opened from a gallery, a strip, the people list or the scatter plot, in a
- * modal dialog: the face large, its photo's name, who it was grouped with, how it was found and where it
- * is in the photo. Closing it (the button, Escape) dispatches `fap-close`.
+ * modal dialog: its photo with the face's box drawn (see photo-view.ts), the face large, its photo's name, who it
+ * was grouped with, how it was found and where it is in the photo. Closing it (the button, Escape) dispatches `fap-close`.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import type { Workspace } from '../src/index.ts';
 import type { FaceLookup } from './face-thumb.ts';
+import type { FacePhotoLoader } from './photo-view.ts';
 import { baseStyles } from './styles.ts';
+import './photo-view.ts';
 
 /** What the dialog shows about a face. */
 export interface FaceViewModel {
@@ -23,6 +25,8 @@ export interface FaceViewModel {
   foundBy: string;
   /** The face's box in its photo, in pixels. */
   box: { x: number; y: number; width: number; height: number };
+  /** Reads the face's photo (with its preview) to show the face in it. */
+  photo: FacePhotoLoader;
 }
 
 const FOUND_BY_WORDS: Record<string, string> = {
@@ -48,6 +52,7 @@ export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string):
     person: ws.people.find((p) => p.group.faceIds.includes(faceId))?.group.name,
     foundBy: face.foundBy,
     box: face.box,
+    photo: (id) => ws.facePhoto(id),
   };
 }
 
@@ -55,7 +60,7 @@ export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string):
 @customElement('fap-face-view')
 export class FapFaceView extends LitElement {
   static override styles = [baseStyles, css`
-    dialog { border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); max-width: min(90vw, 32em); }
+    dialog { border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); width: min(94vw, 48em); }
     dialog::backdrop { background: rgb(0 0 0 / 0.4); }
     .face { display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }
     img.large { width: 150px; height: 150px; border-radius: var(--fap-radius, 6px); }
@@ -72,7 +77,8 @@ export class FapFaceView extends LitElement {
   override render() {
     const f = this.face;
     return html`<dialog aria-labelledby="face-title" @close=${this.onClose}>
-      ${f ? html`<div class="face">
+      ${f ? html`<fap-photo-view .faceId=${f.faceId} .load=${f.photo}></fap-photo-view>
+      <div class="face">
         ${f.thumb ? html`<img class="large" src=${f.thumb} alt="The face, aligned as the model sees it">` : nothing}
         <div>
           <h3 id="face-title">${f.label}</h3>

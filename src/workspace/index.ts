@@ -5,6 +5,7 @@
  */
 export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions } from './workspace.ts';
 export { FaceCollection } from './collection.ts';
+export { PREVIEW_MAX_SIDE, canMakePreviews, makePhotoPreview, previewSize } from './photo-preview.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

@@ -16,6 +16,19 @@ export interface WorkProgress {
   name: string;
 }
 
+/** A face's photo, for showing the face in it (see `Workspace.facePhoto`). */
+export interface FacePhoto {
+  /** The photo's file name. */
+  name: string;
+  /** The photo's size in px (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** The face's box in the photo's px. */
+  box: { x: number; y: number; width: number; height: number };
+  /** The photo's small copy (same aspect ratio), absent for photos stored before previews were kept. */
+  preview?: { type: string; bytes: Uint8Array; width: number; height: number };
+}
+
 /** A photo that could not be used, with the reason. */
 export interface PhotoFailure {
   name: string;

@@ -13,7 +13,7 @@ import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
-import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
+import type { ClusterRun, ModelRecord, PhotoRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -29,7 +29,8 @@ import {
   type PersonView,
 } from './views.ts';
 import { FaceCollection } from './collection.ts';
-import type { GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import type { FacePhoto, GroupAssignment, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import { canMakePreviews, makePhotoPreview } from './photo-preview.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 
 /** Fewest faces discovery looks at (a view needs 8 points). */
@@ -126,6 +127,8 @@ export class Workspace {
   private samePersonDistance: number | undefined;
   /** File name of each stored photo, by content hash. */
   private photoNames = new Map<string, string>();
+  /** Hashes of the stored photos that have a preview (adding them again makes none). */
+  private previewed = new Set<string>();
   private unstored: PhotoFailure[] = [];
   /** Hashes of the photos stored as failures. */
   private storedFailures = new Set<string>();
@@ -237,6 +240,7 @@ export class Workspace {
   private async listStoredFailures(): Promise<PhotoFailure[]> {
     const photos = await this.store.listPhotos();
     this.photoNames = new Map(photos.map((p) => [p.hash, p.name]));
+    this.previewed = new Set(photos.filter((p) => p.preview !== undefined).map((p) => p.hash));
     const failed = photos.filter((p) => p.error !== undefined);
     this.storedFailures = new Set(failed.map((p) => p.hash));
     return failed.map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
@@ -283,6 +287,7 @@ export class Workspace {
           onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces: found + p.faces, failed: failed + p.failed, name: p.name }),
         });
         const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
+        await this.addPreviews(chunk.batch.photos, result.outcomes, files.slice(start, start + INGEST_CHUNK));
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
         // A failure record that works this time is replaced in the batch's own transaction (all or nothing).
         const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch, { replacing: chunk.replaced }) : undefined;
@@ -323,6 +328,43 @@ export class Workspace {
       failure ??= { error };
     }
     return { detail: { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size }, failure };
+  }
+
+  /**
+   * Gives each new photo of a chunk its preview (see photo-preview.ts), made from the file the outcome came from
+   * (outcomes are in input order), one at a time so a drop of large photos never holds many decoded at once.
+   * Where previews cannot be made (Node) photos are kept without one.
+   */
+  private async addPreviews(photos: PhotoRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): Promise<void> {
+    if (!canMakePreviews()) return;
+    const sourceOf = new Map<string, ImageSource>();
+    outcomes.forEach((o, i) => {
+      const source = sources[i];
+      if (o.ok && source && !this.previewed.has(o.hash)) sourceOf.set(o.hash, source);
+    });
+    for (const photo of photos) {
+      const source = sourceOf.get(photo.hash);
+      if (!source || photo.error) continue;
+      try {
+        photo.preview = await makePhotoPreview(source);
+      } catch (error: unknown) {
+        // The engine read this photo but the page's decoder did not (or the file is gone): its faces are kept
+        // all the same, and the face dialog shows the face alone, saying why.
+        console.warn(`face-attribute-probe: no preview of ${photo.name}: ${(error as Error)?.message ?? String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * The photo face `faceId` was found in, with its preview when one was kept, for showing the face in it.
+   * Reads only; undefined for a face or photo that is not stored.
+   */
+  async facePhoto(faceId: string): Promise<FacePhoto | undefined> {
+    const face = this.collection?.face(faceId);
+    if (!face) return undefined;
+    const photo = await this.store.getPhoto(face.photoHash);
+    if (!photo) return undefined;
+    return { name: photo.name, width: photo.width, height: photo.height, box: face.box, ...(photo.preview ? { preview: photo.preview } : {}) };
   }
 
   /** Groups all faces by person again and replaces the stored groups. */

@@ -1,0 +1,110 @@
+/**
+ * `<face-attribute-probe>` in real Chromium with the fake engine: a face opens its photo (the stored preview,
+ * with the face's box drawn where the engine found it), from a gallery and from the scatter plot; a photo kept
+ * before previews existed says so. Run by photo-and-counts.browser.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { FakeEngine, photo, realPhoto } from './fake-engine.ts';
+import { deepQuery, deepQueryAll, deepText, mount, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
+
+const T = { timeout: 30_000 };
+
+/** Real JPEGs of `width` × `height` for groups a, b and c (`n` each), their sizes told to the engine. */
+async function realGroups(engine: FakeEngine, n: number, width: number, height: number): Promise<File[]> {
+  const files: File[] = [];
+  for (const g of ['a', 'b', 'c']) {
+    for (let i = 1; i <= n; i++) {
+      const name = `${g}-${i}.jpg`;
+      engine.sizes.set(name, { width, height });
+      files.push(await realPhoto(name, width, height));
+    }
+  }
+  return files;
+}
+
+/** Resolves once the dialog's photo view shows its loaded photo (then returns it), or a sentence instead (then undefined). */
+async function openedPhoto(m: Mounted): Promise<HTMLImageElement | undefined> {
+  await settled(m.el);
+  const view = deepQuery(m.el, 'fap-face-view >> fap-photo-view');
+  assert.ok(view?.shadowRoot, 'the dialog has a photo view');
+  const root = view.shadowRoot;
+  // DOM changes inside the photo view's own shadow root, not time, say when the store was read.
+  await until(() => root.querySelector('img, .no-preview, [role="alert"]') !== null, [root]);
+  const img = root.querySelector('img');
+  if (!img) return undefined;
+  if (!img.complete) {
+    await new Promise((ok, fail) => {
+      img.addEventListener('load', ok, { once: true });
+      img.addEventListener('error', () => fail(new Error(`the photo ${img.src} could not be shown`)), { once: true });
+    });
+  }
+  assert.ok(img.naturalWidth > 0, `the photo ${img.src} is shown (${img.alt})`);
+  return img;
+}
+
+describe('a face opens its photo', () => {
+  let m: Mounted | undefined;
+  afterEach(async () => {
+    await unmount(m);
+    m = undefined;
+  });
+
+  it('shows the stored preview (longer side 1,024 px) with the face box at the engine\'s place, from a gallery and the scatter', T, async () => {
+    const engine = new FakeEngine();
+    m = await mount({ engine, attributes: { k: '3' } });
+    const files = await realGroups(engine, 3, 1600, 1200);
+    await m.el.addFiles(files);
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    const thumb = deepQuery<HTMLButtonElement>(m.el, 'fap-cluster-gallery >> button.face');
+    assert.ok(thumb);
+    thumb.click();
+    await settled(m.el);
+    const dialog = deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog');
+    assert.ok(dialog?.open, 'the face opens');
+    const img = await openedPhoto(m);
+    assert.ok(img, 'the photo is shown');
+    assert.equal(img.naturalWidth, 1024, 'the preview is the photo scaled to 1,024 px on its longer side');
+    assert.equal(img.naturalHeight, 768);
+    const box = deepQuery<HTMLElement>(m.el, 'fap-face-view >> fap-photo-view >> .box');
+    assert.ok(box, 'the face box is drawn');
+    // The fake engine puts a one-face photo's box at (0, 0), 50 × 50 px of the 1600 × 1200 photo.
+    assert.equal(box.style.left, '0%');
+    assert.equal(box.style.top, '0%');
+    assert.equal(parseFloat(box.style.width).toFixed(4), (50 / 1600 * 100).toFixed(4));
+    assert.equal(parseFloat(box.style.height).toFixed(4), (50 / 1200 * 100).toFixed(4));
+    // Drawn where the face is on screen: the box's rectangle is that share of the shown photo's.
+    const shown = img.getBoundingClientRect();
+    const drawn = box.getBoundingClientRect();
+    assert.ok(Math.abs(drawn.width - shown.width * 50 / 1600) < 1.5, `box ${drawn.width} px wide on a ${shown.width} px photo`);
+    assert.match(deepText(dialog), /[abc]-\d\.jpg · 1600 × 1200 px/, 'the file name and size are said');
+    deepQuery<HTMLButtonElement>(m.el, 'fap-face-view >> button[name="close"]')!.click();
+    await settled(m.el);
+
+    const plot = deepQuery(m.el, 'fap-pca-scatter >> .plot');
+    assert.ok(plot);
+    plot.focus();
+    plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await settled(m.el);
+    assert.ok(deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog')?.open, 'a point of the scatter opens its face');
+    assert.equal((await openedPhoto(m))?.naturalWidth, 1024, 'with its photo');
+  });
+
+  it('says so, beside the face, for a photo kept without a preview', T, async () => {
+    m = await mount();
+    // The fake photos are text: the page's decoder cannot read them, so they are kept without a preview, as photos
+    // stored before previews existed are.
+    await m.el.addFiles(['a-1.jpg', 'a-2.jpg', 'b-1.jpg', 'b-2.jpg', 'c-1.jpg', 'c-2.jpg'].map(photo));
+    await untilState(m.el, 'clustered');
+    await settled(m.el);
+    deepQuery<HTMLButtonElement>(m.el, 'fap-cluster-gallery >> button.face')!.click();
+    await settled(m.el);
+    assert.equal(await openedPhoto(m), undefined);
+    const text = deepText(deepQuery(m.el, 'fap-face-view >> dialog') as HTMLElement);
+    assert.match(text, /Only the face is shown: no copy of [abc]-\d\.jpg is kept here \(it was added before photos were kept/);
+    assert.ok(deepQuery(m.el, 'fap-face-view >> img.large'), 'the face itself is shown');
+    assert.equal(deepQueryAll(m.el, 'fap-face-view >> fap-photo-view >> img').length, 0);
+  });
+});
