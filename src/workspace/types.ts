@@ -8,7 +8,10 @@ export interface WorkProgress {
   /** Photos finished (succeeded or failed). */
   done: number;
   total: number;
-  /** Faces found so far. */
+  /**
+   * Faces so far: when adding photos, the faces kept (stored with their photos, so the same count the
+   * workspace's collection, people and storage show at that moment); when probing, the faces found.
+   */
   faces: number;
   /** Photos that failed so far. */
   failed: number;

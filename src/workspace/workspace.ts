@@ -271,7 +271,7 @@ export class Workspace {
     this.samePersonDistance = info.samePersonDistance;
     const seen = new Set<string>();
     const failures: PhotoFailure[] = [];
-    let photos = 0, faces = 0, duplicates = 0, done = 0, found = 0, failed = 0;
+    let photos = 0, faces = 0, duplicates = 0, done = 0, failed = 0;
     let cancelled = false;
     let failure: { error: unknown } | undefined;
     try {
@@ -284,13 +284,18 @@ export class Workspace {
           thumbnails: true,
           ...(options.attributes ? { attributes: true } : {}),
           ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces: found + p.faces, failed: failed + p.failed, name: p.name }),
+          // Faces are counted as kept, not as found: the progress line then says what storage and people say.
+          onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces, failed: failed + p.failed, name: p.name }),
         });
         const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
         await this.addPreviews(chunk.batch.photos, result.outcomes, files.slice(start, start + INGEST_CHUNK));
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
         // A failure record that works this time is replaced in the batch's own transaction (all or nothing).
         const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch, { replacing: chunk.replaced }) : undefined;
+        const storedPhotos = written ? await this.store.countPhotos() : this.photos;
+        // From here to the progress report nothing awaits: whatever is drawn meanwhile sees the photos, the faces and
+        // the progress of one moment, so the counts shown agree.
+        this.photos = storedPhotos;
         for (const hash of chunk.replaced) this.storedFailures.delete(hash);
         const added = new Set([...(written?.addedPhotos ?? []), ...(written?.extendedPhotos ?? [])]);
         for (const face of chunk.batch.faces) {
@@ -304,9 +309,10 @@ export class Workspace {
         this.unstored.push(...chunk.unstored);
         for (const o of result.outcomes) {
           done++;
-          if (o.ok) found += o.faces.length;
-          else failed++;
+          if (!o.ok) failed++;
         }
+        const last = result.outcomes.at(-1);
+        if (last) onProgress?.({ done, total: files.length, faces, failed, name: last.name });
         cancelled = result.cancelled;
       }
     } catch (error: unknown) {

@@ -1,12 +1,14 @@
 /**
  * `<face-attribute-probe>` in real Chromium with the fake engine: a face opens its photo (the stored preview,
  * with the face's box drawn where the engine found it), from a gallery and from the scatter plot; a photo kept
- * before previews existed says so. Run by photo-and-counts.browser.test.ts.
+ * before previews existed says so. While photos are added, the counts shown (storage, people, "Everyone (N)", the
+ * progress line) agree with each other after every photo. Run by photo-and-counts.browser.test.ts.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { FakeEngine, photo, realPhoto } from './fake-engine.ts';
-import { deepQuery, deepQueryAll, deepText, mount, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
+import { deepQuery, deepQueryAll, deepText, mount, nextEvent, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
+import type { PersonView } from '../../src/index.ts';
 
 const T = { timeout: 30_000 };
 
@@ -106,5 +108,67 @@ describe('a face opens its photo', () => {
     assert.match(text, /Only the face is shown: no copy of [abc]-\d\.jpg is kept here \(it was added before photos were kept/);
     assert.ok(deepQuery(m.el, 'fap-face-view >> img.large'), 'the face itself is shown');
     assert.equal(deepQueryAll(m.el, 'fap-face-view >> fap-photo-view >> img').length, 0);
+  });
+});
+
+/** The counts the element shows at this moment, read from what it renders. */
+function shownCounts(el: HTMLElement): { storage: { photos: number; faces: number }; everyone: number | undefined; people: number | undefined; progress: { done: number; faces: number } | undefined } {
+  const storageText = deepText(deepQuery(el, 'fap-storage-panel') as HTMLElement);
+  const kept = /(\d+) photos? and (\d+) faces? kept/.exec(storageText);
+  assert.ok(kept || /Nothing is kept yet/.test(storageText), `storage says what is kept: ${storageText}`);
+  const everyone = deepQuery(el, 'select[name="scope"] option[value="all"]')?.textContent ?? undefined;
+  const panel = deepQuery<HTMLElement & { people: PersonView[]; alone: string[] }>(el, 'fap-people');
+  const counts = deepQuery(el, 'fap-progress >> .counts')?.textContent ?? undefined;
+  const progress = counts === undefined ? undefined : /(\d+) of \d+ photos · (\d+) (?:new )?faces?/.exec(counts);
+  if (counts !== undefined) assert.ok(progress, `the progress line counts photos and faces: ${counts}`);
+  return {
+    storage: { photos: Number(kept?.[1] ?? 0), faces: Number(kept?.[2] ?? 0) },
+    everyone: everyone === undefined ? undefined : Number(/Everyone \((\d+)\)/.exec(everyone)?.[1]),
+    people: panel ? panel.people.reduce((n, p) => n + p.group.faceIds.length, 0) + panel.alone.length : undefined,
+    progress: progress ? { done: Number(progress[1]), faces: Number(progress[2]) } : undefined,
+  };
+}
+
+describe('counts while photos are added', () => {
+  let m: Mounted | undefined;
+  afterEach(async () => {
+    await unmount(m);
+    m = undefined;
+  });
+
+  it('agree with each other after every photo of a 60-photo batch (three chunks), and at the end', { timeout: 60_000 }, async () => {
+    m = await mount();
+    const el = m.el;
+    const files = ['a', 'b', 'c'].flatMap((g) => Array.from({ length: 20 }, (_, i) => photo(`${g}-${i + 1}.jpg`)));
+    m.engine.pause();
+    const adding = el.addFiles(files);
+    let checked = 0;
+    let storedMidway = 0;
+    for (let done = 1; done <= files.length; done++) {
+      const reported = nextEvent(el, 'probe-progress', (e) => e.detail.done === done);
+      m.engine.allow(1);
+      await reported;
+      await settled(el);
+      const c = shownCounts(el);
+      assert.ok(c.progress, `the progress line is shown after photo ${done}`);
+      assert.equal(c.progress.done, done);
+      // Every face count shown is the same number: what is kept now.
+      assert.equal(c.progress.faces, c.storage.faces, `after photo ${done}: progress ${c.progress.faces} faces, storage ${c.storage.faces}`);
+      assert.equal(c.storage.photos, c.storage.faces, `after photo ${done}: one face per photo, so as many photos as faces are kept`);
+      if (c.storage.faces > 0) {
+        assert.equal(c.everyone, c.storage.faces, `after photo ${done}: Everyone (${c.everyone}), storage ${c.storage.faces}`);
+        assert.equal(c.people, c.storage.faces, `after photo ${done}: people and faces seen once hold ${c.people} faces, storage ${c.storage.faces}`);
+        storedMidway = Math.max(storedMidway, done < files.length ? c.storage.faces : 0);
+      }
+      checked++;
+    }
+    await adding;
+    await settled(el);
+    const end = shownCounts(el);
+    assert.equal(checked, 60);
+    assert.ok(storedMidway >= 48, `faces were shown as their chunks were kept, before the end (${storedMidway})`);
+    assert.deepEqual(end.storage, { photos: 60, faces: 60 });
+    assert.equal(end.everyone, 60);
+    assert.equal(end.people, 60);
   });
 });
