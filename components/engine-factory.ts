@@ -3,7 +3,7 @@
  * with. The default starts the inference worker; tests inject a fake that returns prepared results.
  */
 import type { AssetUrls } from './asset-urls.ts';
-import { WorkerEngineClient, type FaceEngineClient } from '../src/index.ts';
+import { WorkerEngineClient, type DownloadProgress, type FaceEngineClient } from '../src/index.ts';
 
 export type { FaceEngineClient };
 
@@ -18,6 +18,8 @@ export interface EngineRequest extends AssetUrls {
   backend: BackendChoice;
   /** Load the age/gender/expression heads (the probe shows them). */
   attributes: boolean;
+  /** Hears the bytes of the models and the runtime as they download, for the first visit's progress bar. */
+  onDownload?: (progress: DownloadProgress) => void;
 }
 
 /** Starts an engine. Rejects with the project's error classes (ModelLoadError, UnsupportedEnvironmentError…). */
@@ -30,4 +32,4 @@ export const workerEngineFactory: EngineFactory = (request) =>
     ortWasmBaseUrl: request.ortWasmBaseUrl,
     backend: request.backend,
     attributes: request.attributes,
-  });
+  }, request.onDownload);

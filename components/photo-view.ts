@@ -33,6 +33,24 @@ export function boxPercent(photo: Pick<FacePhoto, 'width' | 'height' | 'box'>): 
   };
 }
 
+/**
+ * The photo's frame: the photo's aspect ratio, at most twice the preview's own size (a small photo is enlarged so the
+ * face can be seen), the dialog's width and 60 % of the window's height.
+ */
+function frameStyle(photo: FacePhoto): Record<string, string> {
+  const previewWidth = photo.preview?.width ?? photo.width;
+  return {
+    'aspect-ratio': `${photo.width} / ${photo.height}`,
+    width: `min(100%, ${2 * previewWidth}px, calc(60vh * ${photo.width / photo.height}))`,
+  };
+}
+
+/** Sets inline styles through the CSSOM (see {@link FapPhotoView.updated}). */
+function setStyles(element: Element | null, styles: Record<string, string>): void {
+  if (!(element instanceof HTMLElement)) return;
+  for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value);
+}
+
 /** A face's photo with its box. */
 @customElement('fap-photo-view')
 export class FapPhotoView extends LitElement {
@@ -43,7 +61,7 @@ export class FapPhotoView extends LitElement {
     .frame img { display: block; width: 100%; height: 100%; border-radius: var(--fap-radius, 6px); }
     .box { position: absolute; box-sizing: border-box; border: 3px solid var(--fap-accent, #2255cc);
       outline: 2px solid #ffffff; border-radius: 2px; pointer-events: none; }
-    figcaption { margin-top: 0.35em; overflow-wrap: anywhere; }
+    figcaption { margin-top: 0.35em; overflow-wrap: anywhere; text-align: center; }
   `];
 
   /** The face whose photo is shown. */
@@ -82,14 +100,24 @@ export class FapPhotoView extends LitElement {
     } catch (error: unknown) {
       shown = { kind: 'failed', message: (error as Error)?.message ?? String(error) };
     }
-    // A newer face was opened meanwhile: its read shows instead.
-    if (ticket !== this.loading) return;
+    // A newer face was opened meanwhile (its read shows instead), or the dialog closed.
+    if (ticket !== this.loading || !this.isConnected) return;
     if (shown.kind === 'photo' && shown.photo.preview) {
       const p = shown.photo.preview;
       this.url = URL.createObjectURL(new Blob([p.bytes as BlobPart], { type: p.type }));
       shown = { ...shown, url: this.url };
     }
     this.shown = shown;
+  }
+
+  override updated(): void {
+    // Sizes and places are set through the CSSOM: a page whose Content-Security-Policy allows no inline styles
+    // (the demo's) refuses style attributes, which Lit's styleMap writes on first render.
+    if (this.shown.kind !== 'photo') return;
+    const { photo } = this.shown;
+    const box = boxPercent(photo);
+    setStyles(this.renderRoot.querySelector('.frame'), frameStyle(photo));
+    setStyles(this.renderRoot.querySelector('.box'), { left: `${box.left}%`, top: `${box.top}%`, width: `${box.width}%`, height: `${box.height}%` });
   }
 
   override render() {
@@ -106,12 +134,10 @@ export class FapPhotoView extends LitElement {
           added before photos were kept with their faces, or this browser could not read it). Add it again to see the face in its photo.</p>`;
       case 'photo': {
         const { photo } = s;
-        const box = boxPercent(photo);
         return html`<figure>
-          <div class="frame" style="aspect-ratio: ${photo.width} / ${photo.height};
-            width: min(100%, ${photo.preview?.width ?? photo.width}px, calc(60vh * ${photo.width / photo.height}))">
+          <div class="frame">
             <img src=${s.url} alt="The photo ${photo.name}, with this face marked by a box">
-            <div class="box" style="left: ${box.left}%; top: ${box.top}%; width: ${box.width}%; height: ${box.height}%"></div>
+            <div class="box"></div>
           </div>
           <figcaption>${photo.name} <span class="muted">· ${photo.width} × ${photo.height} px</span></figcaption>
         </figure>`;

@@ -44,5 +44,6 @@ export { CHIP_SIZE, alignFace, type AlignmentMethod } from './vision/align.ts';
 export { decodeImageBrowser } from './vision/decode-browser.ts';
 export { DecodeFailure, SUPPORTED_FORMATS, MAX_DECODED_SIDE } from './vision/decode.ts';
 export { BUILTIN_MODELS } from './models/builtin.ts';
-export { loadModel, loadBuiltinModels, type LoadedModel } from './models/load.ts';
+export { loadModel, loadBuiltinModels, type LoadedModel, type LoadBuiltinOptions } from './models/load.ts';
+export { DownloadMeter, type DownloadProgress, type PlannedFile } from './runtime/downloads.ts';
 export type { ModelManifest } from './models/manifest.ts';

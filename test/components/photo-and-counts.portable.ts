@@ -119,13 +119,14 @@ function shownCounts(el: HTMLElement): { storage: { photos: number; faces: numbe
   const everyone = deepQuery(el, 'select[name="scope"] option[value="all"]')?.textContent ?? undefined;
   const panel = deepQuery<HTMLElement & { people: PersonView[]; alone: string[] }>(el, 'fap-people');
   const counts = deepQuery(el, 'fap-progress >> .counts')?.textContent ?? undefined;
-  const progress = counts === undefined ? undefined : /(\d+) of \d+ photos · (\d+) (?:new )?faces?/.exec(counts);
+  // No face count is said while there is none.
+  const progress = counts === undefined ? undefined : /(\d+) of \d+ photos(?: · (\d+) faces?)?/.exec(counts);
   if (counts !== undefined) assert.ok(progress, `the progress line counts photos and faces: ${counts}`);
   return {
     storage: { photos: Number(kept?.[1] ?? 0), faces: Number(kept?.[2] ?? 0) },
     everyone: everyone === undefined ? undefined : Number(/Everyone \((\d+)\)/.exec(everyone)?.[1]),
     people: panel ? panel.people.reduce((n, p) => n + p.group.faceIds.length, 0) + panel.alone.length : undefined,
-    progress: progress ? { done: Number(progress[1]), faces: Number(progress[2]) } : undefined,
+    progress: progress ? { done: Number(progress[1]), faces: Number(progress[2] ?? 0) } : undefined,
   };
 }
 
