@@ -82,7 +82,9 @@ describe('a face opens its photo', () => {
     assert.ok(Math.abs(drawn.width - shown.width * 50 / 1600) < 1.5, `box ${drawn.width} px wide on a ${shown.width} px photo`);
     assert.match(deepText(dialog), /[abc]-\d\.jpg · 1600 × 1200 px/, 'the file name and size are said');
     deepQuery<HTMLButtonElement>(m.el, 'fap-face-view >> button[name="close"]')!.click();
-    await settled(m.el);
+    // The dialog's close event comes in a task of its own: the photo view leaves once it has been handled.
+    const faceView = deepQuery(m.el, 'fap-face-view') as HTMLElement;
+    await until(() => faceView.shadowRoot?.querySelector('fap-photo-view') === null, [faceView.shadowRoot as ShadowRoot]);
 
     const plot = deepQuery(m.el, 'fap-pca-scatter >> .plot');
     assert.ok(plot);
