@@ -1,6 +1,6 @@
 /**
  * `<face-attribute-probe>` in real Chromium with the fake engine: a face opens its photo (the stored preview,
- * with the face's box drawn where the engine found it), from a gallery and from the scatter plot; a photo kept
+ * with the face's box drawn where the engine found it), from a gallery, the scatter plot and a split's strip; a photo kept
  * before previews existed says so. While photos are added, the counts shown (storage, people, "Everyone (N)", the
  * progress line) agree with each other after every photo. Run by photo-and-counts.browser.test.ts.
  */
@@ -52,10 +52,10 @@ describe('a face opens its photo', () => {
     m = undefined;
   });
 
-  it('shows the stored preview (longer side 1,024 px) with the face box at the engine\'s place, from a gallery and the scatter', T, async () => {
+  it('shows the stored preview (longer side 1,024 px) with the face box at the engine\'s place, from a gallery, the scatter and a split\'s strip', T, async () => {
     const engine = new FakeEngine();
     m = await mount({ engine, attributes: { k: '3' } });
-    const files = await realGroups(engine, 3, 1600, 1200);
+    const files = await realGroups(engine, 4, 1600, 1200);
     await m.el.addFiles(files);
     await untilState(m.el, 'clustered');
     await settled(m.el);
@@ -93,6 +93,15 @@ describe('a face opens its photo', () => {
     plot.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     await settled(m.el);
     assert.ok(deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog')?.open, 'a point of the scatter opens its face');
+    assert.equal((await openedPhoto(m))?.naturalWidth, 1024, 'with its photo');
+    deepQuery<HTMLButtonElement>(m.el, 'fap-face-view >> button[name="close"]')!.click();
+    await until(() => faceView.shadowRoot?.querySelector('fap-photo-view') === null, [faceView.shadowRoot as ShadowRoot]);
+
+    const strip = deepQuery<HTMLButtonElement>(m.el, '[part="discovery"] li.split button.face');
+    assert.ok(strip, 'a split\'s strip shows faces');
+    strip.click();
+    await settled(m.el);
+    assert.ok(deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog')?.open, 'a face of a strip opens');
     assert.equal((await openedPhoto(m))?.naturalWidth, 1024, 'with its photo');
   });
 
