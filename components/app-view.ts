@@ -1,10 +1,11 @@
 /**
- * What `<face-attribute-probe>` draws, as a function of its state: the header with the engine, errors and
- * notices, the drop zone with progress and failures, the analysis sections, storage, and the face dialog.
+ * What `<face-attribute-probe>` draws, as a function of its state: while the engine starts, what it downloads;
+ * errors and notices, the drop zone with progress and failures, the analysis sections, storage, the engine's
+ * details in a folded footer, and the face dialog.
  * The element keeps the state and the actions; this file only turns them into a template.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { EngineInfo, Workspace } from '../src/index.ts';
+import type { DownloadProgress, EngineInfo, Workspace } from '../src/index.ts';
 import { describeThreads } from './asset-urls.ts';
 import type { FilesDetail } from './drop-zone.ts';
 import type { EngineStatus } from './engine-controller.ts';
@@ -29,6 +30,8 @@ export interface AppView {
   erasingBlocked: boolean;
   engineStatus: EngineStatus;
   engineInfo: EngineInfo | undefined;
+  /** What the engine's start has downloaded so far (models and runtime), once it said. */
+  engineDownload: DownloadProgress | undefined;
   backend: BackendChoice;
   /** The face shown in the dialog, if one is open. */
   openedFace: FaceViewModel | undefined;
@@ -53,21 +56,48 @@ export interface AppView {
   };
 }
 
-function renderHeader(v: AppView): TemplateResult {
+/** Bytes in megabytes (10^6) with one decimal, e.g. '12.3 MB'. */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * The top of the element before the engine runs: what it is downloading (MB so far of total, with a bar) while it
+ * starts, or that it is not running (with Try again). Once it runs nothing is shown here: its details are in the
+ * footer ({@link renderEngineFooter}).
+ */
+function renderHeader(v: AppView): TemplateResult | typeof nothing {
+  if (v.engineStatus === 'ready') return nothing;
+  if (v.engineStatus === 'failed') {
+    return html`<header part="header"><div>Engine: <strong>not running</strong>
+      <button type="button" name="restart" @click=${() => v.on.restartEngine()}>Try again</button></div></header>`;
+  }
+  const d = v.engineDownload;
+  const downloading = d !== undefined && d.total > 0 && d.loaded < d.total;
+  return html`<header part="header"><div class="download" part="download" role="status">
+    ${downloading
+      ? html`<span>Downloading the face models and the runtime: <span class="amount">${megabytes(d.loaded)} of ${megabytes(d.total)}</span></span>`
+      : html`<span>${d ? 'Starting the face engine…' : 'Getting the face engine ready…'}</span>`}
+    <progress max=${downloading ? d.total : 1} value=${downloading ? d.loaded : nothing} aria-label="Face engine download"></progress>
+  </div></header>`;
+}
+
+/** The engine's details and the backend choice, small and folded, at the bottom of the element. */
+function renderEngineFooter(v: AppView): TemplateResult {
   const info = v.engineInfo;
-  const status = v.engineStatus === 'ready' && info
-    ? html`Engine: <strong class="backend-name">${info.backend}</strong> <span class="muted">(${info.backendReason}; ${[describeThreads(info.backend, info.threads), info.modelId].filter(Boolean).join('; ')})</span>`
-    : v.engineStatus === 'failed'
-      ? html`Engine: <strong>not running</strong> <button type="button" name="restart" @click=${() => v.on.restartEngine()}>Try again</button>`
-      : html`Engine: <span class="muted">starting…</span>`;
-  return html`<header part="header">
-    <div part="backend">${status}</div>
+  const summary = v.engineStatus === 'ready' && info
+    ? html`Engine: <strong class="backend-name">${info.backend}</strong>`
+    : v.engineStatus === 'failed' ? html`Engine: not running` : html`Engine: starting…`;
+  return html`<footer part="footer"><details part="backend">
+    <summary>${summary}</summary>
+    ${v.engineStatus === 'ready' && info
+      ? html`<p class="muted">${info.backend} (${info.backendReason}; ${[describeThreads(info.backend, info.threads), info.modelId].filter(Boolean).join('; ')})</p>`
+      : nothing}
     <label>Backend <select name="backend" .value=${v.backend} ?disabled=${v.work !== undefined}
       @change=${(e: Event) => v.on.backend((e.target as HTMLSelectElement).value as BackendChoice)}>
       ${BACKEND_CHOICES.map((b) => html`<option value=${b} ?selected=${b === v.backend}>${b === 'auto' ? 'automatic' : b}</option>`)}
     </select></label>
-    ${v.modelPicker?.() ?? nothing}
-  </header>`;
+  </details></footer>`;
 }
 
 /** The progress bar of a batch, with its Cancel button. */
@@ -91,6 +121,7 @@ export function renderApp(v: AppView): TemplateResult {
       <button type="button" @click=${() => v.on.dismissError()}>Dismiss</button></div>` : nothing}
     <section aria-label="Add photos">
       <slot name="intro"></slot>
+      ${v.modelPicker?.() ?? nothing}
       <fap-drop-zone part="dropzone" exportparts="zone: dropzone-zone, button: dropzone-button" ?disabled=${v.blocked || !s}
         @fap-files=${(e: CustomEvent<FilesDetail>) => v.on.files(e.detail.files)}
         @fap-files-error=${(e: CustomEvent<{ error: unknown }>) => v.on.fail(e.detail.error, 'ingest')}></fap-drop-zone>
@@ -108,5 +139,6 @@ export function renderApp(v: AppView): TemplateResult {
         @fap-export=${() => v.on.exportData()} @fap-import=${(e: CustomEvent<ImportDetail>) => v.on.importData(e.detail.file)}
         @fap-erase=${() => v.on.erase()}></fap-storage-panel>
       ${v.erasingBlocked ? html`<p class="notice" role="status" part="notice">Erasing… Close the other tabs of this page to finish erasing.
-        <button type="button" name="cancel-erase" @click=${() => v.on.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}`;
+        <button type="button" name="cancel-erase" @click=${() => v.on.cancelErase()}>Cancel</button></p>` : nothing}</section>` : nothing}
+    ${renderEngineFooter(v)}`;
 }

@@ -4,7 +4,7 @@
  * instead of overwriting it; stops it when the host disconnects.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { InvalidInputError, type EngineInfo, type FaceEngineClient } from '../src/index.ts';
+import { InvalidInputError, type DownloadProgress, type EngineInfo, type FaceEngineClient } from '../src/index.ts';
 import type { EngineFactory, EngineRequest } from './engine-factory.ts';
 
 /** Where the engine stands: not started, loading the models, running, or failed to start. */
@@ -25,6 +25,8 @@ export class EngineController implements ReactiveController {
   status: EngineStatus = 'off';
   /** The running engine's backend and model, else undefined. */
   info: EngineInfo | undefined;
+  /** What the start in progress has downloaded so far (models and runtime), once it reported any. */
+  download: DownloadProgress | undefined;
   private current: { controller: AbortController; engine: Promise<FaceEngineClient> } | undefined;
 
   constructor(private readonly host: ReactiveControllerHost, private readonly callbacks: EngineCallbacks) {
@@ -40,6 +42,7 @@ export class EngineController implements ReactiveController {
     const old = this.current;
     this.current = undefined;
     this.info = undefined;
+    this.download = undefined;
     this.status = 'off';
     if (old) {
       old.controller.abort();
@@ -56,7 +59,15 @@ export class EngineController implements ReactiveController {
     let engine: Promise<FaceEngineClient>;
     try {
       const { factory, request } = this.callbacks.engineRequest();
-      engine = factory(request);
+      engine = factory({
+        ...request,
+        onDownload: (progress) => {
+          // A start that a newer one replaced downloads for nobody.
+          if (controller.signal.aborted) return;
+          this.download = progress;
+          this.host.requestUpdate();
+        },
+      });
     } catch (error: unknown) {
       engine = Promise.reject(error);
     }

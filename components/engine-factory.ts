@@ -3,7 +3,7 @@
  * with. The default starts the inference worker; tests inject a fake that returns prepared results.
  */
 import type { AssetUrls } from './asset-urls.ts';
-import { WorkerEngineClient, type FaceEngineClient } from '../src/index.ts';
+import { WorkerEngineClient, type DownloadProgress, type FaceEngineClient } from '../src/index.ts';
 
 export type { FaceEngineClient };
 
@@ -20,6 +20,8 @@ export interface EngineRequest extends AssetUrls {
   attributes: boolean;
   /** The built-in embedding model by manifest id (see BUILTIN_EMBEDDING_MODELS). */
   model: string;
+  /** Hears the bytes of the models and the runtime as they download, for the first visit's progress bar. */
+  onDownload?: (progress: DownloadProgress) => void;
 }
 
 /** Starts an engine. Rejects with the project's error classes (ModelLoadError, UnsupportedEnvironmentError…). */
@@ -33,4 +35,4 @@ export const workerEngineFactory: EngineFactory = (request) =>
     backend: request.backend,
     attributes: request.attributes,
     model: request.model,
-  });
+  }, request.onDownload);

@@ -13,6 +13,11 @@ export const faceAttributeProbeStyles = [baseStyles, css`
     section { background: var(--fap-bg, #fff); border-radius: var(--fap-radius, 6px); padding: 0.75em; }
     h2 { font-size: 1.1em; margin: 0 0 0.5em; }
     header { display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center; justify-content: space-between; }
+    .download { display: flex; flex-wrap: wrap; gap: 0.5em 0.75em; align-items: center; width: 100%; }
+    .download progress { flex: 1 1 12em; height: 1em; accent-color: var(--fap-accent, #2255cc); }
+    footer { font-size: 0.85em; color: var(--fap-muted, #5c5c66); }
+    footer summary { cursor: pointer; }
+    footer p { margin: 0.4em 0; }
     .error { border: 1px solid var(--fap-danger, #b3261e); color: var(--fap-danger, #b3261e); background: var(--fap-bg, #fff);
       border-radius: var(--fap-radius, 6px); padding: 0.5em 0.75em; margin-bottom: var(--fap-gap, 1em); display: flex; gap: 0.75em; align-items: center; }
     .error p { margin: 0; flex: 1; }

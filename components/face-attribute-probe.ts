@@ -97,11 +97,13 @@ const kConverter = {
  * @fires probe-erased - everything was erased.
  * @fires probe-error - something failed; it is also shown in the element.
  *
- * @csspart header - the top bar with the engine's backend.
- * @csspart backend - the backend line and its selector.
- * @csspart model - the face-model picker.
+ * @csspart model - the face-model picker, above the drop zone.
  * @csspart model-notice - under the picker: photos added before that the picked model has not seen.
  * @csspart comparison - "The face models side by side" (shown when two or more models have faces kept).
+ * @csspart header - the top bar while the engine starts (what it downloads) or when it failed to start.
+ * @csspart download - the download line and bar of a first visit (models and runtime, MB so far of total).
+ * @csspart footer - the bottom line with the engine's details.
+ * @csspart backend - the engine's details (backend, model) and the backend selector, folded.
  * @csspart error - the error message.
  * @csspart notice - status notices (e.g. after Cancel).
  * @csspart dropzone - the drop zone for photos.
@@ -790,6 +792,7 @@ export class FaceAttributeProbe extends LitElement {
       erasingBlocked: this.erasing?.blocked ?? false,
       engineStatus: this.engines.status,
       engineInfo: this.engines.info,
+      engineDownload: this.engines.download,
       backend: this.backend,
       openedFace: this.session && this.openedFace !== undefined ? faceViewModel(this.session, this.faces, this.openedFace) : undefined,
       analysis: () => renderAnalysis(this.session as Workspace, this.analysisContext()),

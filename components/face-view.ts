@@ -1,15 +1,17 @@
 /**
  * `<fap-face-view>`: one face opened from a gallery, a strip, the people list or the scatter plot, in a
- * modal dialog: the face large, its photo's name, who it was grouped with, how it was found and where it
- * is in the photo. Closing it (the button, Escape) dispatches `fap-close`.
+ * modal dialog: its photo with the face's box drawn (see photo-view.ts), the face large, its photo's name, who it
+ * was grouped with, how it was found and where it is in the photo. Closing it (the button, Escape) dispatches `fap-close`.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from './define.ts';
 import type { Workspace } from '../src/index.ts';
 import type { FaceLookup } from './face-thumb.ts';
+import type { FacePhotoLoader } from './photo-view.ts';
 import { baseStyles } from './styles.ts';
 import { faceCorrectionsModel, type FaceCorrectionsModel } from './face-corrections.ts';
+import './photo-view.ts';
 
 /** What the dialog shows about a face. */
 export interface FaceViewModel {
@@ -26,6 +28,8 @@ export interface FaceViewModel {
   box: { x: number; y: number; width: number; height: number };
   /** The corrections offered for it. */
   corrections?: FaceCorrectionsModel;
+  /** Reads the face's photo (with its preview) to show the face in it. */
+  photo: FacePhotoLoader;
 }
 
 const FOUND_BY_WORDS: Record<string, string> = {
@@ -52,6 +56,7 @@ export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string):
     foundBy: face.foundBy,
     box: face.box,
     corrections: faceCorrectionsModel(ws, faceId),
+    photo: (id) => ws.facePhoto(id),
   };
 }
 
@@ -59,7 +64,7 @@ export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string):
 @customElement('fap-face-view')
 export class FapFaceView extends LitElement {
   static override styles = [baseStyles, css`
-    dialog { border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); max-width: min(90vw, 32em); }
+    dialog { border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); width: min(94vw, 48em); }
     dialog::backdrop { background: rgb(0 0 0 / 0.4); }
     .face { display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }
     img.large { width: 150px; height: 150px; border-radius: var(--fap-radius, 6px); }
@@ -76,7 +81,8 @@ export class FapFaceView extends LitElement {
   override render() {
     const f = this.face;
     return html`<dialog aria-labelledby="face-title" @close=${this.onClose}>
-      ${f ? html`<div class="face">
+      ${f ? html`<fap-photo-view .faceId=${f.faceId} .load=${f.photo}></fap-photo-view>
+      <div class="face">
         ${f.thumb ? html`<img class="large" src=${f.thumb} alt="The face, aligned as the model sees it">` : nothing}
         <div>
           <h3 id="face-title">${f.label}</h3>

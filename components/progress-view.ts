@@ -32,7 +32,9 @@ export class FapProgress extends LitElement {
   @property({ type: Boolean }) indeterminate = false;
 
   override render() {
-    const counts = `${this.done} of ${this.total} photos · ${this.faces} ${this.faces === 1 ? 'face' : 'faces'}`
+    // No faces yet is not said: while photos are added, faces count once kept, so "0 faces" would read as none found.
+    const counts = `${this.done} of ${this.total} photos`
+      + (this.faces ? ` · ${this.faces} ${this.faces === 1 ? 'face' : 'faces'}` : '')
       + (this.failed ? ` · ${this.failed} failed` : '');
     return html`
       <div class="row">

@@ -52,5 +52,6 @@ export {
   embeddingModelLabel,
   type EmbeddingModelLabel,
 } from './models/embedding-models.ts';
-export { loadModel, loadBuiltinModels, type LoadedModel } from './models/load.ts';
+export { loadModel, loadBuiltinModels, type LoadedModel, type LoadBuiltinOptions } from './models/load.ts';
+export { DownloadMeter, type DownloadProgress, type PlannedFile } from './runtime/downloads.ts';
 export type { ModelManifest } from './models/manifest.ts';

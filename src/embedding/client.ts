@@ -9,6 +9,7 @@ import { installErrorTransfer } from './comlink-errors.ts';
 import { isReadFailure, readSource } from './source.ts';
 import type { BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageInput, ImageOutcome, ImageSource, ProcessOptions } from './types.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
+import type { DownloadProgress } from '../runtime/downloads.ts';
 
 /** Images per worker call: bounds the memory of bytes in flight while keeping the worker busy. */
 const BATCH = 4;
@@ -36,10 +37,11 @@ export class WorkerEngineClient implements FaceEngineClient {
   /**
    * Starts the worker and loads the models in it.
    * @param workerUrl URL of the bundled worker script (a module worker).
+   * @param onDownload hears the bytes of the models and the runtime as they download (see DownloadMeter).
    * @throws ModelLoadError / UnsupportedEnvironmentError from the worker, with their class and code intact;
    *   UnsupportedEnvironmentError when the worker script itself fails to load or run.
    */
-  static async start(workerUrl: string | URL, options: WorkerInitOptions): Promise<WorkerEngineClient> {
+  static async start(workerUrl: string | URL, options: WorkerInitOptions, onDownload?: (progress: DownloadProgress) => void): Promise<WorkerEngineClient> {
     installErrorTransfer();
     const worker = new Worker(workerUrl, { type: 'module', name: 'face-attribute-probe-engine' });
     const remote = wrap<WorkerApi>(worker);
@@ -48,7 +50,7 @@ export class WorkerEngineClient implements FaceEngineClient {
       worker.addEventListener('error', (event) => reject(workerFailure(event, String(workerUrl))), { once: true });
     });
     try {
-      const info = await Promise.race([remote.init(options), failed]);
+      const info = await Promise.race([remote.init(options, onDownload ? proxy(onDownload) : undefined), failed]);
       return new WorkerEngineClient(worker, remote, info);
     } catch (error: unknown) {
       worker.terminate();

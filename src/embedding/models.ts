@@ -14,6 +14,7 @@ import type { Box, RgbImage } from '../vision/image.ts';
 import { detectLandmarks68Batch } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from '../runtime/ort.ts';
+import type { DownloadMeter } from '../runtime/downloads.ts';
 import { computeDescriptors } from '../vision/descriptor.ts';
 import type { FaceModelSet } from './engine.ts';
 
@@ -43,6 +44,8 @@ export interface FaceModelOptions extends OrtSessionOptions {
   model?: string;
   /** A user's own embedding model with its manifest, validated on load; it replaces the built-in one. */
   embedding?: { manifest: unknown; model: Uint8Array | ArrayBuffer | string | URL };
+  /** Told the built-in models' files and sizes before they download, then their bytes as they arrive. */
+  download?: DownloadMeter;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function loadFaceModels(options: FaceModelOptions): Promise<FaceMod
     ...(options.embedding ? [] : [embeddingName]),
     ...(options.attributes ? ['age-gender', 'face-expression'] : []),
   ];
-  const loaded = await loadBuiltinModels(options.base, names, session);
+  const loaded = await loadBuiltinModels(options.base, names, { ...session, ...(options.download ? { download: options.download } : {}) });
   const all = [...loaded.values()];
   try {
     const embedder = options.embedding

@@ -4,6 +4,7 @@
  */
 import type { AlignmentMethod } from '../vision/align.ts';
 import type { OrtBackendRequest } from '../runtime/ort.ts';
+import type { DownloadProgress } from '../runtime/downloads.ts';
 import type { DetectorName } from './models.ts';
 import type { BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
 
@@ -35,8 +36,11 @@ export interface WorkerBatchOptions {
 
 /** What the worker exposes through comlink. */
 export interface WorkerApi {
-  /** Loads the models (once); resolves to what the engine runs on. */
-  init(options: WorkerInitOptions): Promise<EngineInfo>;
+  /**
+   * Loads the models (once); resolves to what the engine runs on. `onDownload` hears the bytes of the models and
+   * the runtime as they arrive (the first start of this worker only: later ones download nothing).
+   */
+  init(options: WorkerInitOptions, onDownload?: (progress: DownloadProgress) => void): Promise<EngineInfo>;
   /** Processes images (their buffers are transferred); progress after each image. */
   processBatch(inputs: ImageInput[], options: WorkerBatchOptions, onProgress?: (p: BatchProgress) => void): Promise<BatchResult>;
   /** Stops a running batch: it returns what finished with `cancelled: true`. */

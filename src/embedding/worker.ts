@@ -8,7 +8,8 @@ import { installErrorTransfer } from './comlink-errors.ts';
 import { browserPlatform } from './browser-platform.ts';
 import { FaceEngine } from './engine.ts';
 import { loadFaceModels } from './models.ts';
-import { setWasmPaths } from '../runtime/ort.ts';
+import { prefetchRuntime, setWasmPaths } from '../runtime/ort.ts';
+import { DownloadMeter } from '../runtime/downloads.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
 import type { BatchResult } from './types.ts';
 
@@ -31,7 +32,7 @@ function transferables(result: BatchResult): Transferable[] {
 }
 
 const api: WorkerApi = {
-  async init(options: WorkerInitOptions) {
+  async init(options: WorkerInitOptions, onDownload) {
     const key = JSON.stringify(options);
     if (engine && loadedWith !== key) {
       throw new InvalidInputError('the worker engine is already loaded with other options; dispose it first');
@@ -39,14 +40,18 @@ const api: WorkerApi = {
     if (!engine) {
       loadedWith = key;
       setWasmPaths(options.ortWasmBaseUrl);
-      const loading = loadFaceModels({
+      // Two parts download: the runtime (started first, so its bytes arrive beside the models') and the models.
+      const download = onDownload ? new DownloadMeter(2, (p) => void onDownload(p)) : undefined;
+      const runtime = download ? prefetchRuntime(options.backend ?? 'auto', download) : Promise.resolve();
+      const loading = runtime.then(() => loadFaceModels({
+        ...(download ? { download } : {}),
         base: options.modelsBaseUrl,
         ...(options.backend ? { backend: options.backend } : {}),
         ...(options.detector ? { detector: options.detector } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
         ...(options.model ? { model: options.model } : {}),
         attributes: options.attributes ?? false,
-      }).then((models) => new FaceEngine(models, browserPlatform, options.align ? { align: options.align } : {}));
+      })).then((models) => new FaceEngine(models, browserPlatform, options.align ? { align: options.align } : {}));
       engine = loading;
       loading.catch(() => {
         // A failed load may be retried with another init call, unless a newer one has started meanwhile.

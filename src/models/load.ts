@@ -7,6 +7,7 @@ import { createSession, type OrtSession, type OrtSessionOptions } from '../runti
 import { InvalidInputError, ModelLoadError, throwIfAborted } from '../errors.ts';
 import { parseManifest, parseModelIndex, type ModelManifest, type ModelTask } from './manifest.ts';
 import { readBytes } from '../runtime/read-bytes.ts';
+import type { DownloadMeter } from '../runtime/downloads.ts';
 
 /** A model ready to run: its manifest and an open session. */
 export interface LoadedModel {
@@ -18,6 +19,14 @@ export interface LoadedModel {
 export interface LoadModelOptions extends OrtSessionOptions {
   /** Require this task (e.g. 'embedding' for a user's own recognition model). */
   task?: ModelTask;
+  /** Called as a fetched model's bytes arrive, with the bytes received so far. */
+  onBytes?: (loaded: number) => void;
+}
+
+/** Options for {@link loadBuiltinModels}. */
+export interface LoadBuiltinOptions extends OrtSessionOptions {
+  /** Told the models' files and sizes (from index.json) before they download, then their bytes as they arrive. */
+  download?: DownloadMeter;
 }
 
 /** Lower-case hex sha256 of `bytes` (WebCrypto: available in Node ≥ 20 and in secure browser contexts). */
@@ -38,7 +47,8 @@ export async function loadModel(manifest: unknown, model: Uint8Array | ArrayBuff
   if (options.task && m.task !== options.task) {
     throw new ModelLoadError(`model ${m.id} is a ${m.task} model; this needs a model of task ${options.task}`, { details: { field: 'task' } });
   }
-  const bytes = await readBytes(model);
+  const onBytes = options.onBytes;
+  const bytes = await readBytes(model, onBytes ? (loaded) => onBytes(loaded) : undefined);
   throwIfAborted(options.signal);
   if (bytes.length !== m.bytes) {
     throw new ModelLoadError(
@@ -67,7 +77,8 @@ export async function loadModel(manifest: unknown, model: Uint8Array | ArrayBuff
  * @param names file stems to load (e.g. ['face-recognition']); all when omitted.
  * @throws ModelLoadError when the index or a model is missing, malformed or disagrees with its manifest.
  */
-export async function loadBuiltinModels(base: string | URL, names?: string[], options: OrtSessionOptions = {}): Promise<Map<string, LoadedModel>> {
+export async function loadBuiltinModels(base: string | URL, names?: string[], options: LoadBuiltinOptions = {}): Promise<Map<string, LoadedModel>> {
+  const { download, ...session } = options;
   const dir = String(base).endsWith('/') ? String(base) : `${String(base)}/`;
   const indexBytes = await readBytes(`${dir}index.json`);
   let parsed: unknown;
@@ -78,14 +89,19 @@ export async function loadBuiltinModels(base: string | URL, names?: string[], op
   }
   const index = parseModelIndex(parsed);
   const wanted = names ?? index.models.map((m) => m.file.replace(/\.onnx$/, ''));
+  const manifests = wanted.map((name) => {
+    const manifest = index.models.find((m) => m.file === `${name}.onnx`);
+    if (!manifest) {
+      throw new ModelLoadError(`model ${name} is not in ${dir}index.json; it lists ${index.models.map((m) => m.file).join(', ')}`);
+    }
+    return manifest;
+  });
+  download?.plan(manifests.map((m) => ({ name: m.file, bytes: m.bytes })));
   const out = new Map<string, LoadedModel>();
   try {
-    for (const name of wanted) {
-      const manifest = index.models.find((m) => m.file === `${name}.onnx`);
-      if (!manifest) {
-        throw new ModelLoadError(`model ${name} is not in ${dir}index.json; it lists ${index.models.map((m) => m.file).join(', ')}`);
-      }
-      out.set(name, await loadModel(manifest, `${dir}${manifest.file}`, options));
+    for (const [i, manifest] of manifests.entries()) {
+      const onBytes = download ? (loaded: number) => download.progress(manifest.file, loaded) : undefined;
+      out.set(wanted[i] as string, await loadModel(manifest, `${dir}${manifest.file}`, { ...session, ...(onBytes ? { onBytes } : {}) }));
     }
   } catch (error: unknown) {
     // Release what loaded before the failure: a retry would otherwise leave those sessions behind.

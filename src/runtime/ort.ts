@@ -14,7 +14,8 @@
  * onnxruntime-web's Node build into a browser bundle.
  */
 import { InferenceError, InvalidInputError, isAbortError, ModelLoadError, UnsupportedEnvironmentError, throwIfAborted } from '../errors.ts';
-import { importAtRuntime, isNode, readBytes } from './read-bytes.ts';
+import { importAtRuntime, isNode, readBytes, readCounting } from './read-bytes.ts';
+import type { DownloadMeter } from './downloads.ts';
 
 /** What a caller may ask for. */
 export type OrtBackendRequest = 'auto' | 'webgpu' | 'wasm' | 'node';
@@ -71,7 +72,7 @@ export interface OrtSession {
 
 /** The subset of onnxruntime's API (common to onnxruntime-web and onnxruntime-node) this module uses. */
 interface OrtModule {
-  env: { wasm: { numThreads?: number; wasmPaths?: string | Record<string, string> } };
+  env: { wasm: { numThreads?: number; wasmPaths?: string | Record<string, string>; wasmBinary?: ArrayBufferLike | Uint8Array } };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
   InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<OrtInferenceSession> };
 }
@@ -104,6 +105,53 @@ const webThreads = new Map<'wasm' | 'webgpu', number>();
 export function setWasmPaths(paths: string | Record<string, string>): void {
   wasmPathsOverride = paths;
   for (const m of webModules.values()) void m.then((ort) => { ort.env.wasm.wasmPaths = paths; });
+}
+
+/** onnxruntime-web's WebAssembly file of each flavour: what `onnxruntime-web/wasm` and `/webgpu` fetch. */
+export const RUNTIME_FILES = { wasm: 'ort-wasm-simd-threaded.wasm', webgpu: 'ort-wasm-simd-threaded.asyncify.wasm' } as const;
+/** Runtime files downloaded ahead by {@link prefetchRuntime}, by flavour. */
+const runtimeBinaries = new Map<'wasm' | 'webgpu', Promise<Uint8Array>>();
+
+/**
+ * Starts downloading the WebAssembly runtime that the first session of `request` will run on (in a browser, once
+ * {@link setWasmPaths} named its folder), telling `download` its size and then its bytes as they arrive; that
+ * session then uses these bytes instead of fetching the file again. Resolves once the size is known (the bytes go on
+ * arriving). Where there is nothing to download (Node, a flavour already loaded) the plan is empty.
+ * @throws ModelLoadError when the runtime file cannot be fetched.
+ */
+export async function prefetchRuntime(request: OrtBackendRequest, download: DownloadMeter): Promise<void> {
+  const base = typeof wasmPathsOverride === 'string' ? wasmPathsOverride : undefined;
+  let flavour: 'wasm' | 'webgpu' | undefined;
+  if (!isNode() && base !== undefined) {
+    try {
+      const choice = await chooseBackend(request);
+      flavour = choice.backend === 'webgpu' ? 'webgpu' : 'wasm';
+    } catch (error: unknown) {
+      // A backend that cannot run here is reported by the session that asks for it, with the same error.
+      if (!(error instanceof UnsupportedEnvironmentError || error instanceof InvalidInputError)) throw error;
+    }
+  }
+  if (flavour === undefined || base === undefined || runtimeBinaries.has(flavour) || webModules.has(flavour)) {
+    download.plan([]);
+    return;
+  }
+  const file = RUNTIME_FILES[flavour];
+  const url = new URL(file, base).href;
+  let response: Response;
+  try {
+    response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+  } catch (cause) {
+    throw new ModelLoadError(`could not read ${url}: ${(cause as Error).message}`, { cause, details: { url } });
+  }
+  const size = Number(response.headers.get('content-length') ?? NaN);
+  download.plan([{ name: file, bytes: Number.isFinite(size) && !response.headers.get('content-encoding') ? size : 0 }]);
+  const bytes = readCounting(response, (loaded) => download.progress(file, loaded)).catch((cause: unknown) => {
+    throw new ModelLoadError(`could not read ${url}: ${(cause as Error).message}`, { cause, details: { url } });
+  });
+  // Awaited by the first session of this flavour, which reports a failure; marked handled until then.
+  bytes.catch(() => undefined);
+  runtimeBinaries.set(flavour, bytes);
 }
 
 /** Environment facts {@link chooseBackend} decides on (injectable for tests). */
@@ -217,9 +265,16 @@ async function loadWebModule(flavour: 'wasm' | 'webgpu'): Promise<OrtModule> {
           : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
       }
       if (wasmPathsOverride) ort.env.wasm.wasmPaths = wasmPathsOverride;
+      const binary = runtimeBinaries.get(flavour);
+      if (binary) ort.env.wasm.wasmBinary = await binary;
       return ort;
     })();
     webModules.set(flavour, pending);
+    // A runtime that failed to download may be tried again by a later start.
+    pending.catch(() => {
+      webModules.delete(flavour);
+      runtimeBinaries.delete(flavour);
+    });
   }
   return pending;
 }

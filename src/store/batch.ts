@@ -20,7 +20,7 @@ export interface AddBatchResult {
   addedPhotos: string[];
   /** Stored photos that gained the faces (and vectors) of a model they had no faces of. */
   extendedPhotos: string[];
-  /** Stored photos left as they were, with the batch's faces and vectors for them. */
+  /** Stored photos left as they were (but for a preview they lacked), with the batch's faces and vectors for them. */
   skippedPhotos: string[];
   faces: number;
   embeddings: number;
@@ -46,6 +46,7 @@ export async function writeBatch(tx: WriteTx, batch: FaceBatch, photos: readonly
   const fresh: PhotoRecord[] = [];
   const extended: PhotoRecord[] = [];
   const skipped: string[] = [];
+  const previewed: PhotoRecord[] = [];
   const faces: FaceRecord[] = [];
   const byPhoto = new Map<string, FaceRecord[]>();
   for (const f of batch.faces ?? []) byPhoto.set(f.photoHash, [...(byPhoto.get(f.photoHash) ?? []), f]);
@@ -60,11 +61,14 @@ export async function writeBatch(tx: WriteTx, batch: FaceBatch, photos: readonly
     // A stored photo gains the faces of a model it has none of (the same photo embedded by another model).
     const held = storedFaceIds[i] ?? [];
     const added = old.error === undefined ? own.filter((f) => !held.some((id) => id.startsWith(`${photo.hash}:${f.modelId}:`))) : [];
+    // A photo stored before previews were kept gains its preview when it is added again.
+    const preview = old.preview === undefined && old.error === undefined && photo.preview ? { preview: photo.preview } : {};
     if (added.length === 0) {
       skipped.push(photo.hash);
+      if (preview.preview) previewed.push({ ...old, ...preview });
       return;
     }
-    extended.push({ ...old, faceIds: [...old.faceIds, ...added.map((f) => f.id)] });
+    extended.push({ ...old, faceIds: [...old.faceIds, ...added.map((f) => f.id)], ...preview });
     faces.push(...added);
   });
   const written = new Set(faces.map((f) => f.id));
@@ -84,6 +88,7 @@ export async function writeBatch(tx: WriteTx, batch: FaceBatch, photos: readonly
     rawPhotos.put(photo);
     progress(1);
   }
+  for (const photo of previewed) rawPhotos.put(photo);
   const rawFaces = unwrap(faceStore);
   for (const face of faces) {
     rawFaces.put(face);

@@ -36,6 +36,11 @@ export interface PhotoRecord {
   faceIds: string[];
   /** The original file bytes; kept only when the caller asks (`keepOriginals`). */
   original?: Uint8Array;
+  /**
+   * A small copy of the photo (longer side at most 1,024 px, JPEG or WebP) to show it with its face boxes;
+   * made in browsers only, so absent in Node and for photos stored before previews were kept.
+   */
+  preview?: Thumbnail;
   /** Present when processing the photo failed. */
   error?: PhotoError;
 }

@@ -102,6 +102,15 @@ export function validateFinite(values: Float32Array, path: string): void {
   finite(values, path);
 }
 
+/** Checks an encoded image (a face's thumbnail, a photo's preview): its type, bytes and size. */
+function validateImage(value: unknown, path: string): void {
+  const t = object(value, path);
+  if (!THUMBNAIL_TYPES.includes(t.type as never)) bad(`${path}.type`, t.type, `one of ${THUMBNAIL_TYPES.join(', ')}`);
+  typed(t.bytes, Uint8Array, `${path}.bytes`);
+  number(t.width, `${path}.width`, { min: 0, integer: true });
+  number(t.height, `${path}.height`, { min: 0, integer: true });
+}
+
 /** Checks a photo record. */
 export function validatePhoto(value: unknown, path = 'photo'): PhotoRecord {
   const o = object(value, path);
@@ -114,6 +123,7 @@ export function validatePhoto(value: unknown, path = 'photo'): PhotoRecord {
   number(o.height, `${path}.height`, { min: 0, integer: true });
   stringArray(o.faceIds, `${path}.faceIds`);
   if (o.original !== undefined) typed(o.original, Uint8Array, `${path}.original`);
+  if (o.preview !== undefined) validateImage(o.preview, `${path}.preview`);
   if (o.error !== undefined) {
     const e = object(o.error, `${path}.error`);
     string(e.code, `${path}.error.code`);
@@ -135,11 +145,7 @@ export function validateFace(value: unknown, path = 'face'): FaceRecord {
   number(o.score, `${path}.score`);
   finite(typed(o.landmarks, Float32Array, `${path}.landmarks`, LANDMARK_LENGTH), `${path}.landmarks`);
   if (!FOUND_BY.includes(o.foundBy as never)) bad(`${path}.foundBy`, o.foundBy, `one of ${FOUND_BY.join(', ')}`);
-  const t = object(o.thumbnail, `${path}.thumbnail`);
-  if (!THUMBNAIL_TYPES.includes(t.type as never)) bad(`${path}.thumbnail.type`, t.type, `one of ${THUMBNAIL_TYPES.join(', ')}`);
-  typed(t.bytes, Uint8Array, `${path}.thumbnail.bytes`);
-  number(t.width, `${path}.thumbnail.width`, { min: 0, integer: true });
-  number(t.height, `${path}.thumbnail.height`, { min: 0, integer: true });
+  validateImage(o.thumbnail, `${path}.thumbnail`);
   if (o.attributes !== undefined) {
     const a = object(o.attributes, `${path}.attributes`);
     number(a.age, `${path}.attributes.age`);

@@ -8,6 +8,7 @@ export { discoverInWorker, type DiscoverInWorkerOptions, type WorkerDiscoveryInp
 export { FaceCollection } from './collection.ts';
 export { MIN_FACES_TO_COMPARE, compareModels, type ComparedSplit, type ModelComparison, type ModelSplits } from './model-comparison.ts';
 export { type NamedProbe, type ProbedFaceResult, applyNamedProbe, trainNamedProbe } from './probes.ts';
+export { PREVIEW_MAX_SIDE, canMakePreviews, makePhotoPreview, previewSize } from './photo-preview.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

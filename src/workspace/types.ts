@@ -8,12 +8,28 @@ export interface WorkProgress {
   /** Photos finished (succeeded or failed). */
   done: number;
   total: number;
-  /** Faces found so far. */
+  /**
+   * Faces so far: when adding photos, the faces kept (stored with their photos, so the same count the
+   * workspace's collection, people and storage show at that moment); when probing, the faces found.
+   */
   faces: number;
   /** Photos that failed so far. */
   failed: number;
   /** The photo just finished. */
   name: string;
+}
+
+/** A face's photo, for showing the face in it (see `Workspace.facePhoto`). */
+export interface FacePhoto {
+  /** The photo's file name. */
+  name: string;
+  /** The photo's size in px (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** The face's box in the photo's px. */
+  box: { x: number; y: number; width: number; height: number };
+  /** The photo's small copy (same aspect ratio), absent for photos stored before previews were kept. */
+  preview?: { type: string; bytes: Uint8Array; width: number; height: number };
 }
 
 /** A photo that could not be used, with the reason. */

@@ -16,7 +16,7 @@ import { FaceStore } from '../store/face-store.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { importInWorker } from '../store/import-client.ts';
 import type { ImportResult } from '../store/transfer.ts';
-import type { ClusterRun, FaceRecord, ModelRecord, ProbeRecord, RunScope } from '../store/types.ts';
+import type { ClusterRun, FaceRecord, ModelRecord, PhotoRecord, ProbeRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
   clusterView,
   groupFigures,
@@ -37,7 +37,8 @@ import type { CorrectionKind, CorrectionRecord, PersonSnapshot } from '../store/
 import type { IdentityGroup } from '../store/types.ts';
 import { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
 import { compareModels, type ModelComparison } from './model-comparison.ts';
-import type { IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import type { FacePhoto, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
+import { canMakePreviews, makePhotoPreview } from './photo-preview.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 import {
   type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf, splitProbeId, splitProbeRecord, trainNamedProbe,
@@ -162,6 +163,8 @@ export class Workspace {
   private photoFaces = new Map<string, readonly string[]>();
   /** File name of each stored photo, by content hash. */
   private photoNames = new Map<string, string>();
+  /** Hashes of the stored photos that have a preview (adding them again makes none). */
+  private previewed = new Set<string>();
   private unstored: PhotoFailure[] = [];
   /** Hashes of the photos stored as failures. */
   private storedFailures = new Set<string>();
@@ -284,6 +287,7 @@ export class Workspace {
     const photos = await this.store.listPhotos();
     this.photoFaces = new Map(photos.map((p) => [p.hash, p.faceIds]));
     this.photoNames = new Map(photos.map((p) => [p.hash, p.name]));
+    this.previewed = new Set(photos.filter((p) => p.preview !== undefined).map((p) => p.hash));
     const failed = photos.filter((p) => p.error !== undefined);
     this.storedFailures = new Set(failed.map((p) => p.hash));
     return failed.map((p) => ({ name: p.name, code: p.error?.code ?? '', message: p.error?.message ?? '' }));
@@ -371,7 +375,7 @@ export class Workspace {
     this.samePersonDistance = info.samePersonDistance;
     const seen = new Set<string>();
     const failures: PhotoFailure[] = [];
-    let photos = 0, faces = 0, duplicates = 0, done = 0, found = 0, failed = 0;
+    let photos = 0, faces = 0, duplicates = 0, done = 0, failed = 0;
     let cancelled = false;
     let failure: { error: unknown } | undefined;
     try {
@@ -386,19 +390,25 @@ export class Workspace {
         if (fresh.length < slice.length) {
           duplicates += slice.length - fresh.length;
           done += slice.length - fresh.length;
-          onProgress?.({ done, total: files.length, faces: found, failed, name: slice.at(-1)?.name ?? '' });
+          onProgress?.({ done, total: files.length, faces, failed, name: slice.at(-1)?.name ?? '' });
           if (fresh.length === 0) continue;
         }
         const result = await engine.process(fresh, {
           thumbnails: true,
           ...(options.attributes ? { attributes: true } : {}),
           ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces: found + p.faces, failed: failed + p.failed, name: p.name }),
+          // Faces are counted as kept, not as found: the progress line then says what storage and people say.
+          onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces, failed: failed + p.failed, name: p.name }),
         });
         const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
+        await this.addPreviews(chunk.batch.photos, result.outcomes, fresh);
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
         // A failure record that works this time is replaced in the batch's own transaction (all or nothing).
         const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch, { replacing: chunk.replaced }) : undefined;
+        const storedPhotos = written ? await this.store.countPhotos() : this.photos;
+        // From here to the progress report nothing awaits: whatever is drawn meanwhile sees the photos, the faces and
+        // the progress of one moment, so the counts shown agree.
+        this.photos = storedPhotos;
         for (const hash of chunk.replaced) this.storedFailures.delete(hash);
         const added = new Set([...(written?.addedPhotos ?? []), ...(written?.extendedPhotos ?? [])]);
         for (const face of chunk.batch.faces) {
@@ -412,9 +422,10 @@ export class Workspace {
         this.unstored.push(...chunk.unstored);
         for (const o of result.outcomes) {
           done++;
-          if (o.ok) found += o.faces.length;
-          else failed++;
+          if (!o.ok) failed++;
         }
+        const last = result.outcomes.at(-1);
+        if (last) onProgress?.({ done, total: files.length, faces, failed, name: last.name });
         cancelled = result.cancelled;
       }
     } catch (error: unknown) {
@@ -444,6 +455,43 @@ export class Workspace {
     const loaded = await FaceCollection.load(this.store, modelId, dimension);
     const { excluded } = correctionConstraints(this.corrections);
     return excluded.size > 0 ? loaded.without(excluded) : loaded;
+  }
+
+  /**
+   * Gives each new photo of a chunk its preview (see photo-preview.ts), made from the file the outcome came from
+   * (outcomes are in input order), one at a time so a drop of large photos never holds many decoded at once.
+   * Where previews cannot be made (Node) photos are kept without one.
+   */
+  private async addPreviews(photos: PhotoRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): Promise<void> {
+    if (!canMakePreviews()) return;
+    const sourceOf = new Map<string, ImageSource>();
+    outcomes.forEach((o, i) => {
+      const source = sources[i];
+      if (o.ok && source && !this.previewed.has(o.hash)) sourceOf.set(o.hash, source);
+    });
+    for (const photo of photos) {
+      const source = sourceOf.get(photo.hash);
+      if (!source || photo.error) continue;
+      try {
+        photo.preview = await makePhotoPreview(source);
+      } catch (error: unknown) {
+        // The engine read this photo but the page's decoder did not (or the file is gone): its faces are kept
+        // all the same, and the face dialog shows the face alone, saying why.
+        console.warn(`face-attribute-probe: no preview of ${photo.name}: ${(error as Error)?.message ?? String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * The photo face `faceId` was found in, with its preview when one was kept, for showing the face in it.
+   * Reads only; undefined for a face or photo that is not stored.
+   */
+  async facePhoto(faceId: string): Promise<FacePhoto | undefined> {
+    const face = this.collection?.face(faceId);
+    if (!face) return undefined;
+    const photo = await this.store.getPhoto(face.photoHash);
+    if (!photo) return undefined;
+    return { name: photo.name, width: photo.width, height: photo.height, box: face.box, ...(photo.preview ? { preview: photo.preview } : {}) };
   }
 
   /**

@@ -45,6 +45,24 @@ export function photo(name: string): File {
   return new File([`fake photo ${name}`], name, { type: 'image/jpeg' });
 }
 
+/** A real JPEG photo of `width` × `height` px (a gradient, a dark square and its name), for tests that look at the photo itself. */
+export async function realPhoto(name: string, width: number, height: number): Promise<File> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+  const gradient = context.createLinearGradient(0, 0, width, height);
+  gradient.addColorStop(0, '#d9b38c');
+  gradient.addColorStop(1, '#4a6fa5');
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, width, height);
+  // The name written on it makes every photo's content, and so its hash, its own.
+  context.fillStyle = '#222222';
+  context.fillRect(0, 0, width / 8, height / 8);
+  context.font = `${Math.round(height / 10)}px sans-serif`;
+  context.fillText(name, width / 4, height / 2);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return new File([blob], name, { type: 'image/jpeg' });
+}
+
 /** The injected engine. */
 export class FakeEngine implements FaceEngineClient {
   readonly info: EngineInfo;
@@ -52,6 +70,8 @@ export class FakeEngine implements FaceEngineClient {
   readonly calls: { names: string[]; options: ProcessOptions }[] = [];
   /** Content hash → file name, for every photo seen. */
   readonly names = new Map<string, string>();
+  /** File name → the photo's size in px, for real images (see {@link realPhoto}); 100 × 100 otherwise. */
+  readonly sizes = new Map<string, { width: number; height: number }>();
   disposed = false;
   /** When set, the process() call with this 1-based number rejects, as a crashed worker would. */
   failOnCall: number | undefined;
@@ -144,7 +164,7 @@ export class FakeEngine implements FaceEngineClient {
       });
     }
     return {
-      ok: true, name, hash, size: bytes.length, format: 'jpeg', width: 100, height: 100, faces,
+      ok: true, name, hash, size: bytes.length, format: 'jpeg', ...(this.sizes.get(name) ?? { width: 100, height: 100 }), faces,
       timings: { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 },
     };
   }
