@@ -7,8 +7,9 @@ import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/emb
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
 import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
-import { detectFacesSsd } from '../vision/detect-ssd.ts';
-import { detectFacesTiny } from '../vision/detect-tiny.ts';
+import { decodeSsdOutput, runSsdDetector, type SsdOutput } from '../vision/detect-ssd.ts';
+import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect-tiny.ts';
+import { reusingDetector } from '../vision/reusing-detector.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import { detectLandmarks68Batch } from '../vision/landmarks.ts';
@@ -103,13 +104,16 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
   const expression = loaded.get('face-expression');
   const spec = embedder.manifest.embedding!;
 
-  const detect: Detector = (image, { minConfidence, signal }) => {
-    const useTiny = detectorName === 'tiny' || (detectorName === 'auto' && Math.max(image.width, image.height) <= TINY_MAX_SIDE);
-    const s = signal ? { signal } : {};
-    return useTiny
-      ? detectFacesTiny(tinyDetector!, image, { inputSize: tinyInputSize(image.width, image.height), scoreThreshold: minConfidence, ...s })
-      : detectFacesSsd(ssd!, image, { minConfidence, ...s });
-  };
+  // One network run per image: findFaces's lower thresholds decode the same output again.
+  const detect: Detector = reusingDetector<{ tiny: TinyGrid } | { ssd: SsdOutput }>(
+    async (image, signal) => {
+      const useTiny = detectorName === 'tiny' || (detectorName === 'auto' && Math.max(image.width, image.height) <= TINY_MAX_SIDE);
+      return useTiny
+        ? { tiny: await runTinyDetector(tinyDetector!, image, tinyInputSize(image.width, image.height), signal) }
+        : { ssd: await runSsdDetector(ssd!, image, signal) };
+    },
+    (output, minConfidence) => ('tiny' in output ? decodeTinyGrid(output.tiny, minConfidence) : decodeSsdOutput(output.ssd, { minConfidence })),
+  );
 
   const attributes = ageGender && expression
     ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
