@@ -12,7 +12,7 @@ import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect
 import { reusingDetector } from '../vision/reusing-detector.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
-import { detectLandmarks68Batch } from '../vision/landmarks.ts';
+import { detectLandmarks68Crops } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from '../runtime/ort.ts';
 import { computeDescriptors } from '../vision/descriptor.ts';
@@ -132,8 +132,8 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     : (ssd ?? tinyDetector)!.manifest.id;
   return {
     detect,
-    landmarks: async (image, boxes, signal) => {
-      const found = await detectLandmarks68Batch(landmarkModel, image, boxes, signal ? { signal } : {});
+    landmarks: async (faces, signal) => {
+      const found = await detectLandmarks68Crops(landmarkModel, faces, signal ? { signal } : {});
       return found.map(({ points }) => {
         const flat = new Float32Array(136);
         points.forEach((p, i) => {
