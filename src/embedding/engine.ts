@@ -80,7 +80,7 @@ const PIXELS_PER_RUN = 16_000_000;
 interface Started {
   input: ImageInput;
   hash: string;
-  decoding: Promise<{ decoded: DecodedImage; ms: number }>;
+  decoding: Promise<DecodedImage>;
 }
 
 /** A photo whose faces are found, waiting for the landmark and recognition networks. */
@@ -227,9 +227,7 @@ export class FaceEngine implements FaceEngineClient {
         throw new InvalidInputError(`${input.name}: image bytes must be a Uint8Array; got ${typeof input.bytes}`);
       }
       hash = input.hash ?? (await hashBytes(input.bytes));
-      const clock = this.platform;
-      const begun = clock.now();
-      const decoding = this.platform.decode(input.bytes, input.name).then((decoded) => ({ decoded, ms: clock.now() - begun }));
+      const decoding = this.platform.decode(input.bytes, input.name);
       // Awaited by locate(); until then a failure must not count as unhandled.
       decoding.catch(() => undefined);
       return { input, hash, decoding };
@@ -245,11 +243,13 @@ export class FaceEngine implements FaceEngineClient {
     try {
       throwIfAborted(signal);
       const t = zeroTimings();
-      const { decoded, ms } = await started.decoding;
-      t.decode = ms;
-      throwIfAborted(signal);
       const clock = this.platform;
-      const start = clock.now();
+      // The time waited for the decoding: in a batch it ran while the previous photo's faces were found.
+      let start = clock.now();
+      const decoded = await started.decoding;
+      t.decode = clock.now() - start;
+      throwIfAborted(signal);
+      start = clock.now();
       let found = await findFaces(decoded.image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
       found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
       if (options.subject) {

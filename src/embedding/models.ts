@@ -3,6 +3,7 @@
  * runners to the {@link FaceModelSet} the engine drives. Works wherever createSession does.
  */
 import { InvalidInputError } from '../errors.ts';
+import { inputSide } from '../models/manifest.ts';
 import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
@@ -104,16 +105,17 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
   const expression = loaded.get('face-expression');
   const spec = embedder.manifest.embedding!;
 
+  const useTiny = (width: number, height: number): boolean => detectorName === 'tiny' || (detectorName === 'auto' && Math.max(width, height) <= TINY_MAX_SIDE);
   // One network run per image: findFaces's lower thresholds decode the same output again.
   const detect: Detector = reusingDetector<{ tiny: TinyGrid } | { ssd: SsdOutput }>(
     async (image, signal) => {
-      const useTiny = detectorName === 'tiny' || (detectorName === 'auto' && Math.max(image.width, image.height) <= TINY_MAX_SIDE);
-      return useTiny
+      return useTiny(image.width, image.height)
         ? { tiny: await runTinyDetector(tinyDetector!, image, tinyInputSize(image.width, image.height), signal) }
         : { ssd: await runSsdDetector(ssd!, image, signal) };
     },
     (output, minConfidence) => ('tiny' in output ? decodeTinyGrid(output.tiny, minConfidence) : decodeSsdOutput(output.ssd, { minConfidence })),
   );
+  detect.inputSide = (width, height) => (useTiny(width, height) ? tinyInputSize(width, height) : inputSide(ssd!.manifest)!);
 
   const attributes = ageGender && expression
     ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
