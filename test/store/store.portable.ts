@@ -93,7 +93,7 @@ describe('FaceStore: batches', () => {
     for (const b of all) await small.addBatch(b);
     const expectedIds = all.flatMap((b) => b.faces!.map((f) => f.id));
     const expected = concat(all.map((b) => b.embeddings![0]!.vectors));
-    // The default chunk size is 1,000, so 21 vectors are one chunk.
+    // The default chunk size is 4,096, so 21 vectors are one chunk.
     const stored = [];
     for await (const rows of small.streamEmbeddings('test-model')) stored.push(rows);
     assert.deepEqual(stored.map((r) => r.count), [21]);
@@ -114,6 +114,23 @@ describe('FaceStore: batches', () => {
     for await (const rows of chunked.streamEmbeddings('test-model')) counts.push(rows.count);
     assert.deepEqual(counts, [4, 4, 4]);
     assert.deepEqual(await chunked.models(), [{ modelId: 'test-model', dimension: 2, count: 12, nextSeq: 3 }]);
+  });
+
+  it('reads a store written with smaller chunks (as older versions wrote) and tops it up to its own size', async () => {
+    const dbName = uniqueName();
+    const older = await FaceStore.open(dbName, { chunkSize: 3 });
+    const batches = [makeBatch({ seed: 40, photos: 7, facesPerPhoto: 1, dimension: 2 }), makeBatch({ seed: 41, photos: 9, facesPerPhoto: 1, dimension: 2 })];
+    await older.addBatch(batches[0]!);
+    older.close();
+    const newer = await FaceStore.open(dbName, { chunkSize: 5 });
+    extra.push(newer);
+    await newer.addBatch(batches[1]!);
+    const rows = [];
+    for await (const r of newer.streamEmbeddings('test-model')) rows.push(r);
+    // 7 vectors in chunks of 3 (3, 3, 1); the last is topped up to 5, then new chunks of 5.
+    assert.deepEqual(rows.map((r) => r.count), [3, 3, 5, 5]);
+    assert.deepEqual(rows.flatMap((r) => r.faceIds), batches.flatMap((b) => b.embeddings[0]!.faceIds));
+    assert.deepEqual(concat(rows.map((r) => r.vectors)), concat(batches.map((b) => b.embeddings[0]!.vectors)));
   });
 
   it('aborting mid-batch writes nothing and keeps what was stored before', async () => {
