@@ -39,8 +39,8 @@ export interface FaceModelSet {
   landmarks(faces: readonly FaceCrop[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Embeddings of aligned chips (as `embedding.alignment` says), one Float32Array each (not yet normalised). */
   embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** Age/gender/expression for a face box, when the attribute heads are loaded. */
-  attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
+  /** Age/gender/expression for each face box, of one image or several, when the attribute heads are loaded. */
+  attributes?(faces: readonly FaceCrop[], signal?: AbortSignal): Promise<FaceAttributes[]>;
   /** The embedding model's id, dimension and, from its manifest, the alignment its chips need. */
   readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec; samePersonDistance?: number };
   readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment' | 'samePersonDistance'>;
@@ -97,6 +97,8 @@ interface Networked {
   landmarks: Float32Array[];
   chips: RgbImage[];
   vectors: Float32Array[];
+  /** Present when attributes were asked for. */
+  attributes?: FaceAttributes[];
 }
 
 const isFailure = (x: object): x is ImageFailure => 'ok' in x;
@@ -273,7 +275,7 @@ export class FaceEngine implements FaceEngineClient {
     const located = group.filter((x): x is Located => !isFailure(x));
     let together: Networked[] | undefined;
     try {
-      together = located.length > 1 ? await this.runNetworks(located, options.signal) : undefined;
+      together = located.length > 1 ? await this.runNetworks(located, options) : undefined;
     } catch (error: unknown) {
       if (isAbortError(error)) throw error;
       // Not reported here: the photos are run again one by one below, where a failure is the photo's own.
@@ -285,7 +287,7 @@ export class FaceEngine implements FaceEngineClient {
         continue;
       }
       try {
-        const networked = together?.[located.indexOf(item)] ?? (await this.runNetworks([item], options.signal))[0]!;
+        const networked = together?.[located.indexOf(item)] ?? (await this.runNetworks([item], options))[0]!;
         out.push(await this.result(item, networked, options));
       } catch (error: unknown) {
         if (isAbortError(error)) throw error;
@@ -296,13 +298,14 @@ export class FaceEngine implements FaceEngineClient {
   }
 
   /**
-   * Landmarks, alignment and embeddings for the faces of `photos`: one landmark run and one recognition run for
-   * all of them. Each photo's timings get its share of a run, by its number of faces.
+   * Landmarks, alignment, embeddings (and attributes when asked) for the faces of `photos`: one run of each
+   * network for all of them. Each photo's timings get its share of a run, by its number of faces.
    */
-  private async runNetworks(photos: readonly Located[], signal: AbortSignal | undefined): Promise<Networked[]> {
+  private async runNetworks(photos: readonly Located[], options: ProcessOptions): Promise<Networked[]> {
+    const { signal } = options;
     const clock = this.platform;
     const crops: FaceCrop[] = photos.flatMap((p) => p.found.map((f) => ({ image: p.decoded.image, box: f.box })));
-    const share = (key: 'landmarks' | 'embed', ms: number): void => {
+    const share = (key: 'landmarks' | 'embed' | 'attributes', ms: number): void => {
       for (const p of photos) p.t[key] = (ms * p.found.length) / Math.max(1, crops.length);
     };
     throwIfAborted(signal);
@@ -328,10 +331,21 @@ export class FaceEngine implements FaceEngineClient {
       throw new InferenceError(`the embedding model returned ${vectors.length} vectors for ${chips.length} faces`);
     }
     share('embed', clock.now() - start);
+    let attributes: FaceAttributes[] | undefined;
+    if (options.attributes && this.models.attributes) {
+      throwIfAborted(signal);
+      start = clock.now();
+      attributes = crops.length ? await this.models.attributes(crops, signal) : [];
+      if (attributes.length !== crops.length) {
+        throw new InferenceError(`the attribute models returned ${attributes.length} results for ${crops.length} faces`);
+      }
+      share('attributes', clock.now() - start);
+    }
     at = 0;
     return photos.map((p) => {
       const end = at + p.found.length;
-      const own = { landmarks: landmarks.slice(at, end), chips: chips.slice(at, end), vectors: vectors.slice(at, end) };
+      const own: Networked = { landmarks: landmarks.slice(at, end), chips: chips.slice(at, end), vectors: vectors.slice(at, end) };
+      if (attributes) own.attributes = attributes.slice(at, end);
       at = end;
       return own;
     });
@@ -343,7 +357,6 @@ export class FaceEngine implements FaceEngineClient {
     const { input, hash, decoded, found, t } = photo;
     const { image } = decoded;
     const { landmarks, chips, vectors } = networked;
-    const clock = this.platform;
     // Results are reported in source pixels: undo the decoder's downscaling, per axis (each side is rounded).
     const sx = decoded.sourceWidth / image.width;
     const sy = decoded.sourceHeight / image.height;
@@ -351,12 +364,7 @@ export class FaceEngine implements FaceEngineClient {
     for (let i = 0; i < found.length; i++) {
       throwIfAborted(signal);
       const face = found[i]!;
-      let attributes: FaceAttributes | undefined;
-      if (options.attributes && this.models.attributes) {
-        const start = clock.now();
-        attributes = await this.models.attributes(image, face.box, signal);
-        t.attributes += clock.now() - start;
-      }
+      const attributes = networked.attributes?.[i];
       const thumbnail = options.thumbnails ? await this.platform.encodeThumbnail(chips[i]!) : undefined;
       const points = landmarks[i]!;
       const sourcePoints = new Float32Array(points.length);

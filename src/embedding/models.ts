@@ -7,13 +7,13 @@ import { inputSide } from '../models/manifest.ts';
 import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
-import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
+import { predictAgeGenderBatch, predictExpressionsBatch } from '../vision/attributes.ts';
 import { decodeSsdOutput, runSsdDetector, type SsdOutput } from '../vision/detect-ssd.ts';
 import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect-tiny.ts';
 import { reusingDetector } from '../vision/reusing-detector.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
-import { detectLandmarks68Crops } from '../vision/landmarks.ts';
+import { type FaceCrop, detectLandmarks68Crops } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from '../runtime/ort.ts';
 import { computeDescriptors } from '../vision/descriptor.ts';
@@ -118,12 +118,13 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
   detect.inputSide = (width, height) => (useTiny(width, height) ? tinyInputSize(width, height) : inputSide(ssd!.manifest)!);
 
   const attributes = ageGender && expression
-    ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
-      const crop = cropImage(image, box).image;
+    ? async (faces: readonly FaceCrop[], signal?: AbortSignal): Promise<FaceAttributes[]> => {
+      if (faces.length === 0) return [];
+      const crops = faces.map((f) => cropImage(f.image, f.box).image);
       const o = signal ? { signal } : {};
-      const ag = await predictAgeGender(ageGender, crop, o);
-      const expressions = await predictExpressions(expression, crop, o);
-      return { age: ag.age, gender: ag.gender, genderProbability: ag.genderProbability, expressions };
+      const ag = await predictAgeGenderBatch(ageGender, crops, o);
+      const expressions = await predictExpressionsBatch(expression, crops, o);
+      return ag.map((a, i) => ({ age: a.age, gender: a.gender, genderProbability: a.genderProbability, expressions: expressions[i]! }));
     }
     : undefined;
 

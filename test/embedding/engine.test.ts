@@ -133,6 +133,26 @@ describe('FaceEngine', () => {
     assert.deepEqual(greys, inputs.filter((i) => i.name !== 'bad').map((i) => i.bytes[2]), 'each photo got its own face\'s vector');
   });
 
+  it('runs the attribute heads once for the faces of several photos, each face getting its own', async () => {
+    const runs: number[] = [];
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      // The fake age is the face's grey value, so each face's attributes say which face they were computed on.
+      attributes: async (faces) => {
+        runs.push(faces.length);
+        return faces.map((f) => ({ age: f.image.data[0]!, gender: 'male' as const, genderProbability: 0.9, expressions: { neutral: 1, happy: 0, sad: 0, angry: 0, fearful: 0, disgusted: 0, surprised: 0 } }));
+      },
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const inputs = [image('a', 20, 20, 11), image('b', 20, 20, 22), image('c', 20, 20, 33)];
+    const { outcomes } = await engine.processBatch(inputs, { attributes: true });
+    assert.deepEqual(runs, [3]);
+    assert.deepEqual(outcomes.map((o) => (o.ok ? o.faces[0]!.attributes?.age : undefined)), [11, 22, 33]);
+    const plain = await engine.processBatch(inputs);
+    assert.ok(plain.outcomes.every((o) => o.ok && o.faces[0]!.attributes === undefined), 'none unless asked for');
+    assert.deepEqual(runs, [3]);
+  });
+
   it('keeps a network failure the photo\'s own when faces of several photos run together', async () => {
     const base = fakeModels();
     const models: FaceModelSet = {
