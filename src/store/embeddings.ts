@@ -12,17 +12,15 @@ import { toStorageError } from './store-errors.ts';
 import type { EmbeddingChunk, ModelRecord } from './types.ts';
 
 /**
- * Default vectors per stored chunk: 4,096 (2 MB of 128-D float32). Chromium keeps a value this large as a blob
- * either way, so fewer, larger records save per-record steps; in bench:store on a shared 2-core machine, chunks of
- * 4,096 came out ahead of 1,000 in most paired runs (by up to 40 %, within a spread of the same size). Stores
- * written with chunks of 1,000 read as they are, and their last chunk is topped up to the new size.
+ * Default vectors per stored chunk. Chunks of 4,096 were measured against 1,000 in bench:store on the shared 2-core
+ * machine: ahead in some paired runs, behind in others, by as much as the runs' own spread, so the default stays.
  */
-export const DEFAULT_CHUNK_SIZE = 4096;
+export const DEFAULT_CHUNK_SIZE = 1000;
 
 /**
- * Vectors fetched per read transaction while streaming (about 4 MB of 128-D vectors: 2 chunks of 4,096, or 8 of the
- * 1,000 older stores hold). Pages are counted in chunks, sized from the chunks just read, so memory stays at a
- * few pages whatever size the stored chunks have.
+ * Vectors fetched per read transaction while streaming (about 4 MB of 128-D vectors: 8 chunks of 1,000). Pages are
+ * counted in chunks, sized from the chunks just read, so memory stays at a few pages whatever chunk size a store
+ * was written with (up to 100,000 vectors a chunk).
  */
 const READ_PAGE_ROWS = 8192;
 

@@ -33,7 +33,7 @@ export interface FaceStoreOpenOptions {
   signal?: AbortSignal;
   /** The IndexedDB factory (default: the global `indexedDB`), e.g. fake-indexeddb's in Node. */
   factory?: IDBFactory;
-  /** Vectors per stored chunk, 1 … 100,000. Default 4,096 ({@link DEFAULT_CHUNK_SIZE}). */
+  /** Vectors per stored chunk, 1 … 100,000. Default 1,000. */
   chunkSize?: number;
   /** Called when an upgrade waits for another tab to close its connection (tell the user). */
   onBlocked?: () => void;

@@ -87,7 +87,7 @@ export interface EmbeddingBatch {
   vectors: Float32Array;
 }
 
-/** A stored chunk of embeddings (up to the store's chunk size, 4,096 by default; 1,000 in stores written before). */
+/** A stored chunk of embeddings (up to the store's chunk size, 1,000 by default). */
 export interface EmbeddingChunk {
   modelId: string;
   /** Position of this chunk among the model's chunks (0, 1, 2, …; gaps are allowed after deletions). */

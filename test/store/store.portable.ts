@@ -93,7 +93,7 @@ describe('FaceStore: batches', () => {
     for (const b of all) await small.addBatch(b);
     const expectedIds = all.flatMap((b) => b.faces!.map((f) => f.id));
     const expected = concat(all.map((b) => b.embeddings![0]!.vectors));
-    // The default chunk size is 4,096, so 21 vectors are one chunk.
+    // The default chunk size is 1,000, so 21 vectors are one chunk.
     const stored = [];
     for await (const rows of small.streamEmbeddings('test-model')) stored.push(rows);
     assert.deepEqual(stored.map((r) => r.count), [21]);
@@ -116,7 +116,7 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(await chunked.models(), [{ modelId: 'test-model', dimension: 2, count: 12, nextSeq: 3 }]);
   });
 
-  it('reads a store written with smaller chunks (as older versions wrote) and tops it up to its own size', async () => {
+  it('reads a store written with another chunk size and tops it up to its own size', async () => {
     const dbName = uniqueName();
     const older = await FaceStore.open(dbName, { chunkSize: 3 });
     const batches = [makeBatch({ seed: 40, photos: 7, facesPerPhoto: 1, dimension: 2 }), makeBatch({ seed: 41, photos: 9, facesPerPhoto: 1, dimension: 2 })];
