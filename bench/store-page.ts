@@ -5,14 +5,14 @@
  * - chunked: the store's own code — appendEmbeddings (what addBatch runs for vectors) in read-write
  *   transactions of `perTx` vectors, and streamChunks (what streamEmbeddings runs) to read back.
  * - naive: the same vectors, one record per vector ({modelId, seq, faceId, vector}), written in
- *   transactions of `perTx` records and read back with getAll pages of 8 × chunkSize records (the
- *   same bytes per read transaction as the chunked reader's pages).
+ *   transactions of `perTx` records and read back with getAll pages of as many records as the chunked
+ *   reader's pages hold vectors (the same bytes per read transaction).
  * - stream: 1,000,000 vectors written chunk by chunk, then streamed out of the store into the kernel's
  *   mini-batch k-means (never one array).
  */
 import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import { loadKernel } from '../src/kernel/index.ts';
-import { appendEmbeddings, streamChunks } from '../src/store/embeddings.ts';
+import { appendEmbeddings, readPageChunks, streamChunks } from '../src/store/embeddings.ts';
 import { openFaceDb } from '../src/store/open.ts';
 import { runWrite } from '../src/store/transaction.ts';
 
@@ -86,8 +86,9 @@ interface NaiveSchema {
 }
 
 /** One naive (one record per vector) write + read of n × d vectors; returns seconds. */
-async function naive(n: number, d: number, perTx: number, pageRecords: number): Promise<{ write_s: number; read_s: number; checksum: number }> {
+async function naive(n: number, d: number, perTx: number, chunkSize: number): Promise<{ write_s: number; read_s: number; checksum: number }> {
   const name = 'bench-naive';
+  const pageRecords = readPageChunks(chunkSize) * chunkSize;
   await deleteDb(name);
   const data = fill(new Float32Array(n * d), 1);
   const ids = Array.from({ length: n }, (_, i) => faceId(i));

@@ -13,9 +13,10 @@ import { readImageFile } from './read-image-file.ts';
 /**
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
  * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles; 4: faces
- * carry their measurements (head pose, brightness, contrast, sharpness).
+ * carry their measurements (head pose, brightness, contrast, sharpness); 5: the padded retry detects on a copy
+ * at the detector's input size for the photo.
  */
-export const PIPELINE_VERSION = 4;
+export const PIPELINE_VERSION = 5;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {

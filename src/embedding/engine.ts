@@ -9,8 +9,9 @@ import { hashBytes } from '../runtime/hash.ts';
 import { type AlignmentMethod, alignFace } from '../vision/align.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import { measureFace } from '../vision/face-measures.ts';
-import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, findFaces } from '../vision/find-faces.ts';
+import { type Detector, FIND_FACES_DEFAULTS, type FindFacesOptions, FoundBy, type FoundFace, findFaces } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
+import type { FaceCrop } from '../vision/landmarks.ts';
 import { subjectFace } from '../vision/subject.ts';
 import { chipAlignment } from './chip-alignment.ts';
 import { isReadFailure, readSource } from './source.ts';
@@ -20,6 +21,7 @@ import type {
   FaceAttributes,
   FaceEngineClient,
   FaceResult,
+  ImageFailure,
   ImageInput,
   ImageOutcome,
   ImageResult,
@@ -33,12 +35,12 @@ import type {
 export interface FaceModelSet {
   /** Face detector over a whole image. */
   detect: Detector;
-  /** 68 landmarks (flat x,y in image px: length 136) for each face box of one image, in one model run. */
-  landmarks(image: RgbImage, boxes: readonly Box[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** 68 landmarks (flat x,y in image px: length 136) for each face box, of one image or several, in one model run. */
+  landmarks(faces: readonly FaceCrop[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Embeddings of aligned chips (as `embedding.alignment` says), one Float32Array each (not yet normalised). */
   embed(chips: RgbImage[], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** Age/gender/expression for a face box, when the attribute heads are loaded. */
-  attributes?(image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes>;
+  /** Age/gender/expression for each face box, of one image or several, when the attribute heads are loaded. */
+  attributes?(faces: readonly FaceCrop[], signal?: AbortSignal): Promise<FaceAttributes[]>;
   /** The embedding model's id, dimension and, from its manifest, the alignment its chips need. */
   readonly embedding: { id: string; dimension: number; alignment?: AlignmentSpec; samePersonDistance?: number };
   readonly info: Omit<EngineInfo, 'modelId' | 'dimension' | 'alignment' | 'samePersonDistance'>;
@@ -63,6 +65,43 @@ export function l2Normalize(v: Float32Array): Float32Array {
 }
 
 const zeroTimings = (): StageTimings => ({ decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 });
+
+/**
+ * Faces a batch gathers, across photos, before the landmark and recognition networks run on them together: a
+ * run of 8 faces costs less per face than 8 runs of one (measured here in onnxruntime-web's wasm: about half
+ * the time per face for landmarks, a fifth less for recognition).
+ */
+export const FACES_PER_RUN = 8;
+
+/** Decoded pixels held waiting for those runs, at most (16 M pixels: about 48 MB of RGB). */
+const PIXELS_PER_RUN = 16_000_000;
+
+/** A photo read and hashed, its decoding under way. */
+interface Started {
+  input: ImageInput;
+  hash: string;
+  decoding: Promise<DecodedImage>;
+}
+
+/** A photo whose faces are found, waiting for the landmark and recognition networks. */
+interface Located {
+  input: ImageInput;
+  hash: string;
+  decoded: DecodedImage;
+  found: FoundFace[];
+  t: StageTimings;
+}
+
+/** What the networks gave for one located photo's faces. */
+interface Networked {
+  landmarks: Float32Array[];
+  chips: RgbImage[];
+  vectors: Float32Array[];
+  /** Present when attributes were asked for. */
+  attributes?: FaceAttributes[];
+}
+
+const isFailure = (x: object): x is ImageFailure => 'ok' in x;
 
 /** Pipeline settings of an engine. */
 export interface EngineOptions {
@@ -96,24 +135,10 @@ export class FaceEngine implements FaceEngineClient {
    * rejects with an AbortError.
    */
   async processImage(input: ImageInput, options: ProcessOptions = {}): Promise<ImageOutcome> {
-    const { signal } = options;
-    if (options.attributes && !this.models.attributes) {
-      throw new InvalidInputError('attributes were asked for, but this engine was created without the attribute models (attributes: true)');
-    }
-    let hash: string | undefined;
-    try {
-      throwIfAborted(signal);
-      if (!(input.bytes instanceof Uint8Array)) {
-        throw new InvalidInputError(`${input.name}: image bytes must be a Uint8Array; got ${typeof input.bytes}`);
-      }
-      hash = input.hash ?? (await hashBytes(input.bytes));
-      return await this.run(input, hash, options);
-    } catch (error: unknown) {
-      if (isAbortError(error)) throw error;
-      // Typed failures (decode, no face) and unexpected ones alike belong to this image, not the batch.
-      const size = input.bytes?.length;
-      return { ok: false, name: input.name, ...(hash ? { hash } : {}), ...(size === undefined ? {} : { size }), error: serializeError(error) };
-    }
+    this.checkOptions(options);
+    const started = await this.start(input);
+    const located = isFailure(started) ? started : await this.locate(started, options);
+    return (await this.finish([located], options))[0]!;
   }
 
   /**
@@ -129,26 +154,55 @@ export class FaceEngine implements FaceEngineClient {
   }
 
   /**
-   * Processes images (bytes, or files read one at a time) one after another; each failure is recorded
-   * beside its name and the rest go on. On abort, stops promptly and returns what finished with
-   * `cancelled: true`.
+   * Processes images (bytes, or files read one at a time, the next one read and decoded while this one's faces
+   * are found), each failure recorded beside its name while the rest go on. Faces are gathered across photos
+   * ({@link FACES_PER_RUN}) for the landmark and recognition networks; outcomes and progress come in input order.
+   * On abort, stops promptly and returns what finished with `cancelled: true` (photos waiting for those
+   * networks are not finished).
    */
   async processBatch(inputs: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
+    this.checkOptions(options);
     const outcomes: ImageOutcome[] = [];
     const total = inputs.length;
     let faces = 0;
     let failed = 0;
-    try {
-      for (const source of inputs) {
-        // Files are read one at a time, so a large drop never holds every photo's bytes at once.
-        const input = await readSource(source, false);
-        const outcome = isReadFailure(input) ? input : await this.processImage(input, options);
+    let group: (Located | ImageFailure)[] = [];
+    let groupFaces = 0;
+    let groupPixels = 0;
+    const flush = async (): Promise<void> => {
+      const finished = await this.finish(group, options);
+      group = [];
+      groupFaces = 0;
+      groupPixels = 0;
+      for (const outcome of finished) {
         outcomes.push(outcome);
         if (outcome.ok) faces += outcome.faces.length;
         else failed++;
-        options.onProgress?.({ done: outcomes.length, total, faces, failed, name: input.name });
+        options.onProgress?.({ done: outcomes.length, total, faces, failed, name: outcome.name });
       }
+    };
+    const begin = async (source: ImageSource): Promise<Started | ImageFailure> => {
+      // Files are read one at a time (and one ahead), so a large drop never holds every photo's bytes at once.
+      const input = await readSource(source, false);
+      return isReadFailure(input) ? input : this.start(input);
+    };
+    let next = inputs.length > 0 ? begin(inputs[0]!) : undefined;
+    try {
+      for (let i = 0; i < inputs.length; i++) {
+        const current = await next!;
+        next = i + 1 < inputs.length ? begin(inputs[i + 1]!) : undefined;
+        const located = isFailure(current) ? current : await this.locate(current, options);
+        group.push(located);
+        if (!isFailure(located)) {
+          groupFaces += located.found.length;
+          groupPixels += located.decoded.image.width * located.decoded.image.height;
+        }
+        if (groupFaces >= FACES_PER_RUN || groupPixels >= PIXELS_PER_RUN) await flush();
+      }
+      await flush();
     } catch (error: unknown) {
+      // The photo read ahead is dropped; its decoding may still fail, and nobody waits for it.
+      next?.then((started) => (isFailure(started) ? undefined : started.decoding)).catch(() => undefined);
       if (isAbortError(error)) return { outcomes, cancelled: true };
       throw error;
     }
@@ -160,58 +214,157 @@ export class FaceEngine implements FaceEngineClient {
     return this.processBatch(sources, options);
   }
 
-  private async run(input: ImageInput, hash: string, options: ProcessOptions): Promise<ImageResult> {
-    const { signal } = options;
-    const t = zeroTimings();
-    const clock = this.platform;
-    let start = clock.now();
-    const decoded = await this.platform.decode(input.bytes, input.name);
-    t.decode = clock.now() - start;
-    throwIfAborted(signal);
-    const { image } = decoded;
-    // Results are reported in source pixels: undo the decoder's downscaling, per axis (each side is rounded).
-    const sx = decoded.sourceWidth / image.width;
-    const sy = decoded.sourceHeight / image.height;
-
-    start = clock.now();
-    let found = await findFaces(image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
-    found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-    if (options.subject) {
-      const subject = subjectFace(found, options.subject, image);
-      found = subject ? [subject] : [];
-    } else if (options.largestOnly) found = found.slice(0, 1);
-    t.detect = clock.now() - start;
-
-    throwIfAborted(signal);
-    start = clock.now();
-    const landmarks = found.length ? await this.models.landmarks(image, found.map((f) => f.box), signal) : [];
-    if (landmarks.length !== found.length) {
-      throw new InferenceError(`the landmark model returned ${landmarks.length} results for ${found.length} faces`);
+  /** @throws InvalidInputError when attributes are asked of an engine loaded without them. */
+  private checkOptions(options: ProcessOptions): void {
+    if (options.attributes && !this.models.attributes) {
+      throw new InvalidInputError('attributes were asked for, but this engine was created without the attribute models (attributes: true)');
     }
-    t.landmarks = clock.now() - start;
-    start = clock.now();
-    const chip = chipAlignment(this.models.embedding.alignment, this.options.align);
-    const chips = landmarks.map((points) => alignFace(image, points, chip.size, chip.padding, chip.method).chip);
-    t.align = clock.now() - start;
+  }
 
+  /** Hashes the bytes and starts decoding them (awaited by {@link locate}). */
+  private async start(input: ImageInput): Promise<Started | ImageFailure> {
+    let hash: string | undefined;
+    try {
+      if (!(input.bytes instanceof Uint8Array)) {
+        throw new InvalidInputError(`${input.name}: image bytes must be a Uint8Array; got ${typeof input.bytes}`);
+      }
+      hash = input.hash ?? (await hashBytes(input.bytes));
+      const decoding = this.platform.decode(input.bytes, input.name);
+      // Awaited by locate(); until then a failure must not count as unhandled.
+      decoding.catch(() => undefined);
+      return { input, hash, decoding };
+    } catch (error: unknown) {
+      return failureOf(input, hash, error);
+    }
+  }
+
+  /** Waits for the decoding and finds the faces (the subject only, when asked). */
+  private async locate(started: Started, options: ProcessOptions): Promise<Located | ImageFailure> {
+    const { input, hash } = started;
+    const { signal } = options;
+    try {
+      throwIfAborted(signal);
+      const t = zeroTimings();
+      const clock = this.platform;
+      // The time waited for the decoding: in a batch it ran while the previous photo's faces were found.
+      let start = clock.now();
+      const decoded = await started.decoding;
+      t.decode = clock.now() - start;
+      throwIfAborted(signal);
+      start = clock.now();
+      let found = await findFaces(decoded.image, this.models.detect, { ...this.options.find, ...(signal ? { signal } : {}) });
+      found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      if (options.subject) {
+        const subject = subjectFace(found, options.subject, decoded.image);
+        found = subject ? [subject] : [];
+      } else if (options.largestOnly) found = found.slice(0, 1);
+      t.detect = clock.now() - start;
+      return { input, hash, decoded, found, t };
+    } catch (error: unknown) {
+      if (isAbortError(error)) throw error;
+      return failureOf(input, hash, error);
+    }
+  }
+
+  /**
+   * Runs the landmark and recognition networks once over the faces of every located photo of `group`, then
+   * builds each photo's result, in order. When a run fails, each photo is run again alone, so a failure stays
+   * that photo's.
+   */
+  private async finish(group: readonly (Located | ImageFailure)[], options: ProcessOptions): Promise<ImageOutcome[]> {
+    const located = group.filter((x): x is Located => !isFailure(x));
+    let together: Networked[] | undefined;
+    try {
+      together = located.length > 1 ? await this.runNetworks(located, options) : undefined;
+    } catch (error: unknown) {
+      if (isAbortError(error)) throw error;
+      // Not reported here: the photos are run again one by one below, where a failure is the photo's own.
+    }
+    const out: ImageOutcome[] = [];
+    for (const item of group) {
+      if (isFailure(item)) {
+        out.push(item);
+        continue;
+      }
+      try {
+        const networked = together?.[located.indexOf(item)] ?? (await this.runNetworks([item], options))[0]!;
+        out.push(await this.result(item, networked, options));
+      } catch (error: unknown) {
+        if (isAbortError(error)) throw error;
+        out.push(failureOf(item.input, item.hash, error));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Landmarks, alignment, embeddings (and attributes when asked) for the faces of `photos`: one run of each
+   * network for all of them. Each photo's timings get its share of a run, by its number of faces.
+   */
+  private async runNetworks(photos: readonly Located[], options: ProcessOptions): Promise<Networked[]> {
+    const { signal } = options;
+    const clock = this.platform;
+    const crops: FaceCrop[] = photos.flatMap((p) => p.found.map((f) => ({ image: p.decoded.image, box: f.box })));
+    const share = (key: 'landmarks' | 'embed' | 'attributes', ms: number): void => {
+      for (const p of photos) p.t[key] = (ms * p.found.length) / Math.max(1, crops.length);
+    };
+    throwIfAborted(signal);
+    let start = clock.now();
+    const landmarks = crops.length ? await this.models.landmarks(crops, signal) : [];
+    if (landmarks.length !== crops.length) {
+      throw new InferenceError(`the landmark model returned ${landmarks.length} results for ${crops.length} faces`);
+    }
+    share('landmarks', clock.now() - start);
+    const chip = chipAlignment(this.models.embedding.alignment, this.options.align);
+    const chips: RgbImage[] = [];
+    let at = 0;
+    for (const p of photos) {
+      start = clock.now();
+      for (let i = 0; i < p.found.length; i++) chips.push(alignFace(p.decoded.image, landmarks[at + i]!, chip.size, chip.padding, chip.method).chip);
+      at += p.found.length;
+      p.t.align = clock.now() - start;
+    }
     throwIfAborted(signal);
     start = clock.now();
     const vectors = chips.length ? await this.models.embed(chips, signal) : [];
-    t.embed = clock.now() - start;
     if (vectors.length !== chips.length) {
       throw new InferenceError(`the embedding model returned ${vectors.length} vectors for ${chips.length} faces`);
     }
+    share('embed', clock.now() - start);
+    let attributes: FaceAttributes[] | undefined;
+    if (options.attributes && this.models.attributes) {
+      throwIfAborted(signal);
+      start = clock.now();
+      attributes = crops.length ? await this.models.attributes(crops, signal) : [];
+      if (attributes.length !== crops.length) {
+        throw new InferenceError(`the attribute models returned ${attributes.length} results for ${crops.length} faces`);
+      }
+      share('attributes', clock.now() - start);
+    }
+    at = 0;
+    return photos.map((p) => {
+      const end = at + p.found.length;
+      const own: Networked = { landmarks: landmarks.slice(at, end), chips: chips.slice(at, end), vectors: vectors.slice(at, end) };
+      if (attributes) own.attributes = attributes.slice(at, end);
+      at = end;
+      return own;
+    });
+  }
 
+  /** One photo's result: its faces with attributes, thumbnails and measures, in source pixels. */
+  private async result(photo: Located, networked: Networked, options: ProcessOptions): Promise<ImageResult> {
+    const { signal } = options;
+    const { input, hash, decoded, found, t } = photo;
+    const { image } = decoded;
+    const { landmarks, chips, vectors } = networked;
+    // Results are reported in source pixels: undo the decoder's downscaling, per axis (each side is rounded).
+    const sx = decoded.sourceWidth / image.width;
+    const sy = decoded.sourceHeight / image.height;
     const faces: FaceResult[] = [];
     for (let i = 0; i < found.length; i++) {
       throwIfAborted(signal);
       const face = found[i]!;
-      let attributes: FaceAttributes | undefined;
-      if (options.attributes && this.models.attributes) {
-        start = clock.now();
-        attributes = await this.models.attributes(image, face.box, signal);
-        t.attributes += clock.now() - start;
-      }
+      const attributes = networked.attributes?.[i];
       const thumbnail = options.thumbnails ? await this.platform.encodeThumbnail(chips[i]!) : undefined;
       const points = landmarks[i]!;
       const sourcePoints = new Float32Array(points.length);
@@ -249,4 +402,11 @@ export class FaceEngine implements FaceEngineClient {
   async dispose(): Promise<void> {
     await this.models.dispose();
   }
+}
+
+/** An image's failure: its name, hash and size where known, and the error. */
+function failureOf(input: ImageInput, hash: string | undefined, error: unknown): ImageFailure {
+  // Typed failures (decode, no face) and unexpected ones alike belong to this image, not the batch.
+  const size = input.bytes?.length;
+  return { ok: false, name: input.name, ...(hash ? { hash } : {}), ...(size === undefined ? {} : { size }), error: serializeError(error) };
 }

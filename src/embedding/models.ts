@@ -3,15 +3,17 @@
  * runners to the {@link FaceModelSet} the engine drives. Works wherever createSession does.
  */
 import { InvalidInputError } from '../errors.ts';
+import { inputSide } from '../models/manifest.ts';
 import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
-import { predictAgeGender, predictExpressions } from '../vision/attributes.ts';
-import { detectFacesSsd } from '../vision/detect-ssd.ts';
-import { detectFacesTiny } from '../vision/detect-tiny.ts';
+import { predictAgeGenderBatch, predictExpressionsBatch } from '../vision/attributes.ts';
+import { decodeSsdOutput, runSsdDetector, type SsdOutput } from '../vision/detect-ssd.ts';
+import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect-tiny.ts';
+import { reusingDetector } from '../vision/reusing-detector.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
-import { detectLandmarks68Batch } from '../vision/landmarks.ts';
+import { type FaceCrop, detectLandmarks68Crops } from '../vision/landmarks.ts';
 import { cropImage } from '../vision/resize.ts';
 import type { OrtSessionOptions } from '../runtime/ort.ts';
 import type { DownloadMeter } from '../runtime/downloads.ts';
@@ -106,21 +108,26 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
   const expression = loaded.get('face-expression');
   const spec = embedder.manifest.embedding!;
 
-  const detect: Detector = (image, { minConfidence, signal }) => {
-    const useTiny = detectorName === 'tiny' || (detectorName === 'auto' && Math.max(image.width, image.height) <= TINY_MAX_SIDE);
-    const s = signal ? { signal } : {};
-    return useTiny
-      ? detectFacesTiny(tinyDetector!, image, { inputSize: tinyInputSize(image.width, image.height), scoreThreshold: minConfidence, ...s })
-      : detectFacesSsd(ssd!, image, { minConfidence, ...s });
-  };
+  const useTiny = (width: number, height: number): boolean => detectorName === 'tiny' || (detectorName === 'auto' && Math.max(width, height) <= TINY_MAX_SIDE);
+  // One network run per image: findFaces's lower thresholds decode the same output again.
+  const detect: Detector = reusingDetector<{ tiny: TinyGrid } | { ssd: SsdOutput }>(
+    async (image, signal) => {
+      return useTiny(image.width, image.height)
+        ? { tiny: await runTinyDetector(tinyDetector!, image, tinyInputSize(image.width, image.height), signal) }
+        : { ssd: await runSsdDetector(ssd!, image, signal) };
+    },
+    (output, minConfidence) => ('tiny' in output ? decodeTinyGrid(output.tiny, minConfidence) : decodeSsdOutput(output.ssd, { minConfidence })),
+  );
+  detect.inputSide = (width, height) => (useTiny(width, height) ? tinyInputSize(width, height) : inputSide(ssd!.manifest)!);
 
   const attributes = ageGender && expression
-    ? async (image: RgbImage, box: Box, signal?: AbortSignal): Promise<FaceAttributes> => {
-      const crop = cropImage(image, box).image;
+    ? async (faces: readonly FaceCrop[], signal?: AbortSignal): Promise<FaceAttributes[]> => {
+      if (faces.length === 0) return [];
+      const crops = faces.map((f) => cropImage(f.image, f.box).image);
       const o = signal ? { signal } : {};
-      const ag = await predictAgeGender(ageGender, crop, o);
-      const expressions = await predictExpressions(expression, crop, o);
-      return { age: ag.age, gender: ag.gender, genderProbability: ag.genderProbability, expressions };
+      const ag = await predictAgeGenderBatch(ageGender, crops, o);
+      const expressions = await predictExpressionsBatch(expression, crops, o);
+      return ag.map((a, i) => ({ age: a.age, gender: a.gender, genderProbability: a.genderProbability, expressions: expressions[i]! }));
     }
     : undefined;
 
@@ -131,8 +138,8 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     : (ssd ?? tinyDetector)!.manifest.id;
   return {
     detect,
-    landmarks: async (image, boxes, signal) => {
-      const found = await detectLandmarks68Batch(landmarkModel, image, boxes, signal ? { signal } : {});
+    landmarks: async (faces, signal) => {
+      const found = await detectLandmarks68Crops(landmarkModel, faces, signal ? { signal } : {});
       return found.map(({ points }) => {
         const flat = new Float32Array(136);
         points.forEach((p, i) => {

@@ -11,11 +11,29 @@ import type { FaceDb, WriteTx } from './schema.ts';
 import { toStorageError } from './store-errors.ts';
 import type { EmbeddingChunk, ModelRecord } from './types.ts';
 
-/** Default (and maximum useful) vectors per stored chunk. */
+/**
+ * Default vectors per stored chunk. Chunks of 4,096 were measured against 1,000 in bench:store on the shared 2-core
+ * machine: ahead in some paired runs, behind in others, by as much as the runs' own spread, so the default stays.
+ */
 export const DEFAULT_CHUNK_SIZE = 1000;
 
-/** Chunks fetched per read transaction while streaming. */
-const READ_PAGE_CHUNKS = 8;
+/**
+ * Vectors fetched per read transaction while streaming (about 4 MB of 128-D vectors: 8 chunks of 1,000). Pages are
+ * counted in chunks, sized from the chunks just read, so memory stays at a few pages whatever chunk size a store
+ * was written with (up to 100,000 vectors a chunk).
+ */
+const READ_PAGE_ROWS = 8192;
+
+/** At most this many chunks per read transaction (so many small chunks still make one page). */
+const READ_PAGE_MAX_CHUNKS = 8;
+
+/**
+ * Chunks per read transaction when the stored chunks hold up to `chunkRows` vectors each: about
+ * 8,192 vectors' worth, at least 1 and at most 8 chunks.
+ */
+export function readPageChunks(chunkRows: number): number {
+  return Math.min(READ_PAGE_MAX_CHUNKS, Math.max(1, Math.round(READ_PAGE_ROWS / Math.max(1, chunkRows))));
+}
 
 /** Rows handed out while streaming: `count × dimension` floats, row i belonging to `faceIds[i]`. */
 export interface EmbeddingRows {
@@ -87,10 +105,10 @@ export async function appendEmbeddings(
   return model;
 }
 
-/** Reads up to READ_PAGE_CHUNKS chunks of `modelId` with seq ≥ `fromSeq`, in one read-only transaction. */
-async function readPage(db: FaceDb, modelId: string, fromSeq: number): Promise<EmbeddingChunk[]> {
+/** Reads up to `chunks` chunks of `modelId` with seq ≥ `fromSeq`, in one read-only transaction. */
+async function readPage(db: FaceDb, modelId: string, fromSeq: number, chunks: number): Promise<EmbeddingChunk[]> {
   try {
-    return await db.getAll('embeddings', IDBKeyRange.bound([modelId, fromSeq], [modelId, Infinity]), READ_PAGE_CHUNKS);
+    return await db.getAll('embeddings', IDBKeyRange.bound([modelId, fromSeq], [modelId, Infinity]), chunks);
   } catch (error) {
     throw toStorageError(error, `read embeddings of model '${modelId}'`);
   }
@@ -99,13 +117,17 @@ async function readPage(db: FaceDb, modelId: string, fromSeq: number): Promise<E
 /** Yields the stored chunks of `modelId` in order, fetching the next page while the consumer works. */
 async function* storedChunks(db: FaceDb, modelId: string, signal?: AbortSignal): AsyncGenerator<EmbeddingChunk> {
   throwIfAborted(signal);
-  let next = readPage(db, modelId, 0);
+  // The first page assumes chunks of the size this store writes; what it finds sizes the following pages.
+  let pageChunks = readPageChunks(DEFAULT_CHUNK_SIZE);
+  let next = readPage(db, modelId, 0, pageChunks);
   for (;;) {
     const page = await next;
     throwIfAborted(signal);
     const last = page[page.length - 1];
     if (!last) return;
-    next = page.length < READ_PAGE_CHUNKS ? Promise.resolve([]) : readPage(db, modelId, last.seq + 1);
+    const asked = pageChunks;
+    pageChunks = readPageChunks(Math.max(...page.map((c) => c.count)));
+    next = page.length < asked ? Promise.resolve([]) : readPage(db, modelId, last.seq + 1, pageChunks);
     // If the consumer stops early, nobody awaits the prefetch: mark it handled so its failure is not
     // reported as unhandled (a consumer that continues still awaits it and sees the error).
     next.catch(() => undefined);

@@ -24,30 +24,49 @@ const ANCHORS: ReadonlyArray<readonly [number, number]> = [
 const IOU_THRESHOLD = 0.4;
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** The tiny detector's raw output for one image: its grid, before any score threshold. */
+export interface TinyGrid {
+  /** cells × cells × 5 anchors × (x, y, w, h, score logits). */
+  data: Float32Array;
+  cells: number;
+  inputSize: number;
+  /** The image's size in pixels. */
+  width: number;
+  height: number;
+}
+
 /**
- * Detects faces with the tiny face detector.
- * @returns faces by descending score; boxes in image pixels (not clipped to the image, as in face-api).
- * @throws InvalidInputError for a malformed image, a wrong model, or out-of-range options;
- *   InferenceError when the runtime fails; an AbortError on abort.
+ * Runs the tiny face detector's network on an image (the costly part, the same at every threshold).
+ * @throws InvalidInputError for a malformed image, a wrong model or input size; InferenceError when the runtime
+ *   fails; an AbortError on abort.
  */
-export async function detectFacesTiny(model: LoadedModel, image: RgbImage, options: TinyDetectOptions = {}): Promise<FaceDetection[]> {
+export async function runTinyDetector(model: LoadedModel, image: RgbImage, inputSize = 416, signal?: AbortSignal): Promise<TinyGrid> {
   assertTask(model, 'detector-tiny', 'detectFacesTiny');
   assertRgbImage(image);
-  const inputSize = options.inputSize ?? 416;
-  const scoreThreshold = options.scoreThreshold ?? 0.5;
   if (!Number.isInteger(inputSize) || inputSize < 32 || inputSize % 32 !== 0) {
     throw new InvalidInputError(`inputSize must be a positive multiple of 32 (e.g. 128, 224, 320, 416, 512, 608); got ${inputSize}`);
   }
-  if (!(scoreThreshold > 0 && scoreThreshold < 1)) throw new InvalidInputError(`scoreThreshold must be in (0, 1); got ${scoreThreshold}`);
-  throwIfAborted(options.signal);
+  throwIfAborted(signal);
   const { manifest, session } = model;
-  const out = await session.run({ [manifest.input.name]: batchTensor(manifest.input, [image], inputSize) }, options.signal);
+  const out = await session.run({ [manifest.input.name]: batchTensor(manifest.input, [image], inputSize) }, signal);
   const grid = out.grid;
   if (!grid || grid.dims.length !== 4 || grid.dims[3] !== ANCHORS.length * 5) {
     throw new InvalidInputError(`model ${manifest.id} lacks the output "grid" [1, cells, cells, 25] of the tiny face detector`);
   }
-  const cells = grid.dims[1]!;
-  const reshaped = reshapedDimensions(image.width, image.height, inputSize);
+  return { data: grid.data, cells: grid.dims[1]!, inputSize, width: image.width, height: image.height };
+}
+
+/**
+ * The faces in a grid scoring above `scoreThreshold`, after face-api's NMS. Decoding one grid at a lower
+ * threshold keeps every face a higher one keeps (NMS is greedy by score), so one network run serves every
+ * threshold.
+ * @returns faces by descending score; boxes in image pixels (not clipped to the image, as in face-api).
+ * @throws InvalidInputError for a threshold outside (0, 1).
+ */
+export function decodeTinyGrid(grid: TinyGrid, scoreThreshold = 0.5): FaceDetection[] {
+  if (!(scoreThreshold > 0 && scoreThreshold < 1)) throw new InvalidInputError(`scoreThreshold must be in (0, 1); got ${scoreThreshold}`);
+  const { cells, inputSize } = grid;
+  const reshaped = reshapedDimensions(grid.width, grid.height, inputSize);
   const side = Math.max(reshaped.width, reshaped.height);
   const fx = side / reshaped.width;
   const fy = side / reshaped.height;
@@ -75,6 +94,18 @@ export async function detectFacesTiny(model: LoadedModel, image: RgbImage, optio
   const scaled = boxes.map((b) => ({ x: b.x * inputSize, y: b.y * inputSize, width: b.width * inputSize, height: b.height * inputSize }));
   return nmsTiny(scaled, scores, IOU_THRESHOLD).map((i) => {
     const b = boxes[i]!;
-    return { score: scores[i]!, box: { x: b.x * image.width, y: b.y * image.height, width: b.width * image.width, height: b.height * image.height } };
+    return { score: scores[i]!, box: { x: b.x * grid.width, y: b.y * grid.height, width: b.width * grid.width, height: b.height * grid.height } };
   });
+}
+
+/**
+ * Detects faces with the tiny face detector ({@link runTinyDetector}, then {@link decodeTinyGrid}).
+ * @returns faces by descending score; boxes in image pixels (not clipped to the image, as in face-api).
+ * @throws InvalidInputError for a malformed image, a wrong model, or out-of-range options;
+ *   InferenceError when the runtime fails; an AbortError on abort.
+ */
+export async function detectFacesTiny(model: LoadedModel, image: RgbImage, options: TinyDetectOptions = {}): Promise<FaceDetection[]> {
+  const scoreThreshold = options.scoreThreshold ?? 0.5;
+  if (!(scoreThreshold > 0 && scoreThreshold < 1)) throw new InvalidInputError(`scoreThreshold must be in (0, 1); got ${scoreThreshold}`);
+  return decodeTinyGrid(await runTinyDetector(model, image, options.inputSize ?? 416, options.signal), scoreThreshold);
 }

@@ -5,7 +5,9 @@
  *   1. detect at the normal threshold                      → foundBy 'detected'
  *      (a large photo where this finds no face, or one small face, is searched again in overlapping tiles at
  *      the same threshold, so small faces are not lost to the detector's shrinking; see tiles.ts) → also 'detected'
- *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'
+ *   2. pad the canvas (the face becomes smaller and gets context) and detect again → 'padded'; the padded copy is made
+ *      at the side the detector gives the photo itself (its input size: padding adds margin, not detail), not at
+ *      the larger side the canvas would get, so this step costs what step 1 costs
  *   3. lower the threshold in steps, padded and unpadded   → 'lower-threshold'
  *   4. only when asked (`wholeImageFallback`): take the whole image as the face → 'whole-image'
  * Without step 4 a photo with no face yields no face (a NoFaceError): a landscape must not become a person. Step 4
@@ -14,6 +16,7 @@
  */
 import { NoFaceError, throwIfAborted } from '../errors.ts';
 import type { Box, RgbImage } from './image.ts';
+import { downscaleImage } from './downscale.ts';
 import { cropImage } from './resize.ts';
 import { TILING_DEFAULTS, type TilingOptions, mergeTileDetections, shouldTile, tileGrid } from './tiles.ts';
 
@@ -36,8 +39,13 @@ export interface Detection {
   score: number;
 }
 
-/** Any face detector: all faces scoring at least `minConfidence`. */
-export type Detector = (image: RgbImage, options: { minConfidence: number; signal?: AbortSignal }) => Promise<Detection[]>;
+/**
+ * Any face detector: all faces scoring at least `minConfidence`. When it says which input side it shrinks or
+ * grows an image of a given size to (`inputSide`), {@link findFaces} builds its padded copy at that side.
+ */
+export type Detector = ((image: RgbImage, options: { minConfidence: number; signal?: AbortSignal }) => Promise<Detection[]>) & {
+  inputSide?: (width: number, height: number) => number;
+};
 
 /** A face found by {@link findFaces}. */
 export interface FoundFace extends Detection {
@@ -96,11 +104,11 @@ export async function findFaces(image: RgbImage, detect: Detector, options: Find
   }
   if (direct.length) return tag(direct, FoundBy.Detected);
 
-  const padded = padding > 0 ? padImage(image, padding) : undefined;
+  const padded = padding > 0 ? padImage(image, padding, detect.inputSide?.(image.width, image.height)) : undefined;
   const detectPadded = async (threshold: number) => {
     if (!padded) return [];
     throwIfAborted(signal);
-    return unpad(await detect(padded.image, { minConfidence: threshold, signal }), padded.offset, image);
+    return unpad(await detect(padded.image, { minConfidence: threshold, signal }), padded, image);
   };
   const viaPadding = await detectPadded(minConfidence);
   if (viaPadding.length) return tag(viaPadding, FoundBy.Padded);
@@ -128,14 +136,32 @@ export function largestFace<T extends { box: Box }>(faces: readonly T[]): T | un
   return best;
 }
 
+/** A padded copy of an image: where the image sits in it, and its pixels per image pixel on each axis (≤ 1). */
+export interface PaddedImage {
+  image: RgbImage;
+  offset: { x: number; y: number };
+  scale: { x: number; y: number };
+}
+
 /**
  * Puts the image in the middle of a larger canvas filled with its mean colour (a neutral surround, unlike
- * black, which detectors read as an edge). `fraction` of the longer side is added on every side.
+ * black, which detectors read as an edge). `fraction` of the longer side is added on every side. With
+ * `maxSide`, a canvas that would be larger is made at that side, the image shrunk into it by area averaging.
  */
-export function padImage(image: RgbImage, fraction: number): { image: RgbImage; offset: { x: number; y: number } } {
+export function padImage(image: RgbImage, fraction: number, maxSide?: number): PaddedImage {
   const pad = Math.round(Math.max(image.width, image.height) * fraction);
-  const width = image.width + 2 * pad;
-  const height = image.height + 2 * pad;
+  const longer = Math.max(image.width, image.height) + 2 * pad;
+  const s = maxSide !== undefined && longer > maxSide ? maxSide / longer : 1;
+  const offset = Math.floor(pad * s);
+  // Each side shrinks by the same factor; rounding never takes the canvas past maxSide.
+  const limit = (maxSide ?? Infinity) - 2 * offset;
+  const inner = s === 1 ? image : downscaleImage(
+    image,
+    Math.max(1, Math.min(limit, Math.round(image.width * s))),
+    Math.max(1, Math.min(limit, Math.round(image.height * s))),
+  );
+  const width = inner.width + 2 * offset;
+  const height = inner.height + 2 * offset;
   const mean = [0, 0, 0];
   const n = image.width * image.height;
   for (let i = 0; i < image.data.length; i += 3) {
@@ -143,30 +169,37 @@ export function padImage(image: RgbImage, fraction: number): { image: RgbImage; 
     mean[1]! += image.data[i + 1]!;
     mean[2]! += image.data[i + 2]!;
   }
-  const fill = mean.map((s) => Math.round(s / n));
+  const fill = mean.map((v) => Math.round(v / n));
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i += 3) {
     data[i] = fill[0]!;
     data[i + 1] = fill[1]!;
     data[i + 2] = fill[2]!;
   }
-  const rowBytes = image.width * 3;
-  for (let y = 0; y < image.height; y++) {
-    data.set(image.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((y + pad) * width + pad) * 3);
+  const rowBytes = inner.width * 3;
+  for (let y = 0; y < inner.height; y++) {
+    data.set(inner.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((y + offset) * width + offset) * 3);
   }
-  return { image: { width, height, data }, offset: { x: pad, y: pad } };
+  return {
+    image: { width, height, data },
+    offset: { x: offset, y: offset },
+    scale: { x: inner.width / image.width, y: inner.height / image.height },
+  };
 }
 
-/** Maps detections on a padded canvas back to the original image; drops those centred in the padding. */
-function unpad(found: Detection[], offset: { x: number; y: number }, image: RgbImage): Detection[] {
+/** Maps detections on a padded copy back to the original image; drops those centred in the padding. */
+function unpad(found: Detection[], padded: PaddedImage, image: RgbImage): Detection[] {
+  const { offset, scale } = padded;
   const out: Detection[] = [];
   for (const d of found) {
-    const x = d.box.x - offset.x;
-    const y = d.box.y - offset.y;
-    const cx = x + d.box.width / 2;
-    const cy = y + d.box.height / 2;
+    const x = (d.box.x - offset.x) / scale.x;
+    const y = (d.box.y - offset.y) / scale.y;
+    const width = d.box.width / scale.x;
+    const height = d.box.height / scale.y;
+    const cx = x + width / 2;
+    const cy = y + height / 2;
     if (cx < 0 || cy < 0 || cx > image.width || cy > image.height) continue;
-    out.push({ box: { x, y, width: d.box.width, height: d.box.height }, score: d.score });
+    out.push({ box: { x, y, width, height }, score: d.score });
   }
   return out;
 }

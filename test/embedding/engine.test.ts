@@ -2,7 +2,7 @@
 // coordinates mapped back to source pixels, normalisation, and typed failures.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaceEngine, type EnginePlatform, type FaceModelSet } from '../../src/embedding/engine.ts';
+import { FACES_PER_RUN, FaceEngine, type EnginePlatform, type FaceModelSet } from '../../src/embedding/engine.ts';
 import type { ProcessOptions } from '../../src/embedding/types.ts';
 import { DecodeError, InvalidInputError } from '../../src/errors.ts';
 import type { DecodedImage } from '../../src/vision/decode.ts';
@@ -27,7 +27,7 @@ function fakeModels(options: { vectors?: (chips: RgbImage[]) => Float32Array[]; 
       if (options.faceless) return [];
       return [{ box: { x: image.width / 4, y: image.height / 4, width: image.width / 2, height: image.height / 2 }, score: 0.9 }];
     },
-    landmarks: async (_image, boxes) => boxes.map(landmarksIn),
+    landmarks: async (faces) => faces.map((f) => landmarksIn(f.box)),
     embed: async (chips) => options.vectors?.(chips) ?? chips.map((c) => Float32Array.from({ length: 4 }, (_, i) => c.data[i]! + 3)),
     embedding: { id: 'fake-model', dimension: 4 },
     info: { backend: 'fake', backendReason: 'test', detector: 'fake-detector' },
@@ -103,30 +103,99 @@ describe('FaceEngine', () => {
     }
   });
 
-  it('stops on abort and returns what finished', async () => {
+  it('stops on abort and returns what finished: the photos whose faces went through the networks', async () => {
     const controller = new AbortController();
     let detections = 0;
-    const engine = new FaceEngine(fakeModels({ onDetect: () => { if (++detections === 2) controller.abort(); } }), fakePlatform());
-    const { outcomes, cancelled } = await engine.processBatch([image('a', 20, 20), image('b', 20, 20), image('c', 20, 20)], { signal: controller.signal });
+    // One face a photo: the first FACES_PER_RUN photos finish together; the abort comes while finding the next ones.
+    const engine = new FaceEngine(fakeModels({ onDetect: () => { if (++detections === FACES_PER_RUN + 2) controller.abort(); } }), fakePlatform());
+    const names = Array.from({ length: FACES_PER_RUN + 3 }, (_, i) => `p${i}`);
+    const { outcomes, cancelled } = await engine.processBatch(names.map((n) => image(n, 20, 20)), { signal: controller.signal });
     assert.equal(cancelled, true);
-    assert.deepEqual(outcomes.map((o) => o.name), ['a']);
+    assert.deepEqual(outcomes.map((o) => o.name), names.slice(0, FACES_PER_RUN));
   });
 
-  it('reports progress after every image', async () => {
-    const engine = new FaceEngine(fakeModels(), fakePlatform());
-    const seen: string[] = [];
-    await engine.processBatch([image('a', 20, 20), { name: 'bad', bytes: new Uint8Array([0]) }], {
-      onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.faces} faces ${p.failed} failed`),
-    });
-    assert.deepEqual(seen, ['1/2 1 faces 0 failed', '2/2 1 faces 1 failed']);
+  it('runs the landmark and recognition networks once for the faces of several photos, outcomes in input order', async () => {
+    const runs: { landmarks: number[]; embed: number[] } = { landmarks: [], embed: [] };
+    // The fake vector (grey, 1, 0, 0) says which photo a chip came from, once normalised: v[0] / v[1] = grey.
+    const base = fakeModels({ vectors: (chips) => chips.map((c) => Float32Array.of(c.data[0]!, 1, 0, 0)) });
+    const models: FaceModelSet = {
+      ...base,
+      landmarks: async (faces, signal) => { runs.landmarks.push(faces.length); return base.landmarks(faces, signal); },
+      embed: async (chips, signal) => { runs.embed.push(chips.length); return base.embed(chips, signal); },
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const inputs = Array.from({ length: FACES_PER_RUN + 2 }, (_, i) => image(`p${i}`, 20, 20, i + 1));
+    inputs.splice(3, 0, { name: 'bad', bytes: new Uint8Array([0]) });
+    const { outcomes } = await engine.processBatch(inputs);
+    assert.deepEqual(outcomes.map((o) => o.name), inputs.map((i) => i.name));
+    assert.deepEqual(runs, { landmarks: [FACES_PER_RUN, 2], embed: [FACES_PER_RUN, 2] });
+    const greys = outcomes.flatMap((o) => (o.ok ? [Math.round(o.faces[0]!.embedding[0]! / o.faces[0]!.embedding[1]!)] : []));
+    assert.deepEqual(greys, inputs.filter((i) => i.name !== 'bad').map((i) => i.bytes[2]), 'each photo got its own face\'s vector');
   });
 
-  it('turns a model that returns the wrong number of vectors into an inference failure of that image', async () => {
-    const engine = new FaceEngine(fakeModels({ vectors: () => [] }), fakePlatform());
-    const [o] = (await engine.processBatch([image('a', 20, 20)])).outcomes;
-    assert.ok(o && !o.ok);
-    assert.equal(o.error.code, 'inference');
-    assert.match(o.error.message, /0 vectors for 1 faces/);
+  it('runs the attribute heads once for the faces of several photos, each face getting its own', async () => {
+    const runs: number[] = [];
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      // The fake age is the face's grey value, so each face's attributes say which face they were computed on.
+      attributes: async (faces) => {
+        runs.push(faces.length);
+        return faces.map((f) => ({ age: f.image.data[0]!, gender: 'male' as const, genderProbability: 0.9, expressions: { neutral: 1, happy: 0, sad: 0, angry: 0, fearful: 0, disgusted: 0, surprised: 0 } }));
+      },
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const inputs = [image('a', 20, 20, 11), image('b', 20, 20, 22), image('c', 20, 20, 33)];
+    const { outcomes } = await engine.processBatch(inputs, { attributes: true });
+    assert.deepEqual(runs, [3]);
+    assert.deepEqual(outcomes.map((o) => (o.ok ? o.faces[0]!.attributes?.age : undefined)), [11, 22, 33]);
+    const plain = await engine.processBatch(inputs);
+    assert.ok(plain.outcomes.every((o) => o.ok && o.faces[0]!.attributes === undefined), 'none unless asked for');
+    assert.deepEqual(runs, [3]);
+  });
+
+  it('keeps a network failure the photo\'s own when faces of several photos run together', async () => {
+    const base = fakeModels();
+    const models: FaceModelSet = {
+      ...base,
+      // A chip of grey 13 breaks the recognition run it is in.
+      embed: async (chips, signal) => {
+        if (chips.some((c) => c.data[0] === 13)) throw new Error('the runtime failed on this face');
+        return base.embed(chips, signal);
+      },
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const { outcomes } = await engine.processBatch([image('a', 20, 20, 10), image('b', 20, 20, 13), image('c', 20, 20, 20)]);
+    assert.deepEqual(outcomes.map((o) => [o.name, o.ok]), [['a', true], ['b', false], ['c', true]]);
+    const b = outcomes[1]!;
+    assert.ok(!b.ok && /the runtime failed on this face/.test(b.error.message));
+  });
+
+  it('decodes the next photo while this one\'s faces are found', async () => {
+    const events: string[] = [];
+    const platform = fakePlatform();
+    const decode = platform.decode;
+    platform.decode = async (bytes, name) => {
+      events.push(`decode ${name}`);
+      return decode(bytes, name);
+    };
+    const base = fakeModels();
+    let detected = 0;
+    const names = ['a', 'b', 'c'];
+    const models: FaceModelSet = {
+      ...base,
+      detect: async (img, o) => {
+        const name = names[detected++];
+        // Finding faces takes a while: yield to the event loop (no timer) until the next photo's decoding began.
+        const next = `decode ${names[detected]}`;
+        for (let i = 0; i < 50 && detected < names.length && !events.includes(next); i++) await new Promise((ok) => setImmediate(ok));
+        events.push(`detected ${name}`);
+        return base.detect(img, o);
+      },
+    };
+    // Hashes given: hashing runs on the thread pool, whose timing would make this order a race.
+    const { outcomes } = await new FaceEngine(models, platform).processBatch(names.map((n) => ({ ...image(n, 20, 20), hash: `hash-${n}` })));
+    assert.deepEqual(outcomes.map((o) => o.ok), [true, true, true]);
+    assert.deepEqual(events, ['decode a', 'decode b', 'detected a', 'decode c', 'detected b', 'detected c']);
   });
 
   it('refuses attributes when the attribute models were not loaded', async () => {

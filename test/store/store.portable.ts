@@ -119,6 +119,23 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(await chunked.models(), [{ modelId: 'test-model', dimension: 2, count: 12, nextSeq: 3 }]);
   });
 
+  it('reads a store written with another chunk size and tops it up to its own size', async () => {
+    const dbName = uniqueName();
+    const older = await FaceStore.open(dbName, { chunkSize: 3 });
+    const batches = [makeBatch({ seed: 40, photos: 7, facesPerPhoto: 1, dimension: 2 }), makeBatch({ seed: 41, photos: 9, facesPerPhoto: 1, dimension: 2 })];
+    await older.addBatch(batches[0]!);
+    older.close();
+    const newer = await FaceStore.open(dbName, { chunkSize: 5 });
+    extra.push(newer);
+    await newer.addBatch(batches[1]!);
+    const rows = [];
+    for await (const r of newer.streamEmbeddings('test-model')) rows.push(r);
+    // 7 vectors in chunks of 3 (3, 3, 1); the last is topped up to 5, then new chunks of 5.
+    assert.deepEqual(rows.map((r) => r.count), [3, 3, 5, 5]);
+    assert.deepEqual(rows.flatMap((r) => r.faceIds), batches.flatMap((b) => b.embeddings[0]!.faceIds));
+    assert.deepEqual(concat(rows.map((r) => r.vectors)), concat(batches.map((b) => b.embeddings[0]!.vectors)));
+  });
+
   it('aborting mid-batch writes nothing and keeps what was stored before', async () => {
     await store.addBatch(makeBatch({ seed: 30, photos: 2, facesPerPhoto: 1, dimension: 4 }));
     const before = await snapshot(store);

@@ -36,6 +36,23 @@ describe('findFaces', () => {
     assert.deepEqual(faces[0], { box: { x: 50, y: 30, width: 40, height: 40 }, score: 0.9, foundBy: 'padded' });
   });
 
+  it('builds the padded copy at the detector\'s input side for the photo and maps boxes back', async () => {
+    // 200 × 100 padded by 100 px a side would be 400 × 300; a detector taking 100 px gets it at 1/4: the photo
+    // shrunk to 50 × 25 at offset 25 on a 100 × 75 canvas.
+    const seen: [number, number][] = [];
+    const detect: Detector = Object.assign(
+      async (img: RgbImage) => {
+        seen.push([img.width, img.height]);
+        return img.width === image.width ? [] : [{ box: { x: 30, y: 27, width: 20, height: 20 }, score: 0.9 }, { box: { x: 0, y: 0, width: 10, height: 10 }, score: 0.8 }];
+      },
+      { inputSide: () => 100 },
+    );
+    const faces = await findFaces(image, detect);
+    assert.deepEqual(seen, [[200, 100], [100, 75]]);
+    assert.equal(faces.length, 1, 'the box centred in the padding is dropped');
+    assert.deepEqual(faces[0], { box: { x: 20, y: 8, width: 80, height: 80 }, score: 0.9, foundBy: 'padded' });
+  });
+
   it('lowers the threshold in steps before giving up', async () => {
     const { detect, calls } = fakeDetector((_padded, t) => (t <= 0.15 ? [face(5, 5, 0.2)] : []));
     const faces = await findFaces(image, detect);
@@ -83,6 +100,17 @@ describe('padImage and largestFace', () => {
     assert.deepEqual([padded.width, padded.height, offset.x, offset.y], [8, 6, 2, 2]);
     assert.equal(padded.data[0], 100, 'the fill is the mean colour');
     assert.equal(padded.data[(2 * 8 + 2) * 3], 200, 'the image starts at the offset');
+  });
+
+  it('makes a canvas that would pass maxSide at that side, the image shrunk by area averaging', () => {
+    const data = new Uint8Array(4 * 2 * 3);
+    data.fill(200, 0, 12);
+    data.fill(0, 12);
+    // 4 × 2 padded by 2 a side is 8 × 6; at most 4: half size, the image 2 × 1 at offset 1.
+    const { image: padded, offset, scale } = padImage({ width: 4, height: 2, data }, 0.5, 4);
+    assert.deepEqual([padded.width, padded.height, offset.x, offset.y, scale.x, scale.y], [4, 3, 1, 1, 0.5, 0.5]);
+    assert.deepEqual([...padded.data.subarray((1 * 4 + 1) * 3, (1 * 4 + 3) * 3)], [100, 100, 100, 100, 100, 100], 'each pixel the mean of the 2 × 2 it covers');
+    assert.equal(padImage({ width: 4, height: 2, data }, 0.5, 8).image.width, 8, 'a canvas within maxSide is made at full size');
   });
 
   it('picks the largest box', () => {

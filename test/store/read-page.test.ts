@@ -1,0 +1,13 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readPageChunks } from '../../src/store/embeddings.ts';
+
+describe('readPageChunks', () => {
+  it('reads about 8,192 vectors a transaction: 8 chunks of 1,000, 2 of 4,096, one of 100,000', () => {
+    assert.deepEqual([1000, 4096, 100_000].map(readPageChunks), [8, 2, 1]);
+  });
+
+  it('never takes more than 8 chunks, however small they are', () => {
+    assert.deepEqual([1, 3, 0].map(readPageChunks), [8, 8, 8]);
+  });
+});
