@@ -5,6 +5,8 @@
  */
 export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type ProbeResult, type ProbedFace, type ShownRunOptions, type WorkOptions } from './workspace.ts';
 export { FaceCollection } from './collection.ts';
+export { faceMap, type FaceMap, type FaceMapOptions, type FaceMapSource } from './face-map.ts';
+export { MapCache, mapDatabaseName } from '../store/map-cache.ts';
 export {
   MIN_FACES_TO_CLUSTER,
   clusterView,

@@ -12,6 +12,7 @@ import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '..
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
 import { importInWorker } from '../store/import-client.ts';
+import { MapCache } from '../store/map-cache.ts';
 import type { ImportResult } from '../store/transfer.ts';
 import type { ClusterRun, ModelRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
@@ -627,6 +628,8 @@ export class Workspace {
         ...(options.onBlocked ? { onBlocked: options.onBlocked } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      // The map's positions are derived from the faces: they go with them.
+      await MapCache.erase(name);
       this.store = await FaceStore.open(name);
       this.unstored = [];
       await this.load();
