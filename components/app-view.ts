@@ -34,6 +34,8 @@ export interface AppView {
   openedFace: FaceViewModel | undefined;
   /** The people, discovery, clustering, named-groups and probe sections (called only with faces). */
   analysis: () => TemplateResult;
+  /** The "Map of every face" opener (called only with faces). */
+  map: () => TemplateResult;
   on: {
     files(files: File[]): void;
     fail(error: unknown, during: string): void;
@@ -96,6 +98,7 @@ export function renderApp(v: AppView): TemplateResult {
       ${!s && !v.error ? html`<p class="muted">Opening the photo store…</p>` : nothing}
     </section>
     ${s && s.faces > 0 ? v.analysis() : nothing}
+    ${s && s.faces > 0 ? html`<section aria-labelledby="map-h"><h2 id="map-h">Map of every face</h2>${v.map()}</section>` : nothing}
     ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
       <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${v.storage?.usage} .quota=${v.storage?.quota} .databaseUsage=${v.storage?.databaseUsage}
         .persisted=${v.storage?.persisted} ?busy=${v.blocked}

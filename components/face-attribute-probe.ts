@@ -45,6 +45,7 @@ import { renderApp, renderProgress } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
 import { WorkspaceController } from './workspace-controller.ts';
 import './drop-zone.ts';
+import './map/map-launcher.ts';
 import './face-view.ts';
 import './progress-view.ts';
 import './storage-panel.ts';
@@ -679,6 +680,8 @@ export class FaceAttributeProbe extends LitElement {
       backend: this.backend,
       openedFace: this.session && this.openedFace !== undefined ? faceViewModel(this.session, this.faces, this.openedFace) : undefined,
       analysis: () => renderAnalysis(this.session as Workspace, this.analysisContext()),
+      map: () => html`<fap-map-launcher .session=${this.session} .faceCount=${this.session?.faces ?? 0} .lookup=${this.faces}
+        .workerUrl=${new URL('face-probe-map-worker.js', assetUrls(this).workerUrl).href}></fap-map-launcher>`,
       on: {
         files: (files) => void this.addFiles(files),
         fail: (error, during) => this.fail(error, during),
