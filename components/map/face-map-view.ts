@@ -3,7 +3,7 @@
  * the + and − buttons or the + / − keys to zoom (arrow keys pan, 0 fits the map); hovering a point shows its
  * face; Shift-drag, or "Select a box" then drag, selects the faces in a box and lists them (each opens its
  * photo). Colours come from the section (person, cluster or an attribute head) with a legend; where points
- * overlap their light adds up, so dense areas glow. Styles are set through the CSSOM only, so it works under a
+ * overlap they add up to their full colour, so dense areas are brighter. Styles are set through the CSSOM only, so it works under a
  * strict Content-Security-Policy.
  */
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';

@@ -1,8 +1,10 @@
 /**
- * The map's GPU drawing: every face as a round point in one WebGL2 draw call, coloured from a small palette,
- * with additive blending on a dark ground, so where many faces overlap the colour builds up to a bright
- * patch (the density shows without a separate layer). Selected faces and the face under the pointer are drawn
- * again on top with normal blending. Positions are uploaded once; panning and zooming only change uniforms.
+ * The map's GPU drawing: every face as a round point in one WebGL2 draw call, coloured from a small palette.
+ * Each point is faint (more so the more points there are) and blended over the dark ground, so where many faces
+ * overlap their light adds up to their full colour: density shows as brightness without a separate layer, and
+ * a dense patch keeps its colour instead of washing out to white as purely additive light would. Selected faces
+ * and the face under the pointer are drawn again on top, opaque. Positions are uploaded once; panning and
+ * zooming only change uniforms.
  */
 
 /** Where the view looks: a centre in map units and a zoom (1 fits the whole map). */
@@ -43,7 +45,7 @@ void main() {
   if (r > 0.5) discard;
   if (u_mode == 0) {
     float edge = 1.0 - smoothstep(0.35, 0.5, r);
-    outColour = vec4(v_colour * u_intensity * edge, 1.0);
+    outColour = vec4(v_colour, u_intensity * edge);
   } else if (u_mode == 1) {
     outColour = r > 0.3 ? vec4(1.0, 1.0, 1.0, 1.0) : vec4(v_colour, 1.0);
   } else {
@@ -153,15 +155,15 @@ export class ScatterGl {
     const ppu = pixelsPerUnit * view.zoom * dpr;
     gl.uniform2f(this.at.center, view.cx, view.cy);
     gl.uniform2f(this.at.scale, (2 * ppu) / width, (2 * ppu) / height);
-    // Points grow as the view zooms in, from 2 to 9 device px; each adds less light when there are many.
-    const size = Math.min(9, Math.max(2, 1.5 * Math.sqrt(view.zoom) + 120 / Math.sqrt(this.count))) * dpr;
+    // Points grow as the view zooms in, from 2.5 to 9 device px; each is fainter when there are many, and
+    // less faint as zooming spreads them apart.
+    const size = Math.min(9, Math.max(2.5, 2 * Math.sqrt(view.zoom) + 100 / Math.sqrt(this.count))) * dpr;
     gl.uniform1f(this.at.size, size);
-    gl.uniform1f(this.at.intensity, Math.min(0.9, Math.max(0.18, 60 / Math.sqrt(this.count) + 0.08 * view.zoom)));
+    gl.uniform1f(this.at.intensity, Math.min(0.85, Math.max(0.12, 25 / Math.sqrt(this.count) + 0.05 * view.zoom)));
     gl.enable(gl.BLEND);
-    gl.blendFunc(gl.ONE, gl.ONE);
+    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     gl.uniform1i(this.at.mode, 0);
     gl.drawArrays(gl.POINTS, 0, this.count);
-    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     if (this.selectedCount > 0) {
       gl.uniform1f(this.at.size, Math.max(size, 5 * dpr));
       gl.uniform1i(this.at.mode, 1);
