@@ -43,6 +43,8 @@ export class FapMapSection extends LitElement {
   @state() private progress: ProjectionProgress | undefined;
   @state() private problem: string | undefined;
   private controller: AbortController | undefined;
+  /** Faces were added while the map was being made. */
+  private stale = false;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -50,13 +52,18 @@ export class FapMapSection extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('faceCount') || changed.has('session')) && this.session?.collection) void this.load(false);
+    if (!(changed.has('faceCount') || changed.has('session')) || !this.session?.collection) return;
+    // Faces added while a map is being made do not restart it (a large map would never finish while photos
+    // arrive): the map is brought up to date once it is done, by placing them.
+    if (this.controller && !changed.has('session')) this.stale = true;
+    else void this.load(false);
   }
 
   private async load(recompute: boolean): Promise<void> {
     const session = this.session;
     const collection = session?.collection;
     if (!session || !collection || collection.size === 0) return;
+    this.stale = false;
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
@@ -78,6 +85,7 @@ export class FapMapSection extends LitElement {
       if (this.controller === controller) {
         this.progress = undefined;
         this.controller = undefined;
+        if (this.stale && !controller.signal.aborted) void this.load(false);
       }
     }
   }
