@@ -93,10 +93,9 @@ await build({
   sourcemap: false,
   entryPoints: { 'face-attribute-probe': join(root, 'components', 'index.ts') },
   outdir: standalone,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  external: ['onnxruntime-web', 'onnxruntime-web/*'],
 });
+// The standalone script stays one file (the package promises it): the map's code is inside it, run only when the
+// map is opened; its worker is beside it.
 await build({ ...browser, sourcemap: false, entryPoints: mapWorker, outdir: standalone });
 await build({
   ...browser,

@@ -29,7 +29,9 @@ export class FapMapLauncher extends LitElement {
     this.open = !this.open;
     if (!this.open || this.loaded) return;
     try {
-      await import('./map-section.ts');
+      // '.js', not '.ts': tsc rewrites the extension of static imports for dist/ but not of this dynamic one;
+      // bundlers and tsc resolve it to map-section.ts.
+      await import('./map-section.js');
       this.loaded = true;
     } catch (error: unknown) {
       this.open = false;
