@@ -15,6 +15,7 @@
  *
  * Options: --json, --n N (default 100000), --small N (10000), --queries N (2000), --frames N (240),
  * --section projection|frames, --points <file> (reuse a saved 100k map: Float32 x, y), --save-points <file>.
+ * `--section frames` without --points draws n synthetic 2-D clusters (the JSON's frames_map says which).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -134,6 +135,20 @@ async function projectionSection(result: Record<string, unknown>): Promise<Float
   return hundred.value;
 }
 
+/** n positions in 2,000 round 2-D clusters of different sizes: the look of a UMAP map, without computing one. */
+function blobs(count: number): Float32Array {
+  const rng = createRng(3);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const centres = Array.from({ length: 2000 }, () => [gauss() * 6, gauss() * 6, 0.05 + rng.next() * 0.2] as const);
+  const out = new Float32Array(count * 2);
+  for (let i = 0; i < count; i++) {
+    const [x, y, r] = centres[i % centres.length] as readonly [number, number, number];
+    out[i * 2] = x + gauss() * r;
+    out[i * 2 + 1] = y + gauss() * r;
+  }
+  return out;
+}
+
 /** LFW photos under ../shared, as URLs the page can load, for hover thumbnails. */
 function thumbnails(): string[] {
   const lfw = join(datasetsRoot, 'lfw-attributes', 'images');
@@ -143,8 +158,8 @@ function thumbnails(): string[] {
 
 async function framesSection(result: Record<string, unknown>, mapPoints: Float32Array | undefined): Promise<void> {
   const saved = option('--points');
-  const points = mapPoints ?? (saved ? new Float32Array(readFileSync(saved).buffer.slice(0)) : undefined);
-  if (!points) throw new Error('bench:map frames needs the 100,000-point map: run the projection section, or pass --points <file> from --save-points');
+  const points = mapPoints ?? (saved ? new Float32Array(readFileSync(saved).buffer.slice(0)) : blobs(n));
+  result.frames_map = mapPoints ? 'the 100k projection of this run' : saved ? `the map saved in ${saved}` : 'synthetic 2-D clusters (no projection in this run)';
   const count = points.length / 2;
   const { groups } = synthetic(count, 2);
   // The page fits positions into [-1, 1], as the map section does.

@@ -77,7 +77,8 @@ export class ScatterGl {
   private selectedCount = 0;
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
+    // Opaque: blending must not make the canvas see-through (the page behind would wash the colours out).
+    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, preserveDrawingBuffer: true });
     if (!gl) throw new Error('this browser cannot draw the map: it offers no WebGL2');
     this.gl = gl;
     const program = gl.createProgram() as WebGLProgram;
