@@ -6,9 +6,8 @@
  * overlap they add up to their full colour, so dense areas are brighter. Styles are set through the CSSOM only, so it works under a
  * strict Content-Security-Policy.
  */
-import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { customElement } from '../define.ts';
 import { NO_FACES, faceThumb, openFace, type FaceLookup } from '../face-thumb.ts';
 import { baseStyles } from '../styles.ts';
@@ -51,7 +50,7 @@ export class FapFaceMap extends LitElement {
     .faces .face { padding: 0; border: 0; background: none; cursor: zoom-in; }
     .faces .thumb { width: var(--fap-thumb-size, 56px); height: var(--fap-thumb-size, 56px); object-fit: cover; border-radius: 3px; display: block; }
     .help { font-size: max(12px, 0.85em); color: var(--fap-muted, #5c5c66); margin: 0.3em 0 0; }
-  `];
+  `, unsafeCSS(MAP_PALETTE_CSS.map((c, i) => `.p${i} { background: ${c}; }`).join('\n'))];
 
   /** Face ids in point order. */
   @property({ attribute: false }) ids: string[] = [];
@@ -75,6 +74,8 @@ export class FapFaceMap extends LitElement {
   private frame = 0;
   private drag: { kind: 'pan' | 'box'; x: number; y: number; view: MapView } | undefined;
   private resize: ResizeObserver | undefined;
+  /** Where the tip goes (CSS px in the frame), set while rendering it. */
+  private tipAt: { left: number; top: number } | undefined;
 
   private get canvas(): HTMLCanvasElement | null {
     return this.renderRoot.querySelector('canvas');
@@ -134,6 +135,7 @@ export class FapFaceMap extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.place();
     if (!this.gl) return;
     if (changed.has('points')) {
       this.index = new PointIndex(this.points);
@@ -144,6 +146,26 @@ export class FapFaceMap extends LitElement {
       this.gl.setCategories(this.colouring.categories);
     }
     this.schedule();
+  }
+
+  /**
+   * Positions the tip and the selection box through the CSSOM: a strict Content-Security-Policy
+   * (style-src 'self') blocks style attributes in markup, not style properties set from script.
+   */
+  private place(): void {
+    const tip = this.renderRoot.querySelector<HTMLElement>('.tip');
+    if (tip && this.tipAt) {
+      tip.style.left = `${this.tipAt.left}px`;
+      tip.style.top = `${this.tipAt.top}px`;
+    }
+    const box = this.renderRoot.querySelector<HTMLElement>('.box');
+    const b = this.box;
+    if (box && b) {
+      box.style.left = `${Math.min(b.x0, b.x1)}px`;
+      box.style.top = `${Math.min(b.y0, b.y1)}px`;
+      box.style.width = `${Math.abs(b.x1 - b.x0)}px`;
+      box.style.height = `${Math.abs(b.y1 - b.y0)}px`;
+    }
   }
 
   private fitCanvas(): void {
@@ -303,11 +325,10 @@ export class FapFaceMap extends LitElement {
     if (i === undefined || !c || this.drag) return nothing;
     const id = this.ids[i] as string;
     const [sx, sy] = this.toScreen(this.points[i * 2] as number, this.points[i * 2 + 1] as number);
-    const left = sx + 270 > c.clientWidth ? sx - 270 : sx + 14;
-    const top = Math.min(Math.max(0, sy - 30), HEIGHT - 70);
+    this.tipAt = { left: sx + 270 > c.clientWidth ? sx - 270 : sx + 14, top: Math.min(Math.max(0, sy - 30), HEIGHT - 70) };
     const entry = this.colouring.legend.find((l) => l.colour === this.colouring.categories[i]);
     const url = this.lookup.thumb(id);
-    return html`<div class="tip" style=${styleMap({ left: `${left}px`, top: `${top}px` })}>
+    return html`<div class="tip">
       ${url ? html`<img src=${url} alt="">` : html`<span class="blank"></span>`}
       <span>${this.lookup.label(id)}${entry ? html`<br>${entry.label}` : nothing}</span></div>`;
   }
@@ -315,9 +336,7 @@ export class FapFaceMap extends LitElement {
   private renderBox(): TemplateResult | typeof nothing {
     const b = this.box;
     if (!b) return nothing;
-    return html`<div class="box" style=${styleMap({
-      left: `${Math.min(b.x0, b.x1)}px`, top: `${Math.min(b.y0, b.y1)}px`, width: `${Math.abs(b.x1 - b.x0)}px`, height: `${Math.abs(b.y1 - b.y0)}px`,
-    })}></div>`;
+    return html`<div class="box"></div>`;
   }
 
   override render(): TemplateResult {
@@ -343,7 +362,7 @@ export class FapFaceMap extends LitElement {
       <p class="help">Drag to move, scroll or use + and − to zoom; hold Shift and drag (or press "Select a box") to select faces. Bright areas hold many faces.</p>
       <span class="visually-hidden" aria-live="polite">${hovered}</span>
       <ul class="legend" aria-label="Colours">
-        ${this.colouring.legend.map((l) => html`<li><span class="swatch" style=${styleMap({ background: MAP_PALETTE_CSS[l.colour] ?? '#999' })}></span>${l.label} (${l.count.toLocaleString('en')})</li>`)}
+        ${this.colouring.legend.map((l) => html`<li><span class=${`swatch p${l.colour}`}></span>${l.label} (${l.count.toLocaleString('en')})</li>`)}
       </ul>
       ${this.selected.length ? html`<div class="selection" role="region" aria-label="Selected faces">
         <p>${this.selected.length.toLocaleString('en')} faces selected${this.selected.length > LISTED ? `; the first ${LISTED} are shown` : ''}.
