@@ -16,6 +16,7 @@
  * Options: --json, --n N (default 100000), --small N (10000), --queries N (2000), --frames N (240),
  * --section projection|frames, --points <file> (reuse a saved 100k map: Float32 x, y), --save-points <file>.
  * `--section frames` without --points draws n synthetic 2-D clusters (the JSON's frames_map says which).
+ * `--section atlas --atlas <file>` runs only embedding-atlas's UMAP on the same 10,000 and 100,000.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -94,6 +95,40 @@ interface AtlasModule {
   createUMAP(count: number, dim: number, out: number, data: Float32Array, options?: { seed?: number }): Promise<{ run(): Promise<void>; embedding: Float32Array; epoch: number; destroy(): void }>;
 }
 
+/** embedding-atlas's WASM UMAP (its defaults), when --atlas names its dist/umap.js. */
+async function atlasRun(vectors: Float32Array): Promise<{ value: { out: Float32Array; epochs: number }; seconds: number } | undefined> {
+  const atlasPath = option('--atlas');
+  if (!atlasPath) return undefined;
+  const atlas = (await import(atlasPath)) as AtlasModule;
+  return timed(async () => {
+    const u = await atlas.createUMAP(vectors.length / D, D, 2, vectors, { seed: 0 });
+    await u.run();
+    const out = new Float32Array(u.embedding);
+    const epochs = u.epoch;
+    u.destroy();
+    return { out, epochs };
+  });
+}
+
+async function atlasSmall(result: Record<string, unknown>, vectors: Float32Array): Promise<void> {
+  const run = await atlasRun(vectors);
+  if (!run) return;
+  const scores = neighbourScores(vectors, D, run.value.out, 2, { k: 15, queries, seed: 1 });
+  Object.assign(result, { embedding_atlas_10k_s: run.seconds, embedding_atlas_epochs_10k: run.value.epochs, embedding_atlas_trustworthiness_10k: round(scores.trustworthiness), embedding_atlas_knn_recall_10k: round(scores.knnRecall) });
+  log(`embedding-atlas WASM UMAP ${small}: ${run.seconds} s (${run.value.epochs} epochs), trustworthiness ${round(scores.trustworthiness)}`);
+}
+
+/** `--section atlas`: embedding-atlas alone on the same 10,000 and 100,000 (needs --atlas). */
+async function atlasSection(result: Record<string, unknown>): Promise<void> {
+  if (!option('--atlas')) throw new Error('bench:map --section atlas needs --atlas <path to embedding-atlas/dist/umap.js>');
+  await atlasSmall(result, synthetic(small, 1).vectors);
+  if (n <= 0) return;
+  const run = await atlasRun(synthetic(n, 2).vectors);
+  if (!run) return;
+  Object.assign(result, { embedding_atlas_100k_s: run.seconds, embedding_atlas_epochs_100k: run.value.epochs, peak_rss_mb: peakRssMb() });
+  log(`embedding-atlas WASM UMAP ${n}: ${run.seconds} s (${run.value.epochs} epochs); peak resident memory ${result.peak_rss_mb} MB`);
+}
+
 async function projectionSection(result: Record<string, unknown>): Promise<Float32Array | undefined> {
   const ten = synthetic(small, 1);
   const ours = await timed(() => projectUmap(ten.vectors, D, { seed: 0 }));
@@ -108,21 +143,7 @@ async function projectionSection(result: Record<string, unknown>): Promise<Float
   result.umap_js_trustworthiness_10k = round(baseScores.trustworthiness);
   result.umap_js_knn_recall_10k = round(baseScores.knnRecall);
   log(`umap-js defaults ${small}: ${baseline.seconds} s, trustworthiness ${round(baseScores.trustworthiness)}, kNN recall ${round(baseScores.knnRecall)}`);
-  const atlasPath = option('--atlas');
-  if (atlasPath) {
-    const atlas = (await import(atlasPath)) as AtlasModule;
-    const run = await timed(async () => {
-      const u = await atlas.createUMAP(small, D, 2, ten.vectors, { seed: 0 });
-      await u.run();
-      const out = new Float32Array(u.embedding);
-      const epochs = u.epoch;
-      u.destroy();
-      return { out, epochs };
-    });
-    const atlasScores = neighbourScores(ten.vectors, D, run.value.out, 2, { k: 15, queries, seed: 1 });
-    Object.assign(result, { embedding_atlas_10k_s: run.seconds, embedding_atlas_epochs_10k: run.value.epochs, embedding_atlas_trustworthiness_10k: round(atlasScores.trustworthiness), embedding_atlas_knn_recall_10k: round(atlasScores.knnRecall) });
-    log(`embedding-atlas WASM UMAP ${small}: ${run.seconds} s (${run.value.epochs} epochs), trustworthiness ${round(atlasScores.trustworthiness)}`);
-  }
+  await atlasSmall(result, ten.vectors);
   result.peak_rss_mb_after_10k = peakRssMb();
   if (n <= 0) return undefined;
   const big = synthetic(n, 2);
@@ -217,6 +238,9 @@ async function framesSection(result: Record<string, unknown>, mapPoints: Float32
 
 const result: Record<string, unknown> = { cpus: cpus().length, load_average: round(loadavg()[0] as number, 3), d: D };
 let map: Float32Array | undefined;
-if (section !== 'frames') map = await projectionSection(result);
-if (section !== 'projection') await framesSection(result, map);
+if (section === 'atlas') await atlasSection(result);
+else {
+  if (section !== 'frames') map = await projectionSection(result);
+  if (section !== 'projection') await framesSection(result, map);
+}
 if (json) console.log(JSON.stringify(result, null, 2));
