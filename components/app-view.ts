@@ -41,6 +41,8 @@ export interface AppView {
   modelPicker?: () => TemplateResult;
   /** The face models side by side (model-comparison.ts). */
   comparison?: () => TemplateResult | typeof nothing;
+  /** The "Map of every face" opener (called only with faces). */
+  map: () => TemplateResult;
   on: {
     files(files: File[]): void;
     fail(error: unknown, during: string): void;
@@ -133,6 +135,7 @@ export function renderApp(v: AppView): TemplateResult {
     </section>
     ${s && s.faces > 0 ? v.analysis() : nothing}
     ${s ? v.comparison?.() ?? nothing : nothing}
+    ${s && s.faces > 0 ? html`<section aria-labelledby="map-h"><h2 id="map-h">Map of every face</h2>${v.map()}</section>` : nothing}
     ${s ? html`<section part="storage" aria-labelledby="storage-h"><h2 id="storage-h">Kept on this device</h2>
       <fap-storage-panel .photos=${s.photos} .faces=${s.faces} .usage=${v.storage?.usage} .quota=${v.storage?.quota} .databaseUsage=${v.storage?.databaseUsage}
         .persisted=${v.storage?.persisted} ?busy=${v.blocked}

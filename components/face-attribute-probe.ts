@@ -53,6 +53,7 @@ import { chosenModel, rememberModel } from './model-choice.ts';
 import { renderModelPicker } from './model-picker.ts';
 import { renderModelComparison } from './model-comparison.ts';
 import './drop-zone.ts';
+import './map/map-launcher.ts';
 import './face-view.ts';
 import './progress-view.ts';
 import './storage-panel.ts';
@@ -805,6 +806,8 @@ export class FaceAttributeProbe extends LitElement {
         comparison: this.comparison?.faces === [...this.storedFaces.values()].reduce((a, b) => a + b, 0) ? this.comparison.result : undefined,
         busy: this.busy.label?.includes('Comparing the face models') ?? false, compare: () => void this.compareModels(),
       }),
+      map: () => html`<fap-map-launcher .session=${this.session} .faceCount=${this.session?.faces ?? 0} .lookup=${this.faces}
+        .workerUrl=${new URL('face-probe-map-worker.js', assetUrls(this).workerUrl).href}></fap-map-launcher>`,
       on: {
         files: (files) => void this.addFiles(files),
         fail: (error, during) => this.fail(error, during),

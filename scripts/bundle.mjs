@@ -54,13 +54,22 @@ const browser = {
   legalComments: 'linked',
   logLevel: 'warning',
 };
-// The page: one file, so it loads none of the worker's code (a shared split would hand it whole modules).
+// The page: its own build, so it loads none of the worker's code (a shared split would hand it whole modules).
+// Split only for what it imports lazily: the map of every face (chunks/map-section-*.js) loads when opened.
 await build({
   ...browser,
   entryPoints: { app: join(demo, 'app.ts') },
   outdir: web,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // The page never runs onnxruntime (the worker does): without this, splitting would still emit chunks for
+  // runtime/ort.ts's dynamic imports, which the page's code does not reach.
+  external: ['onnxruntime-web', 'onnxruntime-web/*'],
   define: { __SAMPLES__: JSON.stringify(samples.map((f) => `samples/${f}`)) },
 });
+// The map's worker: UMAP (umap-js) off the page's thread, loaded when the map is first computed.
+const mapWorker = { 'face-probe-map-worker': join(root, 'src', 'analysis', 'projection', 'projection-worker.ts') };
+await build({ ...browser, entryPoints: mapWorker, outdir: web });
 // The inference worker: split, so each onnxruntime flavour (wasm, WebGPU) is a chunk loaded only when chosen.
 await build({
   ...browser,
@@ -92,6 +101,9 @@ await build({
   entryPoints: { 'face-attribute-probe': join(root, 'components', 'index.ts') },
   outdir: standalone,
 });
+// The standalone script stays one file (the package promises it): the map's code is inside it, run only when the
+// map is opened; its worker is beside it.
+await build({ ...browser, sourcemap: false, entryPoints: mapWorker, outdir: standalone });
 await build({
   ...browser,
   sourcemap: false,

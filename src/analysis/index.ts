@@ -18,3 +18,4 @@ export * from './ours.ts';
 export { createRng, deriveSeed, sampleIndices, shuffleInPlace, type Rng } from './rng.ts';
 export { meanStd } from './matrix.ts';
 export * from './discovery/index.ts';
+export * from './projection/index.ts';

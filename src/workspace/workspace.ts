@@ -15,6 +15,7 @@ import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
 import { hashBytes } from '../runtime/hash.ts';
 import { importInWorker } from '../store/import-client.ts';
+import { MapCache } from '../store/map-cache.ts';
 import type { ImportResult } from '../store/transfer.ts';
 import type { ClusterRun, FaceRecord, ModelRecord, PhotoRecord, ProbeRecord, RunScope, Thumbnail } from '../store/types.ts';
 import {
@@ -1050,6 +1051,8 @@ export class Workspace {
         ...(options.onBlocked ? { onBlocked: options.onBlocked } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      // The map's positions are derived from the faces: they go with them.
+      await MapCache.erase(name);
       this.store = await FaceStore.open(name);
       this.unstored = [];
       await this.load();

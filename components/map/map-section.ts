@@ -1,0 +1,123 @@
+/**
+ * `<fap-map-section>`: the map of every face, loaded only when a person opens it (a chunk of its own). It asks
+ * the workspace for the map (cached, extended with new faces, or computed by UMAP in a worker, with progress and
+ * Cancel), and draws it with `<fap-face-map>`, coloured as the person picks. When faces are added while it is
+ * open, the map is updated.
+ */
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { isAbortError, faceMap, workerProjection, type FaceMap, type ProjectionProgress, type Workspace } from '../../src/index.ts';
+import { customElement } from '../define.ts';
+import { NO_FACES, type FaceLookup } from '../face-thumb.ts';
+import { baseStyles } from '../styles.ts';
+import { COLOUR_MODES, colouringOf, type ColourMode } from './map-colourings.ts';
+import { fitToUnit } from './point-index.ts';
+import './face-map-view.ts';
+
+const SOURCE_WORDS = {
+  cached: 'as stored on this device',
+  placed: 'new faces placed beside the faces they resemble',
+  computed: 'computed now',
+} as const;
+
+/** The map section. */
+@customElement('fap-map-section')
+export class FapMapSection extends LitElement {
+  static override styles = [baseStyles, css`
+    :host { display: block; }
+    .bar { display: flex; flex-wrap: wrap; gap: 0.6em; align-items: center; margin-bottom: 0.5em; font-size: max(12px, 0.9em); }
+    progress { width: 12em; }
+  `];
+
+  /** The open workspace. */
+  @property({ attribute: false }) session: Workspace | undefined;
+  /** Faces in the collection: a change updates the map. */
+  @property({ type: Number }) faceCount = 0;
+  /** Thumbnails and labels. */
+  @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
+  /** URL of face-probe-map-worker.js. */
+  @property({ attribute: false }) workerUrl = '';
+
+  @state() private map: (FaceMap & { fitted: Float32Array }) | undefined;
+  @state() private mode: ColourMode = 'person';
+  @state() private progress: ProjectionProgress | undefined;
+  @state() private problem: string | undefined;
+  private controller: AbortController | undefined;
+  /** Faces were added while the map was being made. */
+  private stale = false;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controller?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!(changed.has('faceCount') || changed.has('session')) || !this.session?.collection) return;
+    // Faces added while a map is being made do not restart it (a large map would never finish while photos
+    // arrive): the map is brought up to date once it is done, by placing them.
+    if (this.controller && !changed.has('session')) this.stale = true;
+    else void this.load(false);
+  }
+
+  private async load(recompute: boolean): Promise<void> {
+    const session = this.session;
+    const collection = session?.collection;
+    if (!session || !collection || collection.size === 0) return;
+    this.stale = false;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.problem = undefined;
+    this.progress = { phase: 'neighbours', done: 0, total: 1 };
+    try {
+      const map = await faceMap(session.database, collection, {
+        runner: workerProjection(this.workerUrl),
+        signal: controller.signal,
+        recompute,
+        onProgress: (p) => { if (this.controller === controller) this.progress = p; },
+      });
+      if (this.controller !== controller) return;
+      this.map = { ...map, fitted: fitToUnit(map.points) };
+    } catch (error: unknown) {
+      if (this.controller !== controller) return;
+      this.problem = isAbortError(error) ? 'Stopped: the map was not computed.' : `The map could not be made: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      if (this.controller === controller) {
+        this.progress = undefined;
+        this.controller = undefined;
+        if (this.stale && !controller.signal.aborted) void this.load(false);
+      }
+    }
+  }
+
+  private renderProgress(): TemplateResult | typeof nothing {
+    const p = this.progress;
+    if (!p) return nothing;
+    const words = p.phase === 'neighbours' ? 'Finding each face\'s nearest faces…' : `Laying out the map: step ${p.done} of ${p.total}`;
+    return html`<span role="status">${words}</span>
+      ${p.phase === 'layout' ? html`<progress max=${p.total} .value=${p.done}></progress>` : html`<progress></progress>`}
+      <button type="button" name="cancel-map" @click=${() => this.controller?.abort()}>Cancel</button>`;
+  }
+
+  override render(): TemplateResult {
+    const map = this.map;
+    const session = this.session;
+    return html`
+      <div class="bar">
+        <label>Colour by <select name="colour" @change=${(e: Event) => { this.mode = (e.target as HTMLSelectElement).value as ColourMode; }}>
+          ${COLOUR_MODES.map((m) => html`<option value=${m.mode} ?selected=${m.mode === this.mode}>${m.label}</option>`)}
+        </select></label>
+        ${this.progress ? this.renderProgress() : html`<button type="button" name="recompute" ?disabled=${!map} @click=${() => void this.load(true)}>Compute again</button>`}
+        ${map && !this.progress ? html`<span class="muted">UMAP of ${map.ids.length.toLocaleString('en')} faces, ${SOURCE_WORDS[map.source]}${map.source === 'placed' ? ` (${(map.ids.length - map.projected).toLocaleString('en')} placed)` : ''}.</span>` : nothing}
+      </div>
+      ${this.problem ? html`<p class="notice" role="alert">${this.problem}</p>` : nothing}
+      ${map && session ? html`<fap-face-map .ids=${map.ids} .points=${map.fitted} .lookup=${this.lookup}
+        .colouring=${colouringOf(session, map.ids, this.mode)}></fap-face-map>` : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fap-map-section': FapMapSection;
+  }
+}
