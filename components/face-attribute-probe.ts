@@ -474,8 +474,8 @@ export class FaceAttributeProbe extends LitElement {
       if (intent.kind === 'not-face') this.openedFace = undefined;
       emit(this, 'probe-people', peopleDetail(session));
     });
-    if (!facesChanged) return;
-    void this.refreshStorage();
+    if (facesChanged) void this.refreshStorage();
+    // Discovery holds each person constant: a correction changes who is grouped with whom, so it runs again.
     void this.findSplits();
   }
 

@@ -666,9 +666,10 @@ export class Workspace {
   /** Groups again after a correction or its undo; when the faces changed, the clustering shown and discovery follow. */
   private async afterCorrection(previous: readonly IdentityGroup[], facesChanged: boolean): Promise<void> {
     await this.regroupPeople(previous);
-    if (!facesChanged) return;
+    // Discovery holds each person constant: with new people, what it found no longer holds.
     this.discovery = undefined;
     this.discoveryFaces = [];
+    if (!facesChanged) return;
     const view = this.view;
     if (view && this.collection) {
       this.view = clusterView(this.kernel, this.collection, view.run);
