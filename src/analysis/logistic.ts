@@ -10,7 +10,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import type { Kernel } from '../kernel/types.ts';
-import { checkMatrix } from './matrix.ts';
+import { checkMatrix, cholesky, choleskySolve } from './matrix.ts';
 
 /** A fitted model: P(class 1 | x) = σ(w·x + b). Plain data (structured-cloneable). */
 export interface LogisticModel {
@@ -54,40 +54,6 @@ export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
-}
-
-/** In-place Cholesky (lower) of an m × m SPD matrix; returns false when not positive definite. */
-function cholesky(a: Float64Array, m: number): boolean {
-  for (let j = 0; j < m; j++) {
-    let diag = a[j * m + j] as number;
-    for (let k = 0; k < j; k++) diag -= (a[j * m + k] as number) ** 2;
-    if (!(diag > 0)) return false;
-    const ljj = Math.sqrt(diag);
-    a[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let s = a[i * m + j] as number;
-      for (let k = 0; k < j; k++) s -= (a[i * m + k] as number) * (a[j * m + k] as number);
-      a[i * m + j] = s / ljj;
-    }
-  }
-  return true;
-}
-
-/** Solves L Lᵀ x = b for the factor from {@link cholesky}. */
-function choleskySolve(l: Float64Array, m: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (l[i * m + k] as number) * (y[k] as number);
-    y[i] = s / (l[i * m + i] as number);
-  }
-  const x = new Float64Array(m);
-  for (let i = m - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let k = i + 1; k < m; k++) s -= (l[k * m + i] as number) * (x[k] as number);
-    x[i] = s / (l[i * m + i] as number);
-  }
-  return x;
 }
 
 /**

@@ -9,6 +9,7 @@
  * targets. Ridge's penalty is the mean variance per dimension times the rows (λ = trace(XᵀX)/d), a fixed
  * rule, not tuned. The Gram matrix and its factorisations are shared by all measurements of one fit.
  */
+import { cholesky, choleskySolve } from '../matrix.ts';
 import { twoMeans1d } from '../ours.ts';
 
 /** A measurement per point of the view (NaN where a point has none). */
@@ -16,41 +17,6 @@ export interface Guide {
   key: string;
   label: string;
   values: Float64Array;
-}
-
-/** Cholesky factor L (lower, row-major) of a d × d symmetric positive-definite matrix; null when it is not. */
-function cholesky(a: Float64Array, d: number): Float64Array | null {
-  const l = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    let s = a[j * d + j] as number;
-    for (let k = 0; k < j; k++) s -= (l[j * d + k] as number) ** 2;
-    if (!(s > 0)) return null;
-    const diag = Math.sqrt(s);
-    l[j * d + j] = diag;
-    for (let i = j + 1; i < d; i++) {
-      let t = a[i * d + j] as number;
-      for (let k = 0; k < j; k++) t -= (l[i * d + k] as number) * (l[j * d + k] as number);
-      l[i * d + j] = t / diag;
-    }
-  }
-  return l;
-}
-
-/** Solves L Lᵀ w = b. */
-function solve(l: Float64Array, d: number, b: Float64Array): Float64Array {
-  const z = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (l[i * d + k] as number) * (z[k] as number);
-    z[i] = s / (l[i * d + i] as number);
-  }
-  const w = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) {
-    let s = z[i] as number;
-    for (let k = i + 1; k < d; k++) s -= (l[k * d + i] as number) * (w[k] as number);
-    w[i] = s / (l[i * d + i] as number);
-  }
-  return w;
 }
 
 /** Uncentred sums over some rows: Σ x xᵀ (lower triangle), Σ x and the row count. */
@@ -109,8 +75,7 @@ function fitRidge(data: Float32Array, d: number, rows: readonly number[], sums: 
     }
     a[j * d + j] = (a[j * d + j] as number) + lambda;
   }
-  const l = cholesky(a, d);
-  if (!l) return null;
+  if (!cholesky(a, d)) return null;
   const weights = guides.map((guide) => {
     const known = rows.filter((r) => !Number.isNaN(guide.values[r] as number));
     if (known.length < 2) return null;
@@ -120,7 +85,7 @@ function fitRidge(data: Float32Array, d: number, rows: readonly number[], sums: 
       const y = (guide.values[r] as number) - my;
       for (let j = 0; j < d; j++) b[j] = (b[j] as number) + ((data[r * d + j] as number) - (mean[j] as number)) * y;
     }
-    return solve(l, d, b);
+    return choleskySolve(a, d, b);
   });
   return {
     predict(point) {

@@ -43,22 +43,30 @@ function distancesFrom(data: ArrayLike<number>, d: number, n: number, i: number,
   }
 }
 
+/**
+ * Offers candidate `j` at distance `v` to a list of the nearest so far (`val` ascending, `idx` beside it, both of
+ * length k): it goes in at its place when nearer than the last, which drops out.
+ */
+export function keepNearest(val: Float64Array, idx: Int32Array, v: number, j: number): void {
+  const k = val.length;
+  if (v >= (val[k - 1] as number)) return;
+  let p = k - 1;
+  while (p > 0 && (val[p - 1] as number) > v) {
+    val[p] = val[p - 1] as number;
+    idx[p] = idx[p - 1] as number;
+    p--;
+  }
+  val[p] = v;
+  idx[p] = j;
+}
+
 /** Indices of the k smallest entries of `dist`, skipping `self`, nearest first (ties by index). */
 function nearest(dist: Float64Array, k: number, self: number): Int32Array {
   const idx = new Int32Array(k).fill(-1);
   const val = new Float64Array(k).fill(Infinity);
   for (let j = 0; j < dist.length; j++) {
     if (j === self) continue;
-    const v = dist[j] as number;
-    if (v >= (val[k - 1] as number)) continue;
-    let p = k - 1;
-    while (p > 0 && (val[p - 1] as number) > v) {
-      val[p] = val[p - 1] as number;
-      idx[p] = idx[p - 1] as number;
-      p--;
-    }
-    val[p] = v;
-    idx[p] = j;
+    keepNearest(val, idx, dist[j] as number, j);
   }
   return idx;
 }

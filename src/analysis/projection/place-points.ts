@@ -5,6 +5,7 @@
  * does not move. Exact neighbours: O(new × mapped × d).
  */
 import { InvalidInputError, throwIfAborted } from '../../errors.ts';
+import { keepNearest } from './neighbour-scores.ts';
 
 /** Options for {@link placePoints}. */
 export interface PlaceOptions {
@@ -42,15 +43,7 @@ export function placePoints(mapped: Float32Array, points: Float32Array, added: F
         const diff = (added[a + t] as number) - (mapped[b + t] as number);
         s += diff * diff;
       }
-      if (s >= (val[k - 1] as number)) continue;
-      let p = k - 1;
-      while (p > 0 && (val[p - 1] as number) > s) {
-        val[p] = val[p - 1] as number;
-        idx[p] = idx[p - 1] as number;
-        p--;
-      }
-      val[p] = s;
-      idx[p] = j;
+      keepNearest(val, idx, s, j);
     }
     const eps = Math.sqrt(val[0] as number) / 10 + 1e-9;
     let wx = 0;
