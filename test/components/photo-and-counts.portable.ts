@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { FakeEngine, photo, realPhoto } from './fake-engine.ts';
 import { deepQuery, deepQueryAll, deepText, mount, nextEvent, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
-import type { PersonView } from '../../src/index.ts';
+import type { PersonView, Workspace } from '../../src/index.ts';
 
 const T = { timeout: 30_000 };
 
@@ -103,6 +103,27 @@ describe('a face opens its photo', () => {
     await settled(m.el);
     assert.ok(deepQuery<HTMLDialogElement>(m.el, 'fap-face-view >> dialog')?.open, 'a face of a strip opens');
     assert.equal((await openedPhoto(m))?.naturalWidth, 1024, 'with its photo');
+  });
+
+  it('makes each photo\'s preview from its own file when photos the model has already seen are dropped again with new ones', T, async () => {
+    const engine = new FakeEngine();
+    m = await mount({ engine });
+    const first = await realGroups(engine, 2, 1600, 1200);
+    await m.el.addFiles(first);
+    await settled(m.el);
+    // A reload: the element now knows which photos this model has seen, and skips them before the engine.
+    m.el.remove();
+    m = await mount({ engine, database: m.database });
+    engine.sizes.set('n-1.jpg', { width: 800, height: 600 });
+    await m.el.addFiles([first[0] as File, await realPhoto('n-1.jpg', 800, 600)]);
+    await settled(m.el);
+    const ws = (m.el as unknown as { session: Workspace }).session;
+    const id = ws.collection?.faces.find((f) => ws.faceLabel(f.id) === 'n-1.jpg')?.id;
+    assert.ok(id, 'the new photo\'s face is kept');
+    const kept = await ws.facePhoto(id);
+    assert.ok(kept?.preview, 'with a preview');
+    assert.deepEqual([kept.preview.width, kept.preview.height], [800, 600], 'made from its own file, not from the photo dropped before it');
+    assert.equal(engine.calls.at(-1)?.names.join(','), 'n-1.jpg', 'only the new photo went to the engine');
   });
 
   it('says so, beside the face, for a photo kept without a preview', T, async () => {
