@@ -53,7 +53,7 @@ export class FapPeopleTools extends LitElement {
         <label>into <select name="merge-into" .value=${into} ?disabled=${this.disabled} @change=${(e: Event) => { this.into = (e.target as HTMLSelectElement).value; }}>
           <option value="" ?selected=${into === ''}>choose a person</option>${this.options(into)}</select></label>
         <button type="button" name="merge-people" ?disabled=${this.disabled || from === '' || into === '' || from === into}
-          @click=${() => this.merge(into, from)}>Merge: one person</button>
+          @click=${() => this.merge(into, from)}>Make them one person</button>
       </div>` : nothing}
       ${this.undoLabel ? html`<div class="row"><button type="button" name="undo" ?disabled=${this.disabled}
         @click=${() => askCorrection(this, { kind: 'undo' })}>Undo: ${this.undoLabel}</button></div>` : nothing}`;
