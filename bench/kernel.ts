@@ -20,13 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { loadKernel, referenceKernel, WasmKernel } from '../src/kernel/index.ts';
 import { Rng } from '../src/kernel/rng.ts';
+import { benchArgv, json, option } from './args.ts';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const repeat = Math.max(1, Number(option('--repeat') ?? 2));
 const section = option('--section');
 
@@ -128,7 +123,7 @@ int main(int argc, char **argv) {
 const NATIVE_FLAGS = ['-O3', '-march=native', '-ffast-math'];
 
 function nativeMs(query: Float32Array, data: Float32Array, n: number, d: number, reps: number): number | null {
-  if (argv.includes('--no-native')) return null;
+  if (benchArgv.includes('--no-native')) return null;
   const dir = mkdtempSync(join(tmpdir(), 'fap-bench-native-'));
   try {
     writeFileSync(join(dir, 'l2sq.c'), NATIVE_SOURCE);

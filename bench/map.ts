@@ -30,13 +30,8 @@ import { createRng } from '../src/analysis/rng.ts';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { datasetsRoot, projectRoot } from '../test/helpers/datasets.ts';
+import { json, option } from './args.ts';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const n = Number(option('--n') ?? 100_000);
 const small = Number(option('--small') ?? 10_000);
 const queries = Number(option('--queries') ?? 2000);

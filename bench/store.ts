@@ -24,13 +24,8 @@ import { startStaticServer } from '../scripts/static-server.mjs';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { DEFAULT_CHUNK_SIZE } from '../src/store/embeddings.ts';
 import { projectRoot } from '../test/helpers/datasets.ts';
+import { json, option } from './args.ts';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const n = Number(option('--n') ?? 100_000);
 const streamN = Number(option('--stream-n') ?? 1_000_000);
 const runs = Math.max(1, Number(option('--runs') ?? 3));
