@@ -13,6 +13,7 @@ import type { ResidentKernel } from '../../src/kernel/types.ts';
 import { hashBytes } from '../../src/runtime/hash.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { createRng } from '../../src/analysis/rng.ts';
+import { deleteDatabases } from '../helpers/databases.ts';
 
 const D = 16;
 let kernel: ResidentKernel;
@@ -23,12 +24,7 @@ before(async () => {
   kernel = await loadKernel();
 });
 afterEach(async () => {
-  for (const name of databases) {
-    await new Promise<void>((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-  }
+  await deleteDatabases(databases);
   databases = [];
 });
 

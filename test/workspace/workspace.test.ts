@@ -17,6 +17,7 @@ import type { ResidentKernel } from '../../src/kernel/types.ts';
 import { FaceStore } from '../../src/store/face-store.ts';
 import { Workspace } from '../../src/workspace/workspace.ts';
 import { datasetOrSkip } from '../helpers/datasets.ts';
+import { deleteDatabases } from '../helpers/databases.ts';
 
 let engine: FaceEngine;
 let kernel: ResidentKernel;
@@ -31,12 +32,7 @@ after(async () => {
   await engine?.dispose();
 });
 afterEach(async () => {
-  for (const name of databases) {
-    await new Promise<void>((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-  }
+  await deleteDatabases(databases);
   databases = [];
 });
 
