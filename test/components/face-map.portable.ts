@@ -218,6 +218,36 @@ describe('<fap-face-map>', () => {
     assert.ok(opened[0]!.startsWith('c'));
   });
 
+  it('shows where faces are dense: a patch of 2,000 faces is brighter than a patch of 10, though both overlap', async () => {
+    // Same colour, same patch size (0.02 across: a few px), at (-0.5, 0) and (0.5, 0); 90 more faces far apart.
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 4294967296 - 0.5; };
+    const xy: number[] = [];
+    for (let i = 0; i < 2000; i++) xy.push(-0.5 + rnd() * 0.02, rnd() * 0.02);
+    for (let i = 0; i < 10; i++) xy.push(0.5 + rnd() * 0.02, rnd() * 0.02);
+    for (let i = 0; i < 90; i++) xy.push(rnd() * 1.8, 0.5 + rnd() * 0.4);
+    const el = document.createElement('fap-face-map');
+    el.style.width = '600px';
+    el.ids = Array.from({ length: xy.length / 2 }, (_, i) => `f${i}`);
+    el.points = Float32Array.from(xy);
+    el.colouring = colourBy(el.ids.map(() => 'everyone'));
+    document.body.append(el);
+    mounted = el;
+    await el.updateComplete;
+    el.drawNow();
+    const brightness = (x: number, y: number): number => {
+      const [sx, sy] = el.toScreen(x, y);
+      let sum = 0;
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) sum += pixel(el, sx + dx, sy + dy).reduce((a, b) => a + b, 0);
+      return sum / 9;
+    };
+    const dense = brightness(-0.5, 0);
+    const sparse = brightness(0.5, 0);
+    const ground = background.reduce((a, b) => a + b, 0);
+    assert.ok(sparse > ground + 40, `the patch of 10 shows: ${sparse} over the ground's ${ground}`);
+    assert.ok(dense - ground > 1.4 * (sparse - ground), `the patch of 2,000 is brighter than the patch of 10: ${dense} against ${sparse} (ground ${ground})`);
+  });
+
   it('zooms with the keys, the buttons and the wheel, and pans with the arrow keys', async () => {
     const el = await mountMap();
     const canvas = el.shadowRoot?.querySelector('canvas') as HTMLCanvasElement;
