@@ -3,7 +3,7 @@
  * attribute heads (gender, age band, expression) where the engine measured them, by each split discovery
  * found (its two sides, and the faces it did not look at), and by what a named probe says of each face.
  */
-import type { Workspace } from '../../src/index.ts';
+import { probeStoredFaces, type Workspace } from '../../src/index.ts';
 import { colourBy, type Colouring } from './map-colours.ts';
 
 /**
@@ -73,9 +73,9 @@ export function colouringOf(session: Workspace, ids: readonly string[], mode: Co
     return colourBy(ids.map((f) => of.get(f)), { order: names, rest: sides ? 'not in this split (added later, or left out by discovery)' : 'split no longer found: look for splits again' });
   }
   if (mode === 'probe:split' || mode === 'probe:clusters') {
-    const which = mode === 'probe:split' ? 'split' : 'clusters';
-    const said = session.probeStored(which, ids);
-    const names = (which === 'split' ? session.splitProbe : session.clusterProbe)?.names ?? [];
+    const probe = mode === 'probe:split' ? session.splitProbe : session.clusterProbe;
+    const said = probe && session.collection ? probeStoredFaces(session.kernel, probe, session.collection, session.people, ids) : undefined;
+    const names = probe?.names ?? [];
     const unsure = `the probe is unsure (under ${Math.round(SURE * 100)} % sure)`;
     const labels = ids.map((_, i) => {
       const s = said?.[i];

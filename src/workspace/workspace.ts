@@ -42,7 +42,7 @@ import type { FacePhoto, IngestSummary, PhotoFailure, StorageSummary, WorkProgre
 import { canMakePreviews, makePhotoPreview } from './photo-preview.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 import {
-  type NamedFaces, type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, probeStoredFaces, resultsOf,
+  type NamedFaces, type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf,
   selectionGroups, splitProbeId, splitProbeRecord, trainNamedProbe,
 } from './probes.ts';
 
@@ -949,17 +949,6 @@ export class Workspace {
       this.probeResults = [];
       return probe;
     });
-  }
-
-  /**
-   * What the probe in use (`'split'`: the named split's or named group's; `'clusters'`: the named clusters'
-   * last trained one) says of stored faces: a name and calibrated confidence per id, undefined for an
-   * unknown id; undefined when there is no such probe. Reads only.
-   */
-  probeStored(which: 'split' | 'clusters', ids: readonly string[]): Array<{ group: string; confidence: number } | undefined> | undefined {
-    const probe = which === 'split' ? this.splitProbe : this.clusterProbe;
-    if (!probe || !this.collection) return undefined;
-    return probeStoredFaces(this.kernel, probe, this.collection, this.people, ids);
   }
 
   /** Drops the named split's probe (probing goes back to named clusters). */
