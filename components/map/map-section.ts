@@ -149,6 +149,8 @@ export class FapMapSection extends LitElement {
         ${this.progress ? this.renderProgress() : html`<button type="button" name="recompute" ?disabled=${!map} @click=${() => void this.load(true)}>Compute again</button>`}
         ${map && !this.progress ? html`<span class="muted">UMAP of ${map.ids.length.toLocaleString('en')} faces, ${SOURCE_WORDS[map.source]}${map.source === 'placed' ? ` (${(map.ids.length - map.projected).toLocaleString('en')} placed)` : ''}.</span>` : nothing}
       </div>
+      ${this.mode.startsWith('probe:') ? html`<p class="muted">The probe's answers include the faces it was trained on, so they agree with the
+        names there by design; how far it can be trusted on faces it has not seen is shown under "Probe new faces".</p>` : nothing}
       ${this.problem ? html`<p class="notice" role="alert">${this.problem}</p>` : nothing}
       ${map && session ? html`<fap-face-map .ids=${map.ids} .points=${map.fitted} .lookup=${this.lookup} .naming=${this.naming}
         .colouring=${this.colouringNow(session, map.ids)} @fap-map-name=${(e: CustomEvent<MapNameDetail>) => void this.onName(e)}></fap-face-map>` : nothing}`;

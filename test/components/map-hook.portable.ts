@@ -82,6 +82,7 @@ describe('the map in <face-attribute-probe>', () => {
     await map.updateComplete;
     const legend = (): string[] => [...(map.shadowRoot?.querySelectorAll('ul.legend li') ?? [])].map((li) => li.textContent?.trim() ?? '');
     assert.deepEqual(legend(), ['group a, says the probe (5)', 'not group a, says the probe (10)']);
+    assert.match(section.shadowRoot?.textContent ?? '', /The probe's answers include the faces it was trained on/, 'it says these answers are no test of the probe');
 
     // Too small a selection is refused beside the map, in words.
     map.dispatchEvent(new CustomEvent<MapNameDetail>('fap-map-name', { detail: { group: { name: 'one', faceIds: groupA.slice(0, 1) } }, bubbles: true, composed: true }));
