@@ -250,6 +250,12 @@ export class FaceAttributeProbe extends LitElement {
       event.stopPropagation();
       this.openedFace = (event as CustomEvent<OpenFaceDetail>).detail.faceId;
     });
+    // A probe made elsewhere (a group named on the map) is the one new faces are probed against now.
+    this.addEventListener('fap-probe-made', (event) => {
+      event.stopPropagation();
+      this.showStoredProbe();
+      this.requestUpdate();
+    });
     // A correction of the people (the face dialog, the people tools) is applied to the workspace.
     this.addEventListener('fap-correct', (event) => {
       event.stopPropagation();

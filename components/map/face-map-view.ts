@@ -1,12 +1,15 @@
 /**
  * `<fap-face-map>`: every face as a point on a WebGL2 map, interactive at 100,000 points. Drag to pan; wheel,
  * the + and − buttons or the + / − keys to zoom (arrow keys pan, 0 fits the map); hovering a point shows its
- * face; Shift-drag, or "Select a box" then drag, selects the faces in a box and lists them (each opens its
- * photo). Colours come from the section (person, cluster or an attribute head) with a legend; where points
- * overlap they add up to their full colour, so dense areas are brighter. Styles are set through the CSSOM only, so it works under a
- * strict Content-Security-Policy.
+ * face; Shift-drag, or "Select a box" then drag, selects the faces in a box; "Draw around faces" then drag
+ * selects the faces inside a free-hand outline (Escape cancels either while drawing, and clears a selection
+ * after). The selected faces are listed (each opens its photo) and can be named, against the other faces or a
+ * second selection (`fap-map-name`; the section makes the probe and says how it went through {@link naming}).
+ * Colours come from the section with a legend; where points overlap they add up to their full colour, so
+ * dense areas are brighter. Styles are set through the CSSOM only, so it works under a strict
+ * Content-Security-Policy.
  */
-import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, svg, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from '../define.ts';
 import { NO_FACES, faceThumb, openFace, type FaceLookup } from '../face-thumb.ts';
@@ -15,10 +18,31 @@ import { MAP_PALETTE, MAP_PALETTE_CSS, type Colouring } from './map-colours.ts';
 import { PointIndex } from './point-index.ts';
 import { ScatterGl, type MapView } from './scatter-gl.ts';
 
-/** Detail of `fap-map-select`: the faces in the box (ids). */
+/** Detail of `fap-map-select`: the faces in the box or outline (ids). */
 export interface MapSelectDetail {
   ids: string[];
 }
+
+/** A named group of faces (ids). */
+export interface MapGroup {
+  name: string;
+  faceIds: string[];
+}
+
+/** Detail of `fap-map-name`: name the selection `group`, against a second selection or (without) every other face. */
+export interface MapNameDetail {
+  group: MapGroup;
+  against?: MapGroup;
+}
+
+/** How naming went, as the section tells the map: under way, done (what it made) or refused (why). */
+export interface MapNaming {
+  state: 'busy' | 'done' | 'error';
+  text: string;
+}
+
+/** What a drag does: move the view, or select in a box or in a free-hand outline. */
+type Tool = 'pan' | 'box' | 'lasso';
 
 /** Height of the map in CSS px. */
 const HEIGHT = 480;
@@ -35,6 +59,10 @@ export class FapFaceMap extends LitElement {
     .frame { position: relative; border: 1px solid var(--fap-border, #c9c9d1); border-radius: var(--fap-radius, 6px); overflow: hidden; }
     canvas { display: block; width: 100%; height: ${HEIGHT}px; touch-action: none; cursor: grab; }
     canvas.boxing { cursor: crosshair; }
+    svg.lasso { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+    svg.lasso polygon { fill: rgba(255, 255, 255, 0.12); stroke: #fff; stroke-width: 1.5; stroke-dasharray: 4 3; }
+    form.name-group { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; margin: 0.4em 0; }
+    .naming[data-state='error'] { color: var(--fap-error, #b00020); }
     canvas:focus-visible { outline: 3px solid var(--fap-accent, #0a66c2); outline-offset: -3px; }
     .tools { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; margin: 0 0 0.4em; font-size: max(12px, 0.9em); }
     .tools button[aria-pressed='true'] { background: var(--fap-accent, #0a66c2); color: var(--fap-accent-fg, #fff); }
@@ -60,19 +88,29 @@ export class FapFaceMap extends LitElement {
   @property({ attribute: false }) colouring: Colouring = { categories: new Uint8Array(0), legend: [] };
   /** Thumbnails and labels. */
   @property({ attribute: false }) lookup: FaceLookup = NO_FACES;
+  /** How the last naming went (set by the section in answer to `fap-map-name`). */
+  @property({ attribute: false }) naming: MapNaming | undefined;
 
   /** What the view shows; the bench and tests drive it through {@link setView}. */
   @state() private view: MapView = { cx: 0, cy: 0, zoom: 1 };
   @state() private hovered: number | undefined;
   @state() private selected: Uint32Array = new Uint32Array(0);
-  @state() private boxTool = false;
+  @state() private tool: Tool = 'pan';
   @state() private box: { x0: number; y0: number; x1: number; y1: number } | undefined;
+  /** The outline being drawn: x0, y0, x1, y1, … in CSS px. */
+  @state() private lasso: number[] | undefined;
+  /** The first group, named and kept while the person selects the group to compare it with. */
+  @state() private pending: MapGroup | undefined;
+  /** Selected faces listed (more on request). */
+  @state() private listed = LISTED;
+  /** Why the selection cannot be named yet (said by the map itself, before asking the section). */
+  @state() private refusal: string | undefined;
   @state() private failure: string | undefined;
 
   private gl: ScatterGl | undefined;
   private index: PointIndex | undefined;
   private frame = 0;
-  private drag: { kind: 'pan' | 'box'; x: number; y: number; view: MapView } | undefined;
+  private drag: { kind: Tool; x: number; y: number; view: MapView } | undefined;
   private resize: ResizeObserver | undefined;
   /** Where the tip goes (CSS px in the frame), set while rendering it. */
   private tipAt: { left: number; top: number } | undefined;
@@ -237,8 +275,10 @@ export class FapFaceMap extends LitElement {
     } catch {
       // A pointer the browser does not track (a synthetic event) cannot be captured; the drag still works.
     }
-    this.drag = { kind: this.boxTool || e.shiftKey ? 'box' : 'pan', x, y, view: this.view };
-    if (this.drag.kind === 'box') this.box = { x0: x, y0: y, x1: x, y1: y };
+    const kind: Tool = e.shiftKey ? 'box' : this.tool;
+    this.drag = { kind, x, y, view: this.view };
+    if (kind === 'box') this.box = { x0: x, y0: y, x1: x, y1: y };
+    if (kind === 'lasso') this.lasso = [x, y];
   }
 
   private onMove(e: PointerEvent): void {
@@ -252,6 +292,12 @@ export class FapFaceMap extends LitElement {
     }
     if (drag?.kind === 'box' && this.box) {
       this.box = { ...this.box, x1: x, y1: y };
+      return;
+    }
+    if (drag?.kind === 'lasso' && this.lasso) {
+      const l = this.lasso;
+      // A vertex every 3 px is smooth enough and keeps the outline short.
+      if (Math.hypot(x - (l[l.length - 2] as number), y - (l[l.length - 1] as number)) >= 3) this.lasso = [...l, x, y];
       return;
     }
     this.hoverAt(x, y);
@@ -275,6 +321,11 @@ export class FapFaceMap extends LitElement {
       const [x, y] = this.local(e);
       this.selectBox(this.box.x0, this.box.y0, x, y);
       this.box = undefined;
+    } else if (drag?.kind === 'lasso' && this.lasso) {
+      const outline = [...this.lasso, ...this.local(e)];
+      this.lasso = undefined;
+      // A click with the lasso (no outline drawn) keeps the selection as it was.
+      if (outline.length >= 6) this.selectLasso(outline);
     } else if (drag?.kind === 'pan' && Math.abs(this.local(e)[0] - drag.x) < 3 && Math.abs(this.local(e)[1] - drag.y) < 3 && this.hovered !== undefined) {
       openFace(this, this.ids[this.hovered] as string);
     }
@@ -285,8 +336,22 @@ export class FapFaceMap extends LitElement {
     if (!this.index || !this.gl) return;
     const [ax, ay] = this.toMap(x0, y0);
     const [bx, by] = this.toMap(x1, y1);
-    this.selected = this.index.inside(ax, ay, bx, by);
-    this.gl.setSelection(this.selected);
+    this.select(this.index.inside(ax, ay, bx, by));
+  }
+
+  /** Selects the faces inside a free-hand outline (x0, y0, x1, y1, … in canvas CSS px, closed) and lists them. */
+  selectLasso(outline: readonly number[]): void {
+    if (!this.index || !this.gl) return;
+    const mapped: number[] = [];
+    for (let k = 0; k + 1 < outline.length; k += 2) mapped.push(...this.toMap(outline[k] as number, outline[k + 1] as number));
+    this.select(this.index.insidePolygon(mapped));
+  }
+
+  private select(indices: Uint32Array): void {
+    this.selected = indices;
+    this.listed = LISTED;
+    this.refusal = undefined;
+    this.gl?.setSelection(this.selected);
     this.schedule();
     const ids = Array.from(this.selected, (i) => this.ids[i] as string);
     this.dispatchEvent(new CustomEvent<MapSelectDetail>('fap-map-select', { detail: { ids }, bubbles: true, composed: true }));
@@ -294,8 +359,54 @@ export class FapFaceMap extends LitElement {
 
   private clearSelection(): void {
     this.selected = new Uint32Array(0);
+    this.refusal = undefined;
     this.gl?.setSelection(this.selected);
     this.schedule();
+  }
+
+  /** Stops a box or outline being drawn, selecting nothing (Escape, or the browser taking the pointer). */
+  private cancelDrag(): boolean {
+    if (this.drag?.kind !== 'box' && this.drag?.kind !== 'lasso') return false;
+    this.drag = undefined;
+    this.box = undefined;
+    this.lasso = undefined;
+    return true;
+  }
+
+  /** The selected faces' ids. */
+  private selectedIds(): string[] {
+    return Array.from(this.selected, (i) => this.ids[i] as string);
+  }
+
+  /** The naming form was sent: name the selection now, or keep it as the first group of two. */
+  private onName(e: SubmitEvent): void {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const name = (form.elements.namedItem('group-name') as HTMLInputElement).value.trim();
+    const second = (e.submitter as HTMLButtonElement | null)?.name === 'name-then-compare';
+    const ids = this.selectedIds();
+    if (ids.length < 2) {
+      this.refusal = `Select at least 2 faces to name a group; ${ids.length === 1 ? '1 is' : `${ids.length} are`} selected.`;
+      return;
+    }
+    if (!name) {
+      this.refusal = 'Type a name for these faces first.';
+      return;
+    }
+    this.refusal = undefined;
+    if (second) {
+      this.pending = { name, faceIds: ids };
+      this.clearSelection();
+      return;
+    }
+    const detail: MapNameDetail = this.pending ? { group: this.pending, against: { name, faceIds: ids } } : { group: { name, faceIds: ids } };
+    if (this.pending && this.pending.name === name) {
+      this.refusal = `The first group is already named "${name}": give this one its own name.`;
+      return;
+    }
+    this.pending = undefined;
+    form.reset();
+    this.dispatchEvent(new CustomEvent<MapNameDetail>('fap-map-name', { detail, bubbles: true, composed: true }));
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -309,7 +420,7 @@ export class FapFaceMap extends LitElement {
       '=': () => this.zoomCentre(1.5),
       '-': () => this.zoomCentre(1 / 1.5),
       '0': () => this.fit(),
-      Escape: () => this.clearSelection(),
+      Escape: () => { if (!this.cancelDrag()) this.clearSelection(); },
       Enter: () => { if (this.hovered !== undefined) openFace(this, this.ids[this.hovered] as string); },
     };
     const act = keys[e.key];
@@ -334,9 +445,43 @@ export class FapFaceMap extends LitElement {
   }
 
   private renderBox(): TemplateResult | typeof nothing {
+    if (this.lasso) return html`<svg class="lasso" aria-hidden="true">${svg`<polygon points=${this.lasso.join(' ')}></polygon>`}</svg>`;
     const b = this.box;
     if (!b) return nothing;
     return html`<div class="box"></div>`;
+  }
+
+  private toolButton(tool: 'box' | 'lasso', label: string): TemplateResult {
+    return html`<button type="button" name=${tool} aria-pressed=${this.tool === tool ? 'true' : 'false'}
+      @click=${() => { this.tool = this.tool === tool ? 'pan' : tool; }}>${label}</button>`;
+  }
+
+  private renderNaming(): TemplateResult {
+    const p = this.pending;
+    const n = this.selected.length;
+    const notice = this.refusal ? { state: 'error', text: this.refusal } : this.naming;
+    return html`
+      ${p ? html`<p>First group: <strong>${p.name}</strong> (${p.faceIds.length.toLocaleString('en')} faces). ${n ? 'Name these faces to compare them with it.' : 'Now select the faces to compare it with.'}
+        <button type="button" name="drop-first" @click=${() => { this.pending = undefined; }}>Forget "${p.name}"</button></p>` : nothing}
+      ${n || p ? html`<form class="name-group" @submit=${(e: SubmitEvent) => this.onName(e)} aria-label="Name the selected faces">
+        <label>${p ? 'Name these faces' : 'Name this group'} <input name="group-name" maxlength="200" placeholder=${p ? 'e.g. no glasses' : 'e.g. glasses'}></label>
+        <button type="submit" name="name-group" ?disabled=${this.naming?.state === 'busy'}>${p ? `Make a probe: "${p.name}" or these` : 'Make a probe against the other faces'}</button>
+        ${p ? nothing : html`<button type="submit" name="name-then-compare">Name it, then select the faces to compare it with</button>`}
+      </form>` : nothing}
+      ${notice ? html`<p class="naming" data-state=${notice.state} role=${notice.state === 'error' ? 'alert' : 'status'}>${notice.text}</p>` : nothing}`;
+  }
+
+  private renderSelection(): TemplateResult | typeof nothing {
+    const n = this.selected.length;
+    if (!n && !this.pending && !this.naming && !this.refusal) return nothing;
+    const shown = Math.min(n, this.listed);
+    return html`<div class="selection" role="region" aria-label="Selected faces">
+      ${n ? html`<p>${n.toLocaleString('en')} ${n === 1 ? 'face' : 'faces'} selected${n > shown ? `; the first ${shown.toLocaleString('en')} are shown` : ''}.
+        <button type="button" name="clear" @click=${() => this.clearSelection()}>Clear selection</button></p>` : nothing}
+      ${this.renderNaming()}
+      ${n ? html`<div class="faces" aria-label="Open these faces">${Array.from(this.selected.subarray(0, shown), (i) => faceThumb(this, this.lookup, this.ids[i] as string, 'selected on the map'))}</div>
+        ${n > shown ? html`<p><button type="button" name="more" @click=${() => { this.listed += LISTED * 4; }}>Show ${Math.min(n - shown, LISTED * 4).toLocaleString('en')} more</button></p>` : nothing}` : nothing}
+    </div>`;
   }
 
   override render(): TemplateResult {
@@ -348,27 +493,24 @@ export class FapFaceMap extends LitElement {
         <button type="button" name="zoom-in" aria-label="Zoom in" @click=${() => this.zoomCentre(1.5)}>+</button>
         <button type="button" name="zoom-out" aria-label="Zoom out" @click=${() => this.zoomCentre(1 / 1.5)}>−</button>
         <button type="button" name="fit" @click=${() => this.fit()}>Show everyone</button>
-        <button type="button" name="box" aria-pressed=${this.boxTool ? 'true' : 'false'} @click=${() => { this.boxTool = !this.boxTool; }}>Select a box</button>
+        ${this.toolButton('box', 'Select a box')}${this.toolButton('lasso', 'Draw around faces')}
         <span class="muted">${n.toLocaleString('en')} faces</span>
       </div>
       <div class="frame">
-        <canvas tabindex="0" role="img" class=${this.boxTool ? 'boxing' : ''}
+        <canvas tabindex="0" role="img" class=${this.tool === 'pan' ? '' : 'boxing'}
           aria-label=${`Map of ${n} faces: similar faces lie close together. Arrow keys pan, + and − zoom, 0 shows everyone.`}
           @pointerdown=${(e: PointerEvent) => this.onDown(e)} @pointermove=${(e: PointerEvent) => this.onMove(e)}
-          @pointerup=${(e: PointerEvent) => this.onUp(e)} @pointerleave=${() => { if (!this.drag) this.hovered = undefined; }}
+          @pointerup=${(e: PointerEvent) => this.onUp(e)} @pointercancel=${() => { if (!this.cancelDrag()) this.drag = undefined; }} @pointerleave=${() => { if (!this.drag) this.hovered = undefined; }}
           @keydown=${(e: KeyboardEvent) => this.onKey(e)}></canvas>
         ${this.renderTip()}${this.renderBox()}
       </div>
-      <p class="help">Drag to move, scroll or use + and − to zoom; hold Shift and drag (or press "Select a box") to select faces. Bright areas hold many faces.</p>
+      <p class="help">Drag to move, scroll or use + and − to zoom; hold Shift and drag (or press "Select a box") to select faces in a box,
+        or press "Draw around faces" and draw an outline around them; Escape cancels. Bright areas hold many faces.</p>
       <span class="visually-hidden" aria-live="polite">${hovered}</span>
       <ul class="legend" aria-label="Colours">
         ${this.colouring.legend.map((l) => html`<li><span class=${`swatch p${l.colour}`}></span>${l.label} (${l.count.toLocaleString('en')})</li>`)}
       </ul>
-      ${this.selected.length ? html`<div class="selection" role="region" aria-label="Selected faces">
-        <p>${this.selected.length.toLocaleString('en')} faces selected${this.selected.length > LISTED ? `; the first ${LISTED} are shown` : ''}.
-          <button type="button" name="clear" @click=${() => this.clearSelection()}>Clear selection</button></p>
-        <div class="faces">${Array.from(this.selected.subarray(0, LISTED), (i) => faceThumb(this, this.lookup, this.ids[i] as string, 'selected on the map'))}</div>
-      </div>` : nothing}`;
+      ${this.renderSelection()}`;
   }
 }
 

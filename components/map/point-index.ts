@@ -1,6 +1,6 @@
 /**
  * Finding points on the map fast: positions fitted into [-1, 1] (aspect kept), and a uniform grid over them
- * for "which face is under the pointer" and "which faces are inside this box" at 100,000 points.
+ * for "which face is under the pointer" and "which faces are inside this box or outline" at 100,000 points.
  */
 
 /** n × 2 positions scaled and centred into [-1, 1] on their longer side, the shorter centred too. */
@@ -99,6 +99,37 @@ export class PointIndex {
       const x = this.points[i * 2] as number;
       const y = this.points[i * 2 + 1] as number;
       if (x >= lx && x <= hx && y >= ly && y <= hy) found.push(i);
+    });
+    return Uint32Array.from(found.sort((a, b) => a - b));
+  }
+
+  /**
+   * Indices of the points inside a closed outline (x0, y0, x1, y1, …; the last vertex joins the first),
+   * ascending. Even-odd rule: a point inside a loop the outline makes twice is outside. Fewer than 3
+   * vertices hold nothing.
+   */
+  insidePolygon(outline: ArrayLike<number>): Uint32Array {
+    const m = Math.floor(outline.length / 2);
+    if (m < 3) return new Uint32Array(0);
+    let lx = Infinity, ly = Infinity, hx = -Infinity, hy = -Infinity;
+    for (let k = 0; k < m; k++) {
+      const x = outline[k * 2] as number;
+      const y = outline[k * 2 + 1] as number;
+      lx = Math.min(lx, x); hx = Math.max(hx, x); ly = Math.min(ly, y); hy = Math.max(hy, y);
+    }
+    const found: number[] = [];
+    this.scan(lx, ly, hx, hy, (i) => {
+      const x = this.points[i * 2] as number;
+      const y = this.points[i * 2 + 1] as number;
+      if (x < lx || x > hx || y < ly || y > hy) return;
+      // Ray casting to the right: count the edges crossed.
+      let inside = false;
+      for (let a = 0, b = m - 1; a < m; b = a++) {
+        const ax = outline[a * 2] as number, ay = outline[a * 2 + 1] as number;
+        const bx = outline[b * 2] as number, by = outline[b * 2 + 1] as number;
+        if ((ay > y) !== (by > y) && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
+      }
+      if (inside) found.push(i);
     });
     return Uint32Array.from(found.sort((a, b) => a - b));
   }

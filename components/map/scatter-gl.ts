@@ -1,10 +1,12 @@
 /**
  * The map's GPU drawing: every face as a round point in one WebGL2 draw call, coloured from a small palette.
- * Each point is faint (more so the more points there are) and blended over the dark ground, so where many faces
- * overlap their light adds up to their full colour: density shows as brightness without a separate layer, and
- * a dense patch keeps its colour instead of washing out to white as purely additive light would. Selected faces
- * and the face under the pointer are drawn again on top, opaque. Positions are uploaded once; panning and
- * zooming only change uniforms.
+ * Density: the points are first added up, per pixel, into a half-float layer (each point adds its colour and
+ * a count of one), then one full-screen pass shows each pixel in the mean colour of the points on it, as
+ * bright as the logarithm of their count: a lone face is dim, a patch of ten is brighter, a patch of a
+ * thousand brightest, and a dense patch keeps its colour instead of washing out to white. Where the browser
+ * cannot render to half floats (no EXT_color_buffer_float), each point is instead faint and blended over the
+ * ground, which saturates after a few dozen overlaps. Selected faces and the face under the pointer are drawn
+ * again on top, opaque. Positions are uploaded once; panning and zooming only change uniforms.
  */
 
 /** Where the view looks: a centre in map units and a zoom (1 fits the whole map). */
@@ -16,6 +18,9 @@ export interface MapView {
 
 /** The map's background (dark, so additive colour reads as density). */
 export const MAP_BACKGROUND: readonly [number, number, number] = [0.07, 0.08, 0.1];
+
+/** From this many points, density is counted at half resolution (see {@link ScatterGl.draw}). */
+const HALF_LAYER_FROM = 20_000;
 
 /** Most palette entries a map can use. */
 export const MAX_COLOURS = 16;
@@ -46,11 +51,38 @@ void main() {
   if (u_mode == 0) {
     float edge = 1.0 - smoothstep(0.35, 0.5, r);
     outColour = vec4(v_colour, u_intensity * edge);
+  } else if (u_mode == 3) {
+    // Into the density layer (added up): colour weighted by coverage, and the coverage itself.
+    float edge = 1.0 - smoothstep(0.35, 0.5, r);
+    outColour = vec4(v_colour * edge, edge);
   } else if (u_mode == 1) {
     outColour = r > 0.3 ? vec4(1.0, 1.0, 1.0, 1.0) : vec4(v_colour, 1.0);
   } else {
     outColour = r > 0.36 ? vec4(1.0, 1.0, 1.0, 1.0) : (r > 0.26 ? vec4(0.0, 0.0, 0.0, 1.0) : vec4(v_colour, 1.0));
   }
+}`;
+
+/** The density layer shown: a full-screen triangle reading the added-up layer. */
+const RESOLVE_VERTEX = `#version 300 es
+void main() {
+  vec2 p = vec2(gl_VertexID == 1 ? 3.0 : -1.0, gl_VertexID == 2 ? 3.0 : -1.0);
+  gl_Position = vec4(p, 0.0, 1.0);
+}`;
+
+const RESOLVE_FRAGMENT = `#version 300 es
+precision highp float;
+uniform sampler2D u_layer;
+uniform vec2 u_canvas;
+uniform vec3 u_ground;
+uniform float u_full;
+out vec4 outColour;
+void main() {
+  vec4 sum = texture(u_layer, gl_FragCoord.xy / u_canvas);
+  if (sum.a < 0.02) { outColour = vec4(u_ground, 1.0); return; }
+  vec3 colour = sum.rgb / sum.a;
+  // A lone point shows at a third of its colour or more; u_full points on one pixel at all of it.
+  float t = clamp(0.3 + 0.7 * log2(1.0 + sum.a) / log2(1.0 + u_full), 0.0, 1.0);
+  outColour = vec4(mix(u_ground, colour, t * min(1.0, sum.a * 1.5)), 1.0);
 }`;
 
 function compile(gl: WebGL2RenderingContext, type: number, source: string): WebGLShader {
@@ -59,6 +91,25 @@ function compile(gl: WebGL2RenderingContext, type: number, source: string): WebG
   gl.compileShader(shader);
   if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) throw new Error(`the map's shader did not compile: ${gl.getShaderInfoLog(shader) ?? ''}`);
   return shader;
+}
+
+function link(gl: WebGL2RenderingContext, vertex: string, fragment: string): WebGLProgram {
+  const program = gl.createProgram() as WebGLProgram;
+  gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, vertex));
+  gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, fragment));
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`the map's shaders did not link: ${gl.getProgramInfoLog(program) ?? ''}`);
+  return program;
+}
+
+/** The added-up layer: a half-float texture the size of the canvas and its framebuffer. */
+interface DensityLayer {
+  program: WebGLProgram;
+  at: Record<'layer' | 'canvas' | 'ground' | 'full', WebGLUniformLocation | null>;
+  texture: WebGLTexture;
+  framebuffer: WebGLFramebuffer;
+  width: number;
+  height: number;
 }
 
 /**
@@ -75,18 +126,53 @@ export class ScatterGl {
   private readonly at: Record<'center' | 'scale' | 'size' | 'palette' | 'intensity' | 'mode', WebGLUniformLocation | null>;
   private count = 0;
   private selectedCount = 0;
+  /** The density layer, or undefined where half floats cannot be rendered to (then points blend instead). */
+  private readonly density: DensityLayer | undefined;
+
+  /** Whether density is drawn as a counted layer (else by blending faint points). */
+  get countsDensity(): boolean {
+    return this.density !== undefined;
+  }
+
+  /** Sizes the density layer to the canvas; false when the GPU refuses it (then points blend instead). */
+  private layerFits(width: number, height: number): boolean {
+    const d = this.density;
+    if (!d) return false;
+    if (d.width === width && d.height === height) return true;
+    const gl = this.gl;
+    gl.bindTexture(gl.TEXTURE_2D, d.texture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, width, height, 0, gl.RGBA, gl.HALF_FLOAT, null);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, d.framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, d.texture, 0);
+    const ok = gl.checkFramebufferStatus(gl.FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    d.width = ok ? width : 0;
+    d.height = ok ? height : 0;
+    return ok;
+  }
 
   constructor(readonly canvas: HTMLCanvasElement) {
     // Opaque: blending must not make the canvas see-through (the page behind would wash the colours out).
     const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, preserveDrawingBuffer: true });
     if (!gl) throw new Error('this browser cannot draw the map: it offers no WebGL2');
     this.gl = gl;
-    const program = gl.createProgram() as WebGLProgram;
-    gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, VERTEX));
-    gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, FRAGMENT));
-    gl.linkProgram(program);
-    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`the map's shaders did not link: ${gl.getProgramInfoLog(program) ?? ''}`);
+    const program = link(gl, VERTEX, FRAGMENT);
     this.program = program;
+    if (gl.getExtension('EXT_color_buffer_float')) {
+      const resolve = link(gl, RESOLVE_VERTEX, RESOLVE_FRAGMENT);
+      this.density = {
+        program: resolve,
+        at: { layer: gl.getUniformLocation(resolve, 'u_layer'), canvas: gl.getUniformLocation(resolve, 'u_canvas'), ground: gl.getUniformLocation(resolve, 'u_ground'), full: gl.getUniformLocation(resolve, 'u_full') },
+        texture: gl.createTexture() as WebGLTexture,
+        framebuffer: gl.createFramebuffer() as WebGLFramebuffer,
+        width: 0,
+        height: 0,
+      };
+    }
     this.at = {
       center: gl.getUniformLocation(program, 'u_center'),
       scale: gl.getUniformLocation(program, 'u_scale'),
@@ -160,11 +246,49 @@ export class ScatterGl {
     // less faint as zooming spreads them apart.
     const size = Math.min(9, Math.max(2.5, 2 * Math.sqrt(view.zoom) + 100 / Math.sqrt(this.count))) * dpr;
     gl.uniform1f(this.at.size, size);
-    gl.uniform1f(this.at.intensity, Math.min(0.85, Math.max(0.12, 25 / Math.sqrt(this.count) + 0.05 * view.zoom)));
     gl.enable(gl.BLEND);
-    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
-    gl.uniform1i(this.at.mode, 0);
-    gl.drawArrays(gl.POINTS, 0, this.count);
+    const d = this.density;
+    // Many points are counted at half the resolution in each direction (a quarter of the pixels to add up,
+    // shown smoothed): zoomed out they are 2 to 3 px apart anyway, and adding up into half floats is what costs.
+    const half = this.count >= HALF_LAYER_FROM ? 0.5 : 1;
+    const lw = Math.max(1, Math.round(width * half));
+    const lh = Math.max(1, Math.round(height * half));
+    if (d && this.layerFits(lw, lh)) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, d.framebuffer);
+      gl.viewport(0, 0, lw, lh);
+      gl.clearColor(0, 0, 0, 0);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      gl.blendFunc(gl.ONE, gl.ONE);
+      gl.uniform1f(this.at.size, Math.max(1, size * half));
+      gl.uniform1i(this.at.mode, 3);
+      gl.drawArrays(gl.POINTS, 0, this.count);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      gl.viewport(0, 0, width, height);
+      gl.uniform1f(this.at.size, size);
+      gl.disable(gl.BLEND);
+      gl.useProgram(d.program);
+      gl.activeTexture(gl.TEXTURE0);
+      gl.bindTexture(gl.TEXTURE_2D, d.texture);
+      gl.uniform1i(d.at.layer, 0);
+      gl.uniform2f(d.at.canvas, width, height);
+      gl.uniform3f(d.at.ground, MAP_BACKGROUND[0], MAP_BACKGROUND[1], MAP_BACKGROUND[2]);
+      // Full brightness at about as many points on one pixel as a dense patch holds: more with more points, fewer
+      // as zooming in spreads them apart (a little faster, so single faces read well up close; down to one,
+      // when every point shows in its full colour).
+      gl.uniform1f(d.at.full, Math.min(400, Math.max(1, Math.sqrt(this.count) / 2 / view.zoom ** 1.5)));
+      // No attributes: the triangle comes from gl_VertexID (the points' arrays may hold fewer than 3).
+      gl.bindVertexArray(null);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+      gl.bindVertexArray(this.vao);
+      gl.useProgram(this.program);
+      gl.enable(gl.BLEND);
+      gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
+    } else {
+      gl.uniform1f(this.at.intensity, Math.min(0.85, Math.max(0.12, 25 / Math.sqrt(this.count) + 0.05 * view.zoom)));
+      gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
+      gl.uniform1i(this.at.mode, 0);
+      gl.drawArrays(gl.POINTS, 0, this.count);
+    }
     if (this.selectedCount > 0) {
       gl.uniform1f(this.at.size, Math.max(size, 5 * dpr));
       gl.uniform1i(this.at.mode, 1);
@@ -186,5 +310,10 @@ export class ScatterGl {
     gl.deleteBuffer(this.selected);
     gl.deleteVertexArray(this.vao);
     gl.deleteProgram(this.program);
+    if (this.density) {
+      gl.deleteTexture(this.density.texture);
+      gl.deleteFramebuffer(this.density.framebuffer);
+      gl.deleteProgram(this.density.program);
+    }
   }
 }

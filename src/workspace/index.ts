@@ -7,7 +7,7 @@ export { Workspace, INGEST_CHUNK, MIN_FACES_TO_DISCOVER, type IngestResult, type
 export { discoverInWorker, type DiscoverInWorkerOptions, type WorkerDiscoveryInput } from './discovery-client.ts';
 export { FaceCollection } from './collection.ts';
 export { MIN_FACES_TO_COMPARE, compareModels, type ComparedSplit, type ModelComparison, type ModelSplits } from './model-comparison.ts';
-export { type NamedProbe, type ProbedFaceResult, applyNamedProbe, trainNamedProbe } from './probes.ts';
+export { type NamedFaces, type NamedProbe, type ProbedFaceResult, applyNamedProbe, probeStoredFaces, trainNamedProbe } from './probes.ts';
 export { PREVIEW_MAX_SIDE, canMakePreviews, makePhotoPreview, previewSize } from './photo-preview.ts';
 export { faceMap, type FaceMap, type FaceMapOptions, type FaceMapSource } from './face-map.ts';
 export { MapCache, mapDatabaseName } from '../store/map-cache.ts';

@@ -25,8 +25,11 @@ import type { PersonView } from './views.ts';
 
 /** A trained named probe: plain, structured-cloneable data, kept in the probe's store record. */
 export interface NamedProbe {
-  /** 'split': the two sides of a discovered split; 'clusters': named clusters of the shown clustering. */
-  source: 'split' | 'clusters';
+  /**
+   * 'split': the two sides of a discovered split; 'clusters': named clusters of the shown clustering;
+   * 'selection': faces picked by hand (on the map) against the other faces or a second pick.
+   */
+  source: 'split' | 'clusters' | 'selection';
   /** The names, in order. */
   names: string[];
   /** Two names: one probe (class 1 = names[1]). More: one per name against the rest. */
@@ -99,6 +102,70 @@ export function trainNamedProbe(
     peoplePerName: names.map((_, c) => new Set(persons.filter((_, i) => classOf[i] === c)).size),
     ...(options.split ? { split: options.split } : {}),
   };
+}
+
+/** Longest name a group may have. */
+const MAX_NAME = 200;
+
+/**
+ * The two named groups of a hand-picked selection: `group` against `against` (a second selection), or
+ * against every other stored face ("not NAME"). Ids not stored are left out; a face in both selections
+ * stays in the first.
+ * @throws InvalidInputError for an empty or too long name, the same name twice, or a side with fewer
+ *   than 2 stored faces (the message says how many were picked).
+ */
+export function selectionGroups(collection: FaceCollection, group: NamedFaces, against?: NamedFaces): [NamedFaces, NamedFaces] {
+  const name = group.name.trim();
+  const otherName = against ? against.name.trim() : `not ${name}`;
+  if (name === '' || name.length > MAX_NAME || otherName === '' || otherName.length > MAX_NAME) {
+    throw new InvalidInputError(`give the group a name of 1 to ${MAX_NAME} characters`);
+  }
+  if (name === otherName) throw new InvalidInputError(`the two groups are both named "${name}": give each its own name`);
+  const first = [...new Set(group.faceIds)].filter((id) => collection.row(id) !== undefined);
+  const taken = new Set(first);
+  const second = against
+    ? [...new Set(against.faceIds)].filter((id) => collection.row(id) !== undefined && !taken.has(id))
+    : collection.faces.map((f) => f.id).filter((id) => !taken.has(id));
+  const few = (n: number) => (n === 1 ? '1 is' : `${n} are`);
+  if (first.length < 2) throw new InvalidInputError(`select at least 2 faces to name a group; ${few(first.length)} selected`);
+  if (second.length < 2) {
+    throw new InvalidInputError(against
+      ? `select at least 2 other faces to compare "${name}" with; ${few(second.length)} selected that are not in "${name}"`
+      : `"${name}" holds all but ${second.length} of the faces: at least 2 must be left to compare it with`);
+  }
+  return [{ name, faceIds: first }, { name: otherName, faceIds: second }];
+}
+
+/**
+ * What a named probe says of stored faces (`ids`; unknown ids get undefined): the name it gives each, with
+ * its calibrated confidence. An identity-removed probe removes each face's person (from `people`) first.
+ */
+export function probeStoredFaces(
+  kernel: Kernel, probe: NamedProbe, collection: FaceCollection, people: readonly PersonView[], ids: readonly string[],
+): Array<{ group: string; confidence: number } | undefined> {
+  const known = ids.filter((id) => collection.row(id) !== undefined);
+  const out: Array<{ group: string; confidence: number } | undefined> = ids.map(() => undefined);
+  if (known.length === 0) return out;
+  const { vectors } = collection.matrix(known);
+  const personOf = personOfFaces(people);
+  const measurements = measurementTable(known.map((id) => collection.face(id) as MeasurableFace));
+  const input = { vectors, persons: known.map((id) => personOf.get(id) ?? id), measurements };
+  const assigned = probe.probes.map((p) => applyCalibratedProbe(kernel, p, input));
+  const at = new Map(known.map((id, i) => [id, i]));
+  ids.forEach((id, k) => {
+    const i = at.get(id);
+    if (i === undefined) return;
+    if (assigned.length === 1) {
+      const a = assigned[0]![i]!;
+      out[k] = { group: a.name, confidence: a.confidence };
+      return;
+    }
+    // One probe per name: the name whose probe is surest the face is theirs.
+    let best = 0;
+    assigned.forEach((list, c) => { if (list[i]!.probability > assigned[best]![i]!.probability) best = c; });
+    out[k] = { group: probe.names[best] as string, confidence: assigned[best]![i]!.probability };
+  });
+  return out;
 }
 
 /** A face to probe: its vector, and what the heads and measures say. */
@@ -224,7 +291,7 @@ export function namedProbeOf(record: ProbeRecord | undefined): NamedProbe | unde
   if (!Array.isArray(named.peoplePerName)) return undefined;
   const ok = named.probes.every((p: unknown) => isObject(p) && isObject(p.model) && Array.isArray(p.model.weights) && isObject(p.standardization)
     && p.standardization.mean instanceof Float32Array && isObject(p.platt) && typeof p.platt.a === 'number' && Array.isArray(p.names));
-  return ok && (named.source === 'split' || named.source === 'clusters') ? named : undefined;
+  return ok && (named.source === 'split' || named.source === 'clusters' || named.source === 'selection') ? named : undefined;
 }
 
 /** The probed faces a stored record holds, when well-formed; else []. */

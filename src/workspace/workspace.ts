@@ -42,7 +42,8 @@ import type { FacePhoto, IngestSummary, PhotoFailure, StorageSummary, WorkProgre
 import { canMakePreviews, makePhotoPreview } from './photo-preview.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 import {
-  type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf, splitProbeId, splitProbeRecord, trainNamedProbe,
+  type NamedFaces, type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf,
+  selectionGroups, splitProbeId, splitProbeRecord, trainNamedProbe,
 } from './probes.ts';
 
 /** Fewest faces discovery looks at (a view needs 8 points). */
@@ -888,10 +889,7 @@ export class Workspace {
       if (trimmed.some((n) => n === '' || n.length > 200) || trimmed[0] === trimmed[1]) {
         throw new InvalidInputError('give each side its own name (1 to 200 characters)');
       }
-      const sides: string[][] = [[], []];
-      split.sides.forEach((side, point) => {
-        for (const face of points.faces[point] as number[]) (sides[side] as string[]).push(this.discoveryFaces[face] as string);
-      });
+      const sides = this.splitSides(view, splitId) as [string[], string[]];
       const groups = trimmed.map((name, s) => ({ name, faceIds: sides[s] as string[] }));
       const probe = trainNamedProbe(this.kernel, collection, this.people, groups, {
         source: 'split', identityRemoved: view === 'within-people', split: { view, id: splitId },
@@ -917,6 +915,40 @@ export class Workspace {
     if (faces.some((f) => f === undefined)) return undefined;
     const detail = splitDetail(this.kernel, points, split.sides, measurementTable(faces as FaceRecord[]));
     return { ...detail, faceIds: Array.from(detail.faces, (i) => this.discoveryFaces[i] as string) };
+  }
+
+  /** The face ids on each side of a split of the last discovery, or undefined for an unknown split. Reads only. */
+  splitSides(view: 'across-people' | 'within-people', splitId: string): [string[], string[]] | undefined {
+    const found = view === 'across-people' ? this.discovery?.across : this.discovery?.within;
+    const points = view === 'across-people' ? this.discovery?.views.across : this.discovery?.views.within;
+    const split = found?.splits.find((s) => s.id === splitId);
+    if (!split || !points) return undefined;
+    const sides: [string[], string[]] = [[], []];
+    split.sides.forEach((side, point) => {
+      for (const face of points.faces[point] as number[]) sides[side as 0 | 1].push(this.discoveryFaces[face] as string);
+    });
+    return sides;
+  }
+
+  /**
+   * Names a group of faces picked by hand (on the map): against a second picked group, or against every other
+   * face ("not NAME"). Trained and kept as a named split is (see {@link nameSplit}), replacing it: new faces
+   * are then probed against these names. Identity is not removed: faces picked by where they lie are
+   * picked with their person.
+   * @throws InvalidInputError for an empty name, the same name twice, or a side with fewer than 2 faces;
+   *   StorageError when it cannot be stored.
+   */
+  nameGroup(group: NamedFaces, against?: NamedFaces): Promise<NamedProbe> {
+    return this.serial(async () => {
+      const collection = this.collection;
+      if (!collection) throw new InvalidInputError('there are no faces to name yet: add photos first');
+      const groups = selectionGroups(collection, group, against);
+      const probe = trainNamedProbe(this.kernel, collection, this.people, groups, { source: 'selection', identityRemoved: false });
+      await this.store.saveProbe(splitProbeRecord(collection.modelId, probe, groups, Date.now()));
+      this.splitProbe = probe;
+      this.probeResults = [];
+      return probe;
+    });
   }
 
   /** Drops the named split's probe (probing goes back to named clusters). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { neighbourScores, workerProjection } from '../../src/index.ts';
 import '../../components/map/face-map-view.ts';
-import type { FapFaceMap, MapSelectDetail } from '../../components/map/face-map-view.ts';
+import type { FapFaceMap, MapNameDetail, MapSelectDetail } from '../../components/map/face-map-view.ts';
 import { colourBy } from '../../components/map/map-colours.ts';
 import { MAP_BACKGROUND } from '../../components/map/scatter-gl.ts';
 
@@ -109,6 +109,143 @@ describe('<fap-face-map>', () => {
     assert.ok(detail.ids.every((id) => id.startsWith('b')));
     await el.updateComplete;
     assert.equal(el.shadowRoot?.querySelectorAll('.selection button.face').length, 60, 'the first 60 selected faces are listed, each opens its photo');
+  });
+
+  it('selects the faces inside an outline drawn with "Draw around faces", and Escape cancels an outline or a box being drawn', async () => {
+    const el = await mountMap();
+    const canvas = el.shadowRoot?.querySelector('canvas') as HTMLCanvasElement;
+    const r = canvas.getBoundingClientRect();
+    const at = (type: string, [x, y]: [number, number], shiftKey = false): boolean => canvas.dispatchEvent(new PointerEvent(type, { clientX: r.left + x, clientY: r.top + y, shiftKey, button: 0, bubbles: true, pointerId: 1 }));
+    const key = (k: string): boolean => canvas.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+    const events: MapSelectDetail[] = [];
+    el.addEventListener('fap-map-select', (e) => events.push((e as CustomEvent<MapSelectDetail>).detail));
+    (el.shadowRoot?.querySelector('button[name="lasso"]') as HTMLButtonElement).click();
+    await el.updateComplete;
+    assert.equal(el.shadowRoot?.querySelector('button[name="lasso"]')?.getAttribute('aria-pressed'), 'true');
+    // An outline like a 7 around groups b (top right) and c (bottom right) but not a (bottom left), whose
+    // bounding box would hold a too: only a true outline test leaves a out.
+    const outline: Array<[number, number]> = [[-0.75, 0.75], [0.75, 0.75], [0.75, -0.75], [0.3, -0.75], [0.3, 0.3], [-0.75, 0.3]].map(([x, y]) => el.toScreen(x as number, y as number));
+    // Escape while drawing: nothing is selected and the outline goes.
+    at('pointerdown', outline[0]!);
+    at('pointermove', outline[1]!);
+    await el.updateComplete;
+    assert.ok(el.shadowRoot?.querySelector('svg.lasso polygon'), 'the outline shows while it is drawn');
+    key('Escape');
+    at('pointerup', outline[1]!);
+    await el.updateComplete;
+    assert.equal(events.length, 0, 'Escape cancelled the outline');
+    assert.equal(el.shadowRoot?.querySelector('svg.lasso'), null);
+    // Drawn in full around b and the right half of the bottom: b and c, not a.
+    at('pointerdown', outline[0]!);
+    for (const p of outline.slice(1)) at('pointermove', p);
+    at('pointerup', outline.at(-1)!);
+    assert.equal(events.length, 1);
+    const ids = events[0]!.ids;
+    assert.equal(ids.length, 2 * 300, 'b and c');
+    assert.ok(ids.every((id) => id.startsWith('b') || id.startsWith('c')), 'and none of a, though a lies inside the outline\'s box');
+    // Escape while drawing a box keeps the selection; Escape after clears it.
+    at('pointerdown', el.toScreen(-0.7, -0.3), true);
+    at('pointermove', el.toScreen(-0.3, -0.7), true);
+    key('Escape');
+    at('pointerup', el.toScreen(-0.3, -0.7), true);
+    await el.updateComplete;
+    assert.equal(events.length, 1, 'the box was cancelled');
+    assert.match(el.shadowRoot?.querySelector('.selection')?.textContent ?? '', /600 faces selected/);
+    key('Escape');
+    await el.updateComplete;
+    assert.doesNotMatch(el.shadowRoot?.querySelector('.selection')?.textContent ?? '', /faces selected/, 'a second Escape clears the selection');
+  });
+
+  it('names the selection against the other faces or a second selection, refuses one face, and opens every selected face', async () => {
+    const el = await mountMap();
+    const names: MapNameDetail[] = [];
+    el.addEventListener('fap-map-name', (e) => names.push((e as CustomEvent<MapNameDetail>).detail));
+    const opened: string[] = [];
+    el.addEventListener('fap-open-face', (e) => opened.push((e as CustomEvent<{ faceId: string }>).detail.faceId));
+    const root = el.shadowRoot as ShadowRoot;
+    const nameAs = async (name: string, button: string): Promise<void> => {
+      await el.updateComplete;
+      (root.querySelector('input[name="group-name"]') as HTMLInputElement).value = name;
+      (root.querySelector(`button[name="${button}"]`) as HTMLButtonElement).click();
+      await el.updateComplete;
+    };
+    const box = (x0: number, y0: number, x1: number, y1: number): void => {
+      const [a, b] = el.toScreen(x0, y0);
+      const [c, d] = el.toScreen(x1, y1);
+      el.selectBox(a, b, c, d);
+    };
+    // One face: refused in words, nothing sent.
+    const points = groups().points;
+    // A face with no other within 0.002 of it.
+    const alone = Array.from({ length: 3 * PER }, (_, i) => i).find((i) => Array.from({ length: 3 * PER }, (_, j) => j)
+      .every((j) => j === i || Math.hypot((points[i * 2] as number) - (points[j * 2] as number), (points[i * 2 + 1] as number) - (points[j * 2 + 1] as number)) > 0.002)) as number;
+    const [px, py] = [points[alone * 2] as number, points[alone * 2 + 1] as number];
+    box(px - 0.0005, py - 0.0005, px + 0.0005, py + 0.0005);
+    await el.updateComplete;
+    assert.match(root.querySelector('.selection')?.textContent ?? '', /^\s*1 face selected\./);
+    await nameAs('lonely', 'name-group');
+    assert.equal(names.length, 0, JSON.stringify(names));
+    assert.match(root.querySelector('.naming[role="alert"]')?.textContent ?? '', /Select at least 2 faces to name a group; 1 is selected/);
+    // Group b against every other face.
+    box(0.3, 0.7, 0.7, 0.3);
+    await nameAs('bright', 'name-group');
+    assert.equal(names.length, 1);
+    assert.equal(names[0]!.group.name, 'bright');
+    assert.equal(names[0]!.group.faceIds.length, 300);
+    assert.equal(names[0]!.against, undefined, 'against the other faces');
+    // Group a, kept, then group c to compare it with.
+    box(-0.7, -0.3, -0.3, -0.7);
+    await nameAs('left', 'name-then-compare');
+    assert.match(root.querySelector('.selection')?.textContent ?? '', /First group: left \(300 faces\)\. Now select the faces to compare it with/);
+    box(0.3, -0.3, 0.7, -0.7);
+    await nameAs('right', 'name-group');
+    assert.equal(names.length, 2);
+    assert.equal(names[1]!.group.name, 'left');
+    assert.ok(names[1]!.group.faceIds.every((id) => id.startsWith('a')));
+    assert.equal(names[1]!.against?.name, 'right');
+    assert.ok(names[1]!.against?.faceIds.length === 300 && names[1]!.against.faceIds.every((id) => id.startsWith('c')));
+    // The section's answer shows beside the map.
+    el.naming = { state: 'done', text: 'Made a probe of "left".' };
+    await el.updateComplete;
+    assert.match(root.querySelector('.naming[role="status"]')?.textContent ?? '', /Made a probe of "left"/);
+    // Every selected face can be reached and opened, 60 at first, then more.
+    assert.equal(root.querySelectorAll('.faces button.face').length, 60);
+    (root.querySelector('button[name="more"]') as HTMLButtonElement).click();
+    await el.updateComplete;
+    assert.equal(root.querySelectorAll('.faces button.face').length, 300);
+    (root.querySelectorAll('.faces button.face')[299] as HTMLButtonElement).click();
+    assert.equal(opened.length, 1);
+    assert.ok(opened[0]!.startsWith('c'));
+  });
+
+  it('shows where faces are dense: a patch of 2,000 faces is brighter than a patch of 10, though both overlap', async () => {
+    // Same colour, same patch size (0.02 across: a few px), at (-0.5, 0) and (0.5, 0); 90 more faces far apart.
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 4294967296 - 0.5; };
+    const xy: number[] = [];
+    for (let i = 0; i < 2000; i++) xy.push(-0.5 + rnd() * 0.02, rnd() * 0.02);
+    for (let i = 0; i < 10; i++) xy.push(0.5 + rnd() * 0.02, rnd() * 0.02);
+    for (let i = 0; i < 90; i++) xy.push(rnd() * 1.8, 0.5 + rnd() * 0.4);
+    const el = document.createElement('fap-face-map');
+    el.style.width = '600px';
+    el.ids = Array.from({ length: xy.length / 2 }, (_, i) => `f${i}`);
+    el.points = Float32Array.from(xy);
+    el.colouring = colourBy(el.ids.map(() => 'everyone'));
+    document.body.append(el);
+    mounted = el;
+    await el.updateComplete;
+    el.drawNow();
+    const brightness = (x: number, y: number): number => {
+      const [sx, sy] = el.toScreen(x, y);
+      let sum = 0;
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) sum += pixel(el, sx + dx, sy + dy).reduce((a, b) => a + b, 0);
+      return sum / 9;
+    };
+    const dense = brightness(-0.5, 0);
+    const sparse = brightness(0.5, 0);
+    const ground = background.reduce((a, b) => a + b, 0);
+    assert.ok(sparse > ground + 40, `the patch of 10 shows: ${sparse} over the ground's ${ground}`);
+    assert.ok(dense - ground > 1.4 * (sparse - ground), `the patch of 2,000 is brighter than the patch of 10: ${dense} against ${sparse} (ground ${ground})`);
   });
 
   it('zooms with the keys, the buttons and the wheel, and pans with the arrow keys', async () => {

@@ -45,6 +45,32 @@ describe('PointIndex', () => {
     }
     assert.deepEqual([...inside], expected);
   });
+
+  it('lists exactly the points inside a lasso outline (a concave star), and nothing for fewer than 3 vertices', () => {
+    // A five-pointed star: concave, so a bounding box or a convex hull would take too many.
+    const star: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const r = k % 2 === 0 ? 0.8 : 0.3;
+      const a = (Math.PI * k) / 5;
+      star.push(0.1 + r * Math.sin(a), -0.05 + r * Math.cos(a));
+    }
+    const inStar = (x: number, y: number): boolean => {
+      let inside = false;
+      for (let a = 0, b = 9; a < 10; b = a++) {
+        const ax = star[a * 2]!, ay = star[a * 2 + 1]!, bx = star[b * 2]!, by = star[b * 2 + 1]!;
+        if ((ay > y) !== (by > y) && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
+      }
+      return inside;
+    };
+    const expected: number[] = [];
+    for (let i = 0; i < points.length / 2; i++) if (inStar(points[i * 2] as number, points[i * 2 + 1] as number)) expected.push(i);
+    const got = index.insidePolygon(star);
+    assert.deepEqual([...got], expected);
+    assert.ok(got.length > 500 && got.length < index.inside(-0.7, -0.85, 0.9, 0.75).length / 2, `a star holds less than half its box: ${got.length}`);
+    assert.equal(index.insidePolygon([0, 0, 0.5, 0.5]).length, 0);
+    // The point (0.1, -0.05) is the star's centre; (0.1 + 0.55, -0.05) lies between two arms, outside.
+    assert.ok(inStar(0.1, -0.05) && !inStar(0.1 + 0.55 * Math.sin(Math.PI / 5), -0.05 + 0.55 * Math.cos(Math.PI / 5)));
+  });
 });
 
 describe('colourBy', () => {
