@@ -10,4 +10,3 @@ export { minibatch_step_f32 } from './minibatch';
 export { covariance_f32, pca_project_f32 } from './pca';
 export { mean_variance_f32, standardize_f32, first_nonfinite_f32 } from './stats';
 export { rng_seed, rng_next_u32 } from './rng';
-export { nearest_lists_f32, knn_in_lists_f32, knn_refine_f32, umap_epochs_f32 } from './umap';

@@ -5,7 +5,7 @@
  * (positions, each edge's next sample, the generator), so the batching never changes the layout.
  */
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
-import type { LayoutGraph, LayoutOptions } from './types.ts';
+import type { LayoutGraph, LayoutOptions } from './umap-types.ts';
 import { seedState } from './rng.ts';
 import { checkFinite, checkInteger, checkMatrix, checkSeed } from './validate.ts';
 
@@ -71,7 +71,7 @@ function checkGraph(graph: LayoutGraph, n: number): void {
 }
 
 /**
- * {@link Kernel.umapLayout} on a backend's session.
+ * UmapKernel.umapLayout on a backend's session.
  * @throws InvalidInputError for a bad embedding, graph or option; AbortError when the signal aborts.
  */
 export async function runLayout(ops: LayoutOps, embedding: Float32Array, graph: LayoutGraph, options: LayoutOptions): Promise<Float32Array> {

@@ -11,7 +11,8 @@
  * 6. indices are mapped back to the caller's row order.
  * With one list (the default up to 4,096 rows) this is the exact search.
  */
-import type { Kernel, NearestNeighbourOptions, NearestNeighbours } from './types.ts';
+import type { Kernel } from './types.ts';
+import type { NearestNeighbourOptions, NearestNeighbours } from './umap-types.ts';
 import { Rng } from './rng.ts';
 import { checkDim, checkFinite, checkInteger, checkMatrix, checkSeed } from './validate.ts';
 
@@ -62,7 +63,7 @@ function sampleRows(n: number, count: number, rng: Rng): Int32Array {
 }
 
 /**
- * {@link Kernel.nearestNeighbours} with a backend's loops and its k-means.
+ * UmapKernel.nearestNeighbours with a backend's loops and its k-means.
  * @throws InvalidInputError for a bad matrix, non-finite values, or k, lists, probes or seed out of range.
  */
 export function nearestNeighboursWith(

@@ -14,13 +14,11 @@
  */
 import { InvalidInputError, UnsupportedEnvironmentError } from '../errors.ts';
 import type {
-  ChunkSource, KMeansOptions, KMeansResult, LayoutGraph, LayoutOptions, MeanVariance, MiniBatchKMeansOptions,
-  MiniBatchKMeansResult, NearestNeighbourOptions, NearestNeighbours, PcaResult, ResidentKernel, ResidentMatrix,
+  ChunkSource, KMeansOptions, KMeansResult, MeanVariance, MiniBatchKMeansOptions, MiniBatchKMeansResult,
+  PcaResult, ResidentKernel, ResidentMatrix,
 } from './types.ts';
 import { pcaFromCovariance } from './eigen.ts';
 import { runMiniBatch, type MiniBatchOps, type MiniBatchSession } from './minibatch-driver.ts';
-import { nearestNeighboursWith, type NeighbourOps } from './neighbours-driver.ts';
-import { runLayout, type LayoutInput, type LayoutSession } from './layout-driver.ts';
 import { instantiateKernel, type KernelExports } from './wasm-module.ts';
 import {
   checkDim, checkInteger, checkMatrix, checkPcaBasis, checkStats, checkVector, nonFiniteError,
@@ -382,97 +380,6 @@ export class WasmKernel implements ResidentKernel {
       s.x.pca_project_f32(p, n, d, mean, comps, c, out);
       return s.f32(out, n * c).slice();
     });
-  }
-
-  nearestNeighbours(data: Float32Array, d: number, options: NearestNeighbourOptions): NearestNeighbours {
-    return nearestNeighboursWith(this.neighbourOps(), this, data, d, options);
-  }
-
-  private neighbourOps(): NeighbourOps {
-    return {
-      nearestLists: (data, n, d, centroids, nc, m) =>
-        this.withScope((s) => {
-          const p = s.put('data', data);
-          const c = s.put('centroids', centroids);
-          const out = s.alloc(n * m * 4, 'nearest lists');
-          s.x.nearest_lists_f32(p, n, d, c, nc, m, out, s.alloc(m * 4, 'scratch'));
-          return s.i32(out, n * m).slice();
-        }),
-      searchLists: (sorted, n, d, starts, probes, m, k, rounds) =>
-        this.withScope((s) => {
-          const p = s.put('data', sorted);
-          const st = s.alloc(starts.byteLength, 'list starts');
-          s.i32(st, starts.length).set(starts);
-          const pr = s.alloc(probes.byteLength, 'probed lists');
-          s.i32(pr, probes.length).set(probes);
-          const idx = s.alloc(n * k * 4, 'neighbour indices');
-          const dist = s.alloc(n * k * 4, 'neighbour distances');
-          s.x.knn_in_lists_f32(p, n, d, st, pr, m, k, idx, dist);
-          for (let r = 0; r < rounds; r++) s.x.knn_refine_f32(p, n, d, k, idx, dist);
-          return { indices: s.i32(idx, n * k).slice(), distances: s.f32(dist, n * k).slice(), k };
-        }),
-    };
-  }
-
-  umapLayout(embedding: Float32Array, graph: LayoutGraph, options: LayoutOptions): Promise<Float32Array> {
-    return runLayout({ session: (input) => new WasmLayoutSession(this, input) }, embedding, graph, options);
-  }
-}
-
-/** A layout's state held in WASM memory across the awaits of a run: positions, edges, schedules, generator. */
-class WasmLayoutSession implements LayoutSession {
-  private readonly scope: Scope;
-  private readonly ptrs: { emb: number; head: number; tail: number; eps: number; next: number; nextNeg: number; rng: number };
-
-  constructor(private readonly kernel: WasmKernel, private readonly input: LayoutInput) {
-    const scope = kernel.openScope();
-    this.scope = scope;
-    const { graph, embedding, negativeRate } = input;
-    try {
-      this.ptrs = kernel.withScope(() => {
-        const ints = (what: string, src: Int32Array | Uint32Array): number => {
-          const ptr = scope.alloc(src.byteLength, what);
-          scope.i32(ptr, src.length).set(src);
-          return ptr;
-        };
-        return {
-          emb: scope.put('the embedding', embedding),
-          head: ints('edge heads', graph.head),
-          tail: ints('edge tails', graph.tail),
-          eps: scope.put('epochs per sample', graph.epochsPerSample),
-          next: scope.put('next samples', graph.epochsPerSample),
-          nextNeg: scope.put('next negative samples', graph.epochsPerSample.map((x) => x / negativeRate)),
-          rng: ints('the generator', input.rng),
-        };
-      });
-    } catch (error: unknown) {
-      kernel.releaseScope(scope);
-      throw error;
-    }
-  }
-
-  private use<T>(fn: (x: KernelExports) => T): T {
-    return this.kernel.withScope((s) => {
-      if (s.x !== this.scope.x) {
-        throw new UnsupportedEnvironmentError('the WebAssembly kernel was reset after a failure during this layout');
-      }
-      return fn(s.x);
-    });
-  }
-
-  run(from: number, to: number): void {
-    const { n, graph, a, b, negativeRate, epochs } = this.input;
-    const p = this.ptrs;
-    this.use((x) => x.umap_epochs_f32(p.emb, n, p.head, p.tail, p.eps, p.next, p.nextNeg, graph.head.length,
-      a, b, negativeRate, from, to, epochs, p.rng));
-  }
-
-  embedding(): Float32Array {
-    return this.use(() => this.scope.f32(this.ptrs.emb, this.input.n * 2).slice());
-  }
-
-  dispose(): void {
-    this.kernel.releaseScope(this.scope);
   }
 }
 

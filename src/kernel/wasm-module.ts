@@ -58,15 +58,6 @@ export interface KernelExports {
   mean_variance_f32(data: number, n: number, d: number, mean: number, variance: number): void;
   standardize_f32(data: number, n: number, d: number, mean: number, variance: number, out: number): void;
   first_nonfinite_f32(ptr: number, len: number): number;
-  nearest_lists_f32(data: number, n: number, d: number, cent: number, nc: number, m: number, out: number, scratch: number): void;
-  knn_in_lists_f32(
-    data: number, n: number, d: number, starts: number, probes: number, m: number, k: number, outIdx: number, outDist: number,
-  ): void;
-  knn_refine_f32(data: number, n: number, d: number, k: number, idx: number, dist: number): number;
-  umap_epochs_f32(
-    emb: number, nv: number, head: number, tail: number, eps: number, next: number, nextNeg: number, ne: number,
-    a: number, b: number, negRate: number, e0: number, e1: number, nEpochs: number, rng: number,
-  ): void;
   rng_seed(seed: number): void;
   rng_next_u32(): number;
 }

@@ -1,16 +1,18 @@
 /**
- * The map's kernels (assembly/umap.ts and their reference twins): nearest neighbours through the inverted file
+ * The map's kernels (src/kernel/umap-kernel.ts: assembly/umap.ts and their reference twins): nearest neighbours through the inverted file
  * (exact with one list or every list probed, close to exact otherwise, the same in both backends), and UMAP's
  * layout epochs (seeded, cancellable, pulling linked points together, refusing a bad graph).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
-import { loadKernel, referenceKernel, type Kernel, type LayoutGraph } from '../../src/kernel/index.ts';
+import { loadKernel } from '../../src/kernel/index.ts';
 import { Rng } from '../../src/kernel/rng.ts';
+import { loadUmapKernel, referenceUmapKernel, type LayoutGraph, type UmapKernel } from '../../src/kernel/umap-kernel.ts';
 
-const wasm = await loadKernel({ backend: 'wasm-simd' });
-const backends: [string, Kernel][] = [['wasm-simd', wasm], ['js-reference', referenceKernel]];
+const main = await loadKernel({ backend: 'wasm-simd' });
+const wasm = await loadUmapKernel({ backend: 'wasm-simd' });
+const backends: [string, UmapKernel][] = [['wasm-simd', wasm], ['js-reference', referenceUmapKernel]];
 
 /** n rows of d: `groups` Gaussian clumps (spread 0.3 around unit-scale centres) — a clustered, face-like set. */
 function clumps(n: number, d: number, groups: number, seed: number): Float32Array {
@@ -24,7 +26,7 @@ function clumps(n: number, d: number, groups: number, seed: number): Float32Arra
 function bruteForce(data: Float32Array, d: number, k: number): Int32Array[] {
   const n = data.length / d;
   return Array.from({ length: n }, (_, i) => {
-    const dist = referenceKernel.l2sqOneToMany(data.subarray(i * d, i * d + d), data, d);
+    const dist = main.l2sqOneToMany(data.subarray(i * d, i * d + d), data, d);
     dist[i] = Infinity;
     return Int32Array.from(Array.from({ length: n }, (_, j) => j).sort((a, b) => dist[a]! - dist[b]! || a - b).slice(0, k));
   });
@@ -47,7 +49,7 @@ describe('nearestNeighbours', () => {
   for (const [name, kernel] of backends) {
     it(`${name}: one list, or every list probed, is the exact search; distances ascend`, () => {
       for (const options of [{ k: 10 }, { k: 10, lists: 8, probes: 8 }]) {
-        const r = kernel.nearestNeighbours(data, d, options);
+        const r = kernel.nearestNeighbours(main, data, d, options);
         assert.equal(recall(r.indices, exact, 10), 1, JSON.stringify(options));
         for (let i = 0; i < 600; i++) {
           for (let q = 1; q < 10; q++) assert.ok(r.distances[i * 10 + q]! >= r.distances[i * 10 + q - 1]!);
@@ -60,8 +62,8 @@ describe('nearestNeighbours', () => {
       // Four broad clumps cut into 30 lists: a row's neighbours straddle lists.
       const noisy = clumps(800, d, 4, 2);
       const truth = bruteForce(noisy, d, 10);
-      const bare = recall(kernel.nearestNeighbours(noisy, d, { k: 10, lists: 30, probes: 2, refinements: 0 }).indices, truth, 10);
-      const refined = recall(kernel.nearestNeighbours(noisy, d, { k: 10, lists: 30, probes: 2, refinements: 2 }).indices, truth, 10);
+      const bare = recall(kernel.nearestNeighbours(main, noisy, d, { k: 10, lists: 30, probes: 2, refinements: 0 }).indices, truth, 10);
+      const refined = recall(kernel.nearestNeighbours(main, noisy, d, { k: 10, lists: 30, probes: 2, refinements: 2 }).indices, truth, 10);
       assert.ok(bare < 0.8, `two probes alone already find ${bare}`);
       assert.ok(refined > bare + 0.1 && refined > 0.85, `refined ${refined} against ${bare}`);
     });
@@ -69,20 +71,20 @@ describe('nearestNeighbours', () => {
 
   it('gives the same neighbours in both backends', () => {
     const options = { k: 10, lists: 20, probes: 3, seed: 4 };
-    const a = wasm.nearestNeighbours(data, d, options);
-    const b = referenceKernel.nearestNeighbours(data, d, options);
+    const a = wasm.nearestNeighbours(main, data, d, options);
+    const b = referenceUmapKernel.nearestNeighbours(main, data, d, options);
     assert.deepEqual(a.indices, b.indices);
     for (let t = 0; t < a.distances.length; t++) assert.ok(Math.abs(a.distances[t]! - b.distances[t]!) <= 1e-5 * b.distances[t]! + 1e-6);
   });
 
   it('refuses k out of range, NaN and a single row, naming the problem', () => {
     for (const [, kernel] of backends) {
-      assert.throws(() => kernel.nearestNeighbours(data, d, { k: 600 }), /k = 600 is not accepted/);
-      assert.throws(() => kernel.nearestNeighbours(data, d, { k: 0 }), InvalidInputError);
+      assert.throws(() => kernel.nearestNeighbours(main, data, d, { k: 600 }), /k = 600 is not accepted/);
+      assert.throws(() => kernel.nearestNeighbours(main, data, d, { k: 0 }), InvalidInputError);
       const bad = data.slice();
       bad[30] = NaN;
-      assert.throws(() => kernel.nearestNeighbours(bad, d, { k: 5 }), InvalidInputError);
-      assert.throws(() => kernel.nearestNeighbours(data.subarray(0, d), d, { k: 1 }), InvalidInputError);
+      assert.throws(() => kernel.nearestNeighbours(main, bad, d, { k: 5 }), InvalidInputError);
+      assert.throws(() => kernel.nearestNeighbours(main, data.subarray(0, d), d, { k: 1 }), InvalidInputError);
     }
   });
 });
@@ -164,7 +166,7 @@ describe('umapLayout', () => {
   it('both backends lay the same graph out alike (float32 against float64 arithmetic, so not bit for bit)', async () => {
     const { start, graph } = twoRings(5);
     const a = await wasm.umapLayout(start, graph, { ...options, epochs: 2 });
-    const b = await referenceKernel.umapLayout(start, graph, { ...options, epochs: 2 });
+    const b = await referenceUmapKernel.umapLayout(start, graph, { ...options, epochs: 2 });
     for (let t = 0; t < a.length; t++) assert.ok(Math.abs(a[t]! - b[t]!) < 1e-3, `coordinate ${t}: ${a[t]} and ${b[t]}`);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The map's projection: UMAP (McInnes, Healy & Melville, 2018) on typed arrays, with the kernel's WebAssembly SIMD
- * doing the heavy loops (src/kernel: nearestNeighbours, pca, umapLayout; the pure-TypeScript reference where SIMD
- * is missing). Steps, as umap-learn does them unless said otherwise:
+ * doing the heavy loops (src/kernel/umap-kernel.ts: nearestNeighbours, umapLayout, on a WebAssembly module of their
+ * own; the main kernel's k-means and PCA; the pure-TypeScript twins where SIMD is missing). Steps, as umap-learn
+ * does them unless said otherwise:
  * 1. the 14 nearest other faces of every face (15 with itself, UMAP's n_neighbors), approximate through an
  *    inverted file of k-means lists (exact up to 4,096 faces);
  * 2. the fuzzy simplicial set: per face the distance to its nearest neighbour (rho) and the bandwidth (sigma, by
@@ -15,7 +16,8 @@
  */
 import { InvalidInputError, throwIfAborted } from '../../errors.ts';
 import { loadKernel } from '../../kernel/index.ts';
-import type { Kernel, LayoutGraph, NearestNeighbours } from '../../kernel/types.ts';
+import type { Kernel } from '../../kernel/types.ts';
+import { loadUmapKernel, type LayoutGraph, type NearestNeighbours, type UmapKernel } from '../../kernel/umap-kernel.ts';
 import { createRng } from '../rng.ts';
 import type { ProjectionProgress } from './projection-method.ts';
 
@@ -29,8 +31,10 @@ export interface ProjectionOptions {
   minDist?: number;
   /** Layout epochs (default: 500 up to 2,500 points, then 400, 300, and 200 above 7,500, as umap-js). */
   nEpochs?: number;
-  /** The kernel to compute with (default: `loadKernel()`, the WASM SIMD core where it runs). */
+  /** The kernel for k-means and PCA (default: `loadKernel()`, the WASM SIMD core where it runs). */
   kernel?: Kernel;
+  /** The kernel for the neighbours and the layout (default: `loadUmapKernel()`, WASM SIMD where it runs). */
+  umapKernel?: UmapKernel;
   signal?: AbortSignal;
   onProgress?: (progress: ProjectionProgress) => void;
 }
@@ -233,17 +237,18 @@ export async function projectUmap(vectors: Float32Array, d: number, options: Pro
   const nNeighbors = Math.max(2, Math.min(options.nNeighbors ?? 15, n - 1));
   const epochs = options.nEpochs ?? defaultEpochs(n);
   const kernel = options.kernel ?? (await loadKernel());
+  const umap = options.umapKernel ?? (await loadUmapKernel());
   onProgress?.({ phase: 'neighbours', done: 0, total: 1 });
   await yieldToEvents();
   throwIfAborted(signal);
-  const knn = kernel.nearestNeighbours(vectors, d, { k: nNeighbors - 1, seed });
+  const knn = umap.nearestNeighbours(kernel, vectors, d, { k: nNeighbors - 1, seed });
   onProgress?.({ phase: 'neighbours', done: 1, total: 1 });
   await yieldToEvents();
   throwIfAborted(signal);
   const graph = fuzzyGraph(knn, n, nNeighbors, epochs);
   const start = pcaStart(kernel, vectors, d, n, seed);
   const { a, b } = fitCurve(options.minDist ?? 0.1);
-  return kernel.umapLayout(start, graph, {
+  return umap.umapLayout(start, graph, {
     a, b, epochs, seed, signal,
     onProgress: (p) => onProgress?.({ phase: 'layout', done: p.epochs, total: p.total }),
   });
