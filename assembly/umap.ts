@@ -2,7 +2,8 @@
 // inverted file (rows grouped by their nearest of a few hundred k-means centroids, each row compared exactly with
 // the rows of its few nearest groups), and the stochastic gradient descent of the 2-D layout. The procedure around
 // them (sampling, sorting rows by group, the fuzzy graph, the initial layout) is TypeScript:
-// src/kernel/neighbours-driver.ts and src/kernel/layout-driver.ts; src/kernel/reference.ts mirrors both loops.
+// src/kernel/neighbours-driver.ts and src/kernel/layout-driver.ts; src/kernel/umap-reference.ts mirrors the loops.
+// Built as a module of its own from umap-module.ts (build/umap.wasm), not into index.ts's kernel.
 import { l2sq_row, l2sq_x4 } from './distance';
 import { f4 } from './simd';
 

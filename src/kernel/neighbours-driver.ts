@@ -1,6 +1,6 @@
 /**
- * Approximate k nearest neighbours by an inverted file, shared by both backends; each backend supplies the two
- * loops ({@link NeighbourOps}, assembly/umap.ts and src/kernel/reference.ts).
+ * Approximate k nearest neighbours by an inverted file, shared by both backends; each backend supplies the
+ * loops ({@link NeighbourOps}, assembly/umap.ts and src/kernel/umap-reference.ts).
  *
  * Procedure:
  * 1. centroids: k-means (8 Lloyd iterations at most) of a seeded sample of 16 rows per list;
