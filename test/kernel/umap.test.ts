@@ -4,7 +4,12 @@
  * layout epochs (seeded, cancellable, pulling linked points together, refusing a bad graph).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { projectRoot } from '../helpers/datasets.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { loadKernel } from '../../src/kernel/index.ts';
 import { Rng } from '../../src/kernel/rng.ts';
@@ -168,5 +173,29 @@ describe('umapLayout', () => {
     const a = await wasm.umapLayout(start, graph, { ...options, epochs: 2 });
     const b = await referenceUmapKernel.umapLayout(start, graph, { ...options, epochs: 2 });
     for (let t = 0; t < a.length; t++) assert.ok(Math.abs(a[t]! - b[t]!) < 1e-3, `coordinate ${t}: ${a[t]} and ${b[t]}`);
+  });
+});
+
+describe('the map without WebAssembly SIMD (child process)', () => {
+  it('falls back to the reference kernels and still draws a map', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fap-umap-nosimd-'));
+    try {
+      const script = join(dir, 'no-simd.mts');
+      writeFileSync(script, `
+        const validate = WebAssembly.validate;
+        WebAssembly.validate = (bytes) => !Buffer.from(bytes).includes(0x7b) && validate(bytes);
+        const { loadUmapKernel } = await import(${JSON.stringify(join(projectRoot, 'src/kernel/umap-kernel.ts'))});
+        const { projectUmap } = await import(${JSON.stringify(join(projectRoot, 'src/analysis/projection/umap-projection.ts'))});
+        const kernel = await loadUmapKernel();
+        const vectors = Float32Array.from({ length: 40 * 4 }, (_, t) => Math.floor(t / 80) * 5 + Math.sin(t));
+        const map = await projectUmap(vectors, 4, { nEpochs: 20 });
+        console.log(JSON.stringify({ backend: kernel.backend, finite: map.every(Number.isFinite), length: map.length }));
+      `);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { backend: 'js-reference', finite: true, length: 80 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
