@@ -1,11 +1,13 @@
 /**
  * The map benchmark: `npm run bench:map -- --json` prints one JSON object; without --json, a short report.
  *
- * - projection (Node, this thread): the map's projection (projectUmap: umap-js through our typed-array,
- *   seeded, stepped wrapper) of 10,000 and 100,000 synthetic 128-D face-like vectors (people of 50 faces,
- *   people in 8 broad groups, unit length), against umap-js called directly with its defaults on the same
- *   10,000 in the same run; trustworthiness and kNN recall (k = 15) at 10,000 on a seeded sample of `--queries`
- *   query points against all points; the process's peak resident memory.
+ * - projection (Node, this thread): the map's projection (projectUmap: our UMAP on the kernel's WASM SIMD) of
+ *   10,000 and 100,000 synthetic 128-D face-like vectors (people of 50 faces, people in 8 broad groups, unit
+ *   length), against umap-js (the projection before it, now a devDependency) called directly with its defaults on
+ *   the same 10,000 in the same run; trustworthiness and kNN recall (k = 15) at 10,000 on a seeded sample of
+ *   `--queries` query points against all points; the recall of the kernel's approximate neighbour search (the
+ *   projection's first step, k = 14) against exact neighbours on 200 rows, and its time; the process's peak
+ *   resident memory.
  *   `--atlas <path to embedding-atlas/dist/umap.js>` adds embedding-atlas's WASM UMAP (not a dependency: pass
  *   the file of an unpacked `npm pack embedding-atlas@0.26.0`) on the same 10,000.
  * - frames (headless Chromium, WebGL2 on SwiftShader): `<fap-face-map>` with the 100,000-point map, panned
@@ -26,6 +28,8 @@ import { build } from 'esbuild';
 import { UMAP } from 'umap-js';
 import { neighbourScores } from '../src/analysis/projection/neighbour-scores.ts';
 import { projectUmap } from '../src/analysis/projection/umap-projection.ts';
+import { loadKernel } from '../src/kernel/index.ts';
+import { loadUmapKernel } from '../src/kernel/umap-kernel.ts';
 import { createRng } from '../src/analysis/rng.ts';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { launchChromium } from '../test/helpers/chromium.ts';
@@ -124,8 +128,31 @@ async function atlasSection(result: Record<string, unknown>): Promise<void> {
   log(`embedding-atlas WASM UMAP ${n}: ${run.seconds} s (${run.value.epochs} epochs); peak resident memory ${result.peak_rss_mb} MB`);
 }
 
+/** The kernel's approximate 14 nearest neighbours (projectUmap's defaults): seconds, and recall on 200 rows. */
+async function neighbourSearch(vectors: Float32Array): Promise<{ seconds: number; recall: number }> {
+  const kernel = await loadKernel();
+  const umap = await loadUmapKernel();
+  const count = vectors.length / D;
+  const k = 14;
+  const found = await timed(async () => umap.nearestNeighbours(kernel, vectors, D, { k }));
+  let hit = 0;
+  const rows = 200;
+  for (let s = 0; s < rows; s++) {
+    const i = Math.floor((s * count) / rows);
+    const dist = kernel.l2sqOneToMany(vectors.subarray(i * D, i * D + D), vectors, D);
+    dist[i] = Infinity;
+    const kth = Float32Array.from(dist).sort()[k - 1] as number;
+    const got = new Set(found.value.indices.subarray(i * k, i * k + k));
+    for (let j = 0; j < count; j++) if ((dist[j] as number) <= kth && got.has(j)) hit++;
+  }
+  return { seconds: found.seconds, recall: round(hit / (rows * k)) };
+}
+
 async function projectionSection(result: Record<string, unknown>): Promise<Float32Array | undefined> {
   const ten = synthetic(small, 1);
+  const search = await neighbourSearch(ten.vectors);
+  Object.assign(result, { neighbour_search_10k_s: search.seconds, neighbour_search_recall_10k: search.recall });
+  log(`neighbour search ${small}: ${search.seconds} s, recall ${search.recall} against exact (k = 14, 200 rows)`);
   const ours = await timed(() => projectUmap(ten.vectors, D, { seed: 0 }));
   result.projection_10k_s = ours.seconds;
   const scores = neighbourScores(ten.vectors, D, ours.value, 2, { k: 15, queries, seed: 1 });
@@ -146,6 +173,9 @@ async function projectionSection(result: Record<string, unknown>): Promise<Float
   result.projection_100k_s = hundred.seconds;
   result.peak_rss_mb = peakRssMb();
   log(`projection ${n}: ${hundred.seconds} s; peak resident memory ${result.peak_rss_mb} MB`);
+  const bigSearch = await neighbourSearch(big.vectors);
+  Object.assign(result, { neighbour_search_100k_s: bigSearch.seconds, neighbour_search_recall_100k: bigSearch.recall });
+  log(`neighbour search ${n}: ${bigSearch.seconds} s, recall ${bigSearch.recall} against exact (k = 14, 200 rows)`);
   const save = option('--save-points');
   if (save) writeFileSync(save, Buffer.from(hundred.value.buffer));
   return hundred.value;

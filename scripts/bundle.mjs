@@ -67,7 +67,7 @@ await build({
   external: ['onnxruntime-web', 'onnxruntime-web/*'],
   define: { __SAMPLES__: JSON.stringify(samples.map((f) => `samples/${f}`)) },
 });
-// The map's worker: UMAP (umap-js) off the page's thread, loaded when the map is first computed.
+// The map's worker: UMAP (src/analysis/projection/umap-projection.ts on the kernel) off the page's thread, loaded when the map is first computed.
 const mapWorker = { 'face-probe-map-worker': join(root, 'src', 'analysis', 'projection', 'projection-worker.ts') };
 await build({ ...browser, entryPoints: mapWorker, outdir: web });
 // The inference worker: split, so each onnxruntime flavour (wasm, WebGPU) is a chunk loaded only when chosen.

@@ -15,6 +15,19 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/**
+ * The four 32-bit words of the xoshiro128** state for `seed` (any number; its low 32 bits select the stream), for
+ * kernels that carry the generator's state themselves (assembly/umap.ts).
+ */
+export function seedState(seed: number): Uint32Array {
+  const s = seed >>> 0;
+  const state = Uint32Array.of(
+    splitmix32(s + 0x9e3779b9), splitmix32(s + 0x3c6ef372), splitmix32(s + 0xdaa66d2b), splitmix32(s + 0x78dde6e4));
+  // xoshiro would emit zeros forever from an all-zero state.
+  if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
+  return state;
+}
+
 /** A xoshiro128** generator. */
 export class Rng {
   private s0 = 0;
@@ -24,13 +37,11 @@ export class Rng {
 
   /** @param seed any number; only its low 32 bits (as `seed >>> 0`) select the stream. */
   constructor(seed: number) {
-    const s = seed >>> 0;
-    this.s0 = splitmix32(s + 0x9e3779b9);
-    this.s1 = splitmix32(s + 0x3c6ef372);
-    this.s2 = splitmix32(s + 0xdaa66d2b);
-    this.s3 = splitmix32(s + 0x78dde6e4);
-    // xoshiro would emit zeros forever from an all-zero state.
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const state = seedState(seed);
+    this.s0 = state[0]!;
+    this.s1 = state[1]!;
+    this.s2 = state[2]!;
+    this.s3 = state[3]!;
   }
 
   /** Next 32 random bits as an unsigned integer in [0, 2³²). */

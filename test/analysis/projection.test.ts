@@ -1,12 +1,16 @@
 /**
  * The map's projection: the neighbour-keeping scores on planted data (a map that keeps the plane the points lie
- * on scores 1; a random map does not), UMAP on separated clusters, and placing new faces near their twins.
+ * on scores 1; a random map does not), UMAP on separated clusters (on both kernels, seeded, cancellable, from 4
+ * points up), the fitted curve, the fuzzy graph, and placing new faces near their twins.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { neighbourScores } from '../../src/analysis/projection/neighbour-scores.ts';
 import { placePoints } from '../../src/analysis/projection/place-points.ts';
-import { projectUmap } from '../../src/analysis/projection/umap-projection.ts';
+import { fitCurve, fuzzyGraph, projectUmap } from '../../src/analysis/projection/umap-projection.ts';
+import { PROJECTION_METHOD } from '../../src/analysis/projection/projection-method.ts';
+import { referenceKernel } from '../../src/kernel/index.ts';
+import { referenceUmapKernel } from '../../src/kernel/umap-kernel.ts';
 import { createRng } from '../../src/analysis/rng.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { gaussianClusters } from './helpers.ts';
@@ -101,6 +105,91 @@ describe('projectUmap', () => {
     controller.abort();
     await assert.rejects(projectUmap(data, 32, { signal: controller.signal }), { name: 'AbortError' });
     assert.throws(() => placePoints(data, new Float32Array(2), data, 32), InvalidInputError);
+  });
+
+  it('stops on an abort during the neighbour search or the layout, and reports both phases', async () => {
+    for (const phase of ['neighbours', 'layout'] as const) {
+      const controller = new AbortController();
+      const seen = new Set<string>();
+      await assert.rejects(projectUmap(data, 32, {
+        nEpochs: 1_000_000,
+        signal: controller.signal,
+        onProgress: (p) => {
+          seen.add(p.phase);
+          if (p.phase === phase) controller.abort();
+        },
+      }), { name: 'AbortError' });
+      assert.ok(seen.has(phase));
+    }
+  });
+
+  it('the same seed gives the same map and another seed another, on the reference kernel too', async () => {
+    const small = data.subarray(0, 120 * 32);
+    const a = await projectUmap(small, 32, { seed: 1, nEpochs: 60, kernel: referenceKernel, umapKernel: referenceUmapKernel });
+    assert.deepEqual(await projectUmap(small, 32, { seed: 1, nEpochs: 60, kernel: referenceKernel, umapKernel: referenceUmapKernel }), a);
+    assert.notDeepEqual(await projectUmap(small, 32, { seed: 2, nEpochs: 60, kernel: referenceKernel, umapKernel: referenceUmapKernel }), a);
+    // Two separated clusters of 60 stay apart on the reference kernel as on the WASM one.
+    const mean = (from: number): [number, number] => {
+      let x = 0;
+      let y = 0;
+      for (let i = from; i < from + 60; i++) { x += a[i * 2]! / 60; y += a[i * 2 + 1]! / 60; }
+      return [x, y];
+    };
+    let inner = 0;
+    for (const from of [0, 60]) {
+      const [mx, my] = mean(from);
+      for (let i = from; i < from + 60; i++) inner = Math.max(inner, Math.hypot(a[i * 2]! - mx, a[i * 2 + 1]! - my));
+    }
+    const [ax, ay] = mean(0);
+    const [bx, by] = mean(60);
+    assert.ok(Math.hypot(ax - bx, ay - by) > inner, 'the two clusters do not overlap');
+  });
+
+  it('maps 4 to 20 points, duplicates and a flat set to finite positions', async () => {
+    for (const n of [4, 5, 7, 20]) {
+      const map = await projectUmap(data.subarray(0, n * 32), 32, { seed: 3 });
+      assert.equal(map.length, n * 2);
+      assert.ok(map.every(Number.isFinite), `${n} points`);
+    }
+    const same = new Float32Array(30 * 8).fill(0.5);
+    assert.ok((await projectUmap(same, 8)).every(Number.isFinite), 'identical points');
+    const twins = new Float32Array(40 * 8).map((_, t) => Math.floor(t / 8) % 2);
+    const map = await projectUmap(twins, 8);
+    assert.ok(map.every(Number.isFinite), 'two points repeated');
+    const bad = data.slice(0, 96 * 2);
+    bad[7] = NaN;
+    await assert.rejects(projectUmap(bad, 32), InvalidInputError);
+  });
+
+  it('is a new method for the map cache', () => {
+    assert.doesNotMatch(PROJECTION_METHOD, /umap-js/);
+  });
+});
+
+describe('UMAP pieces', () => {
+  it('fits umap-learn\'s a and b for min_dist 0.1, spread 1', () => {
+    const { a, b } = fitCurve(0.1);
+    assert.ok(Math.abs(a - 1.577) < 0.01 && Math.abs(b - 0.895) < 0.005, `a ${a}, b ${b}`);
+    const wide = fitCurve(0.5);
+    assert.ok(wide.a < a, 'a larger min_dist flattens the curve near 0');
+  });
+
+  it('builds a symmetric fuzzy graph whose strongest edge is sampled every epoch', () => {
+    // Three points: 0 and 1 close, 2 far; each lists the other two.
+    const knn = {
+      k: 2,
+      indices: Int32Array.from([1, 2, 0, 2, 1, 0]),
+      distances: Float32Array.from([1, 16, 1, 9, 9, 16]),
+    };
+    const g = fuzzyGraph(knn, 3, 3, 200);
+    const edges = new Map<string, number>();
+    for (let e = 0; e < g.head.length; e++) edges.set(`${g.head[e]}-${g.tail[e]}`, g.epochsPerSample[e]!);
+    for (const [key, s] of edges) {
+      const [h, t] = key.split('-');
+      assert.equal(edges.get(`${t}-${h}`), s, `edge ${key} both ways with one weight`);
+    }
+    assert.equal(Math.min(...edges.values()), 1);
+    assert.ok(edges.has('0-1'));
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * A {@link ProjectionRunner} that computes on the calling thread, for Node, tests and benchmarks. Not exported
- * from the browser entry: it loads umap-js, which the page only ever loads inside the map worker.
+ * from the browser entry: it loads the UMAP code and the kernel, which the page only ever loads inside the map worker.
  */
 import { placePoints } from './place-points.ts';
 import type { ProjectionRunner } from './projection-client.ts';
