@@ -10,7 +10,7 @@
  *   journals them in its commit phase one), so FaceStore.addBatch stays all or nothing.
  * - One string of ids clones ~5× faster than an array of thousands of strings.
  * Measured with bench:store (see bench/store.ts): chunks of 4,096 with Blob vectors wrote and read
- * 100,000 × 128-D vectors with about half the CPU time of chunks of 1,000 holding a Float32Array and
+ * 100,000 × 128-D vectors with about half the CPU time of v4's chunks of 1,000 holding a Float32Array and
  * an array of ids, mostly on reads.
  * Writes top up the model's last partial chunk (its Blob extended by composition, its bytes never read
  * back), so repeated small batches still end up in full chunks. Reads page through chunks in key order
@@ -24,26 +24,27 @@ import { toStorageError } from './store-errors.ts';
 import type { EmbeddingChunk, ModelRecord } from './types.ts';
 
 /**
- * Default vectors per stored chunk (2 MiB of 128-D vectors). With Blob vectors, chunks of 4,096 read 100,000 × 128-D
- * vectors with ~30% less CPU than chunks of 1,000 (bench:store probes on the shared 2-core machine; 10,000 saved a
- * little more, but every small batch rewrites the last partial chunk, so larger chunks cost more disk writes while
- * photos are added one drop at a time).
+ * Default vectors per stored chunk (4 MiB of 128-D vectors). In bench:store on the shared 2-core machine, chunks of
+ * 8,192 with Blob vectors read 100,000 × 128-D vectors with about half the CPU time of chunks of 4,096 or fewer
+ * (fewer Blobs to fetch); larger chunks saved little more, and every small batch rewrites the last partial chunk
+ * (2 MiB on average at this size, about what a drop of 24 photos' previews takes), so the size stops here.
  */
-export const DEFAULT_CHUNK_SIZE = 4096;
+export const DEFAULT_CHUNK_SIZE = 8192;
 
 /**
- * Vectors fetched per read transaction while streaming (about 4 MB of 128-D vectors: 2 chunks of 4,096). Pages are
- * counted in chunks, sized from the chunks just read, so memory stays at a few pages whatever chunk size a store
- * was written with (up to 100,000 vectors a chunk).
+ * Vectors fetched per read transaction while streaming (16 MiB of 128-D vectors: 4 chunks of 8,192, whose Blobs
+ * are read at once, with the next page fetched while the consumer works). Pages are counted in chunks, sized from
+ * the chunks just read, so memory stays at two pages whatever chunk size a store was written with (up to 100,000
+ * vectors a chunk).
  */
-const READ_PAGE_ROWS = 8192;
+const READ_PAGE_ROWS = 32_768;
 
 /** At most this many chunks per read transaction (so many small chunks still make one page). */
 const READ_PAGE_MAX_CHUNKS = 8;
 
 /**
  * Chunks per read transaction when the stored chunks hold up to `chunkRows` vectors each: about
- * 8,192 vectors' worth, at least 1 and at most 8 chunks.
+ * 32,768 vectors' worth, at least 1 and at most 8 chunks.
  */
 export function readPageChunks(chunkRows: number): number {
   return Math.min(READ_PAGE_MAX_CHUNKS, Math.max(1, Math.round(READ_PAGE_ROWS / Math.max(1, chunkRows))));
@@ -110,7 +111,11 @@ export async function appendEmbeddings(
 ): Promise<ModelRecord> {
   const models = tx.objectStore('models');
   const chunks = tx.objectStore('embeddings');
-  const found = await models.get(modelId);
+  // The model and its last chunk in one round trip (cheap: a chunk record holds ids and a Blob handle).
+  const [found, lastCursor] = await Promise.all([
+    models.get(modelId),
+    chunks.openCursor(IDBKeyRange.bound([modelId, -Infinity], [modelId, Infinity]), 'prev'),
+  ]);
   if (found && found.dimension !== dimension) {
     throw new InvalidInputError(
       `embeddings for model '${modelId}' have dimension ${dimension}, but the store holds ${found.dimension}-D vectors for that model`,
@@ -121,10 +126,9 @@ export async function appendEmbeddings(
   const rawChunks = unwrap(chunks);
   const n = faceIds.length;
   let row = 0;
-  if (model.nextSeq > 0 && n > 0) {
-    // Cheap: the record holds the ids and a Blob handle, not the vectors' bytes.
-    const last = await chunks.get([modelId, model.nextSeq - 1]);
-    if (last && last.count < chunkSize) {
+  if (n > 0 && lastCursor) {
+    const last = lastCursor.value;
+    if (last.count < chunkSize) {
       const take = Math.min(chunkSize - last.count, n);
       const added = packFaceIds(faceIds.slice(0, take));
       const ends = new Uint32Array(last.count + take);
