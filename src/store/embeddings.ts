@@ -8,10 +8,13 @@
  *   ArrayBuffer without deserialising. Atomicity is the same as for any value: the blob files are
  *   written before the transaction commits and dropped when it aborts (Chromium's backing store
  *   journals them in its commit phase one), so FaceStore.addBatch stays all or nothing.
- * - One string of ids clones ~5× faster than an array of thousands of strings.
- * Measured with bench:store (see bench/store.ts): chunks of 4,096 with Blob vectors wrote and read
- * 100,000 × 128-D vectors with about half the CPU time of v4's chunks of 1,000 holding a Float32Array and
- * an array of ids, mostly on reads.
+ * - One string of ids clones ~5× faster than an array of thousands of strings (0.18 vs 0.95 ms per 1,000).
+ * Measured on the shared 2-core machine (Chromium 150, load averages 5 to 13, so wall times swing 2×): Chromium's
+ * CPU time to write and read 100,000 × 128-D vectors fell from ~1.0 s and ~0.55 s (v4: chunks of 1,000, a
+ * Float32Array and an array of ids) to ~0.5 s and ~0.15 s (Blob chunks of 8,192–20,000); the 'relaxed' durability
+ * hint changed nothing measurable, as Chromium has made it the default since version 121. bench:store
+ * (`--section io`), one run each at load ~11: v4 wrote 70,400 and read 176,300 vectors/s (4.0× the one-record-per-
+ * vector way on reads), v5 105,100 and 210,500 (20.9× and 14.2×).
  * Writes top up the model's last partial chunk (its Blob extended by composition, its bytes never read
  * back), so repeated small batches still end up in full chunks. Reads page through chunks in key order
  * ([modelId, seq]) with short read-only transactions, so a consumer may take as long as it likes
