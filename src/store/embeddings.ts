@@ -11,7 +11,7 @@
  * - One string of ids clones ~5× faster than an array of thousands of strings (0.18 vs 0.95 ms per 1,000).
  * Measured on the shared 2-core machine (Chromium 150, load averages 5 to 13, so wall times swing 2×): Chromium's
  * CPU time to write and read 100,000 × 128-D vectors fell from ~1.0 s and ~0.55 s (v4: chunks of 1,000, a
- * Float32Array and an array of ids) to ~0.5 s and ~0.15 s (Blob chunks of 8,192–20,000); the 'relaxed' durability
+ * Float32Array and an array of ids) to ~0.5 s and ~0.15 s (Blob chunks of 10,000–20,000); the 'relaxed' durability
  * hint changed nothing measurable, as Chromium has made it the default since version 121. bench:store
  * (`--section io`), one run each at load ~11: v4 wrote 70,400 and read 176,300 vectors/s (4.0× the one-record-per-
  * vector way on reads), v5 105,100 and 210,500 (20.9× and 14.2×).
@@ -27,15 +27,17 @@ import { toStorageError } from './store-errors.ts';
 import type { EmbeddingChunk, ModelRecord } from './types.ts';
 
 /**
- * Default vectors per stored chunk (4 MiB of 128-D vectors). In bench:store on the shared 2-core machine, chunks of
- * 8,192 with Blob vectors read 100,000 × 128-D vectors with about half the CPU time of chunks of 4,096 or fewer
- * (fewer Blobs to fetch); larger chunks saved little more, and every small batch rewrites the last partial chunk
- * (2 MiB on average at this size, about what a drop of 24 photos' previews takes), so the size stops here.
+ * Default vectors per stored chunk (5 MB of 128-D vectors). Larger Blob chunks mean fewer Blobs to fetch: in
+ * bench:store, chunks of 8,192 to 20,000 read with about half the CPU time of 4,096 or fewer. 10,000 rather than
+ * 8,192: a batch of 10,000 (bench:store's transactions) then fills whole chunks, where with 8,192 each one also
+ * rewrote the previous batch's partial chunk; paired runs at load ~9–10 wrote 141,000–147,000 vectors/s against
+ * 92,000–107,000 and read 407,000–715,000 against 317,000–393,000. Every small batch rewrites the last partial
+ * chunk (2.5 MB on average at this size, about what a drop of 24 photos' previews takes), so the size stops here.
  */
-export const DEFAULT_CHUNK_SIZE = 8192;
+export const DEFAULT_CHUNK_SIZE = 10_000;
 
 /**
- * Vectors fetched per read transaction while streaming (16 MiB of 128-D vectors: 4 chunks of 8,192, whose Blobs
+ * Vectors fetched per read transaction while streaming (16 MiB of 128-D vectors: 3 chunks of 10,000, whose Blobs
  * are read at once, with the next page fetched while the consumer works). Pages are counted in chunks, sized from
  * the chunks just read, so memory stays at two pages whatever chunk size a store was written with (up to 100,000
  * vectors a chunk).

@@ -93,7 +93,7 @@ export interface EmbeddingBatch {
 }
 
 /**
- * A stored chunk of embeddings (up to the store's chunk size, 8,192 by default), as schema v5 stores it:
+ * A stored chunk of embeddings (up to the store's chunk size, 10,000 by default), as schema v5 stores it:
  * the face ids packed into one string and the vectors' bytes in one Blob, because cloning one string is
  * ~5× cheaper than cloning an array of thousands, and a Blob's bytes are neither cloned nor Snappy-checked
  * on the way in and are read without deserialising (see src/store/embeddings.ts). Use

@@ -96,7 +96,7 @@ describe('FaceStore: batches', () => {
     for (const b of all) await small.addBatch(b);
     const expectedIds = all.flatMap((b) => b.faces!.map((f) => f.id));
     const expected = concat(all.map((b) => b.embeddings![0]!.vectors));
-    // The default chunk size is 8,192, so 21 vectors are one chunk.
+    // The default chunk size is 10,000, so 21 vectors are one chunk.
     const stored = [];
     for await (const rows of small.streamEmbeddings('test-model')) stored.push(rows);
     assert.deepEqual(stored.map((r) => r.count), [21]);
