@@ -157,6 +157,30 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(await snapshot(store), before);
   });
 
+  it('aborting after the vectors are queued (a new chunk and a topped-up one, Blobs both) writes none of them', async () => {
+    const chunked = await FaceStore.open(uniqueName(), { chunkSize: 4 });
+    extra.push(chunked);
+    // 3 vectors: one partial chunk, which the next batch tops up before adding a chunk of its own.
+    await chunked.addBatch(makeBatch({ seed: 33, photos: 3, facesPerPhoto: 1, dimension: 4 }));
+    const before = await snapshot(chunked);
+    const controller = new AbortController();
+    const big = makeBatch({ seed: 34, photos: 5, facesPerPhoto: 1, dimension: 4 });
+    let last = 0;
+    await assert.rejects(
+      chunked.addBatch(big, {
+        signal: controller.signal,
+        onProgress: ({ done: n, total }) => {
+          last = n;
+          // Every record, the vectors' chunks last, is queued in the transaction when the abort comes.
+          if (n === total) controller.abort();
+        },
+      }),
+      (error: unknown) => (error as Error).name === 'AbortError',
+    );
+    assert.equal(last, 5 + 5 + 5);
+    assert.deepEqual(await snapshot(chunked), before);
+  });
+
   it('an error thrown mid-batch writes nothing', async () => {
     await store.addBatch(makeBatch({ seed: 32, photos: 1, facesPerPhoto: 1, dimension: 4 }));
     const before = await snapshot(store);
