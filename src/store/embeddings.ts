@@ -12,9 +12,11 @@
  * Measured on the shared 2-core machine (Chromium 150, load averages 5 to 13, so wall times swing 2×): Chromium's
  * CPU time to write and read 100,000 × 128-D vectors fell from ~1.0 s and ~0.55 s (v4: chunks of 1,000, a
  * Float32Array and an array of ids) to ~0.5 s and ~0.15 s (Blob chunks of 10,000–20,000); the 'relaxed' durability
- * hint changed nothing measurable, as Chromium has made it the default since version 121. bench:store
- * (`--section io`), one run each at load ~11: v4 wrote 70,400 and read 176,300 vectors/s (4.0× the one-record-per-
- * vector way on reads), v5 105,100 and 210,500 (20.9× and 14.2×).
+ * hint changed nothing measurable, as Chromium has made it the default since version 121. `npm run bench:store --
+ * --json --section io`, v4 then v5 back to back at load 7.4–11.5: v4 wrote 74,210 and read 213,900 vectors/s
+ * (15× and 8.9× the one-record-per-vector way in the same run), v5 127,700 and 722,600 (23.8× and 24.8×). The
+ * stream section's k-means over 1,000,000 streamed vectors took 8.3 s instead of 21.9 s, renderer RSS peak 267 MB
+ * instead of 306 MB.
  * Writes top up the model's last partial chunk (its Blob extended by composition, its bytes never read
  * back), so repeated small batches still end up in full chunks. Reads page through chunks in key order
  * ([modelId, seq]) with short read-only transactions, so a consumer may take as long as it likes
