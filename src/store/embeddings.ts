@@ -25,7 +25,7 @@
 import { unwrap } from 'idb';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import type { FaceDb, WriteTx } from './schema.ts';
-import { toStorageError } from './store-errors.ts';
+import { StorageFailure, storageError, toStorageError } from './store-errors.ts';
 import type { EmbeddingChunk, ModelRecord } from './types.ts';
 
 /**
@@ -81,8 +81,19 @@ export function packFaceIds(ids: readonly string[]): { faceIdText: string; faceI
   return { faceIdText: ids.join(''), faceIdEnds };
 }
 
-/** The vectors of a stored chunk (`count × dimension`), read out of its Blob. */
-export async function readChunkVectors(chunk: Pick<EmbeddingChunk, 'vectors'>): Promise<Float32Array> {
+/**
+ * The vectors of a stored chunk (`count × dimension`), read out of its Blob.
+ * @throws StorageError ('failed') when the Blob does not hold `count × dimension` floats (a damaged record).
+ */
+export async function readChunkVectors(chunk: Pick<EmbeddingChunk, 'vectors' | 'modelId' | 'seq' | 'count' | 'dimension'>): Promise<Float32Array> {
+  const expected = chunk.count * chunk.dimension * Float32Array.BYTES_PER_ELEMENT;
+  if (chunk.vectors.size !== expected) {
+    throw storageError(
+      StorageFailure.Failed,
+      `The stored embedding chunk ${chunk.seq} of model '${chunk.modelId}' holds ${chunk.vectors.size} bytes of vectors; ${chunk.count} vectors of dimension ${chunk.dimension} take ${expected} (the record is damaged).`,
+      { details: { modelId: chunk.modelId, seq: chunk.seq, bytes: chunk.vectors.size, expected } },
+    );
+  }
   return new Float32Array(await chunk.vectors.arrayBuffer());
 }
 

@@ -181,6 +181,26 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(await snapshot(chunked), before);
   });
 
+  it('reports a stored chunk whose vectors do not fill count × dimension as a damaged record', async () => {
+    await store.addBatch(makeBatch({ seed: 36, photos: 3, facesPerPhoto: 1, dimension: 4 }));
+    const raw = await done(indexedDB.open(store.name));
+    const chunk = await done(raw.transaction('embeddings').objectStore('embeddings').get(['test-model', 0]));
+    // One float short, as a truncated blob file would read.
+    const short = { ...chunk, vectors: chunk.vectors.slice(0, chunk.vectors.size - 4) };
+    await done(raw.transaction('embeddings', 'readwrite').objectStore('embeddings').put(short));
+    raw.close();
+    await assert.rejects(
+      (async () => {
+        for await (const _ of store.streamEmbeddings('test-model')) void _;
+      })(),
+      (error: unknown) => {
+        isError(StorageError, StorageFailure.Failed)(error);
+        assert.match((error as Error).message, /chunk 0 of model 'test-model' holds 44 bytes of vectors; 3 vectors of dimension 4 take 48 \(the record is damaged\)/);
+        return true;
+      },
+    );
+  });
+
   it('an error thrown mid-batch writes nothing', async () => {
     await store.addBatch(makeBatch({ seed: 32, photos: 1, facesPerPhoto: 1, dimension: 4 }));
     const before = await snapshot(store);
