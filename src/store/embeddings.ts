@@ -129,6 +129,10 @@ export async function appendEmbeddings(
 ): Promise<ModelRecord> {
   const models = tx.objectStore('models');
   const chunks = tx.objectStore('embeddings');
+  // All of the batch's bytes in one Blob made before the first await, so the browser takes them in while the
+  // reads below are answered; each chunk stores a slice of it (a slice copies nothing).
+  const rowBytes = dimension * Float32Array.BYTES_PER_ELEMENT;
+  const bytes = vectorsBlob(vectors.subarray(0, faceIds.length * dimension));
   // The model and its last chunk in one round trip (cheap: a chunk record holds ids and a Blob handle).
   const [found, lastCursor] = await Promise.all([
     models.get(modelId),
@@ -159,7 +163,7 @@ export async function appendEmbeddings(
         faceIdText: last.faceIdText + added.faceIdText,
         faceIdEnds: ends,
         // Composed, not read: the old bytes stay in the browser's storage until the commit copies them.
-        vectors: new Blob([last.vectors, vectors.subarray(0, take * dimension) as Float32Array<ArrayBuffer>]),
+        vectors: new Blob([last.vectors, bytes.slice(0, take * rowBytes)]),
       });
       row = take;
       onRecord(take);
@@ -173,8 +177,7 @@ export async function appendEmbeddings(
       dimension,
       count: take,
       ...packFaceIds(faceIds.slice(row, row + take)),
-      // The Blob copies just this view's bytes.
-      vectors: vectorsBlob(vectors.subarray(row * dimension, (row + take) * dimension)),
+      vectors: bytes.slice(row * rowBytes, (row + take) * rowBytes),
     };
     rawChunks.put(chunk);
     row += take;
