@@ -13,8 +13,8 @@
  * CPU time to write and read 100,000 × 128-D vectors fell from ~1.0 s and ~0.55 s (v4: chunks of 1,000, a
  * Float32Array and an array of ids) to ~0.5 s and ~0.15 s (Blob chunks of 10,000–20,000); the 'relaxed' durability
  * hint changed nothing measurable, as Chromium has made it the default since version 121. `npm run bench:store --
- * --json --section io`, v4 then v5 back to back at load 7.4–11.5: v4 wrote 74,210 and read 213,900 vectors/s
- * (15× and 8.9× the one-record-per-vector way in the same run), v5 127,700 and 722,600 (23.8× and 24.8×). The
+ * --json --section io`, v4 then v5 back to back at load ~8.2: v4 wrote 112,200 and read 254,100 vectors/s
+ * (20.5× and 9.5× the one-record-per-vector way in the same run), v5 212,000 and 740,900 (34.5× and 21×). The
  * stream section's k-means over 1,000,000 streamed vectors took 8.3 s instead of 21.9 s, renderer RSS peak 267 MB
  * instead of 306 MB.
  * Writes top up the model's last partial chunk (its Blob extended by composition, its bytes never read
