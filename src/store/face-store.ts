@@ -34,7 +34,7 @@ export interface FaceStoreOpenOptions {
   signal?: AbortSignal;
   /** The IndexedDB factory (default: the global `indexedDB`), e.g. fake-indexeddb's in Node. */
   factory?: IDBFactory;
-  /** Vectors per stored chunk, 1 … 100,000. Default 1,000. */
+  /** Vectors per stored chunk, 1 … 100,000. Default {@link DEFAULT_CHUNK_SIZE} (10,000). */
   chunkSize?: number;
   /** Called when an upgrade waits for another tab to close its connection (tell the user). */
   onBlocked?: () => void;

@@ -6,13 +6,14 @@
  */
 import type { IDBPTransaction, StoreNames } from 'idb';
 import { kChoiceFromScores, upgradeFaceId, upgradeFaceIds } from './legacy.ts';
+import type { ChunkV4 } from './migrate-v5.ts';
 import type { FaceDbSchema } from './schema.ts';
-import { faceId, type ClusterRun, type FaceRecord } from './types.ts';
+import { faceId, type ClusterRun, type EmbeddingChunk, type FaceRecord } from './types.ts';
 
 type UpgradeTx = IDBPTransaction<FaceDbSchema, StoreNames<FaceDbSchema>[], 'versionchange'>;
 
 /** Rewrites every record of `store` that `change` returns a new value for (undefined: keep it as it is). */
-async function rewrite<S extends 'photos' | 'embeddings' | 'runs' | 'identityGroups' | 'probes'>(
+async function rewrite<S extends 'photos' | 'runs' | 'identityGroups' | 'probes'>(
   tx: UpgradeTx,
   store: S,
   change: (value: FaceDbSchema[S]['value']) => FaceDbSchema[S]['value'] | undefined,
@@ -52,7 +53,13 @@ export async function migrateToV3(tx: UpgradeTx): Promise<void> {
   await rewrite(tx, 'photos', (photo) =>
     photo.faceIds.some((id) => moved.has(id)) ? { ...photo, faceIds: photo.faceIds.map((id) => moved.get(id) ?? id) } : undefined,
   );
-  await rewrite(tx, 'embeddings', (chunk) => ({ ...chunk, faceIds: upgradeFaceIds(chunk.faceIds, chunk.modelId) }));
+  // Chunks still have v1–v4's shape here (schema v5's step runs after this one).
+  let chunks = await tx.objectStore('embeddings').openCursor();
+  while (chunks) {
+    const chunk = chunks.value as unknown as ChunkV4;
+    await chunks.update({ ...chunk, faceIds: upgradeFaceIds(chunk.faceIds, chunk.modelId) } as unknown as EmbeddingChunk);
+    chunks = await chunks.continue();
+  }
   const runIds = new Set<string>();
   await rewrite(tx, 'runs', (run) => {
     runIds.add(run.id);

@@ -11,6 +11,8 @@
  *   trained on a run carry its `runId` (see migrate-v3.ts).
  * - v4: a corrections store (by model): a person's corrections of the grouping by person. Nothing else
  *   changes, so every v3 record is kept as it is.
+ * - v5: embedding chunks hold their face ids packed into one string and their vectors in a Blob
+ *   (faster to write and read; see embeddings.ts); every chunk is rewritten in place (see migrate-v5.ts).
  *
  * Every step is an `if (oldVersion < n)` block (data-moving parts run in order after the schema changes), so a database at any older version walks through
  * every later step in order inside the one upgrade transaction (all or nothing).
@@ -18,6 +20,7 @@
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { CorrectionRecord } from './correction-record.ts';
 import { migrateToV3 } from './migrate-v3.ts';
+import { migrateToV5 } from './migrate-v5.ts';
 import type {
   ClusterName,
   ClusterRun,
@@ -30,7 +33,7 @@ import type {
 } from './types.ts';
 
 /** The schema version this build writes and understands. Older databases are upgraded; newer ones refused. */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** The store's IndexedDB layout. */
 export interface FaceDbSchema extends DBSchema {
@@ -101,6 +104,9 @@ export function migrate(db: FaceDb, oldVersion: number, tx: UpgradeTx, onFailure
   }
   if (oldVersion < 4) {
     db.createObjectStore('corrections', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+  }
+  if (oldVersion < 5 && oldVersion > 0) {
+    dataSteps.push(() => migrateToV5(tx));
   }
   if (dataSteps.length === 0) return;
   (async () => {

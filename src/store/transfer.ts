@@ -3,6 +3,7 @@
  * whole file first, then one read-write transaction, all or nothing).
  */
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
+import { chunkFaceIds, readChunkVectors } from './embeddings.ts';
 import { decodeExport, encodeExport } from './export-format.ts';
 import { writeImport, type ImportResult } from './import-write.ts';
 import { ALL_STORES, type FaceDb } from './schema.ts';
@@ -59,7 +60,9 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
     ]);
     const names = await Promise.all(runs.map((run) => tx.objectStore('clusterNames').index('byRun').getAll(run.id)));
     await tx.done;
-    return { model, photos, faces, chunks, runs, probes, identityGroups, corrections, clusterNames: names.flat() };
+    // The chunks' Blobs are snapshots: reading them after the transaction sees what it saw.
+    const vectors = await Promise.all(chunks.map(readChunkVectors));
+    return { model, photos, faces, chunks, vectors, runs, probes, identityGroups, corrections, clusterNames: names.flat() };
   });
   throwIfAborted(options.signal);
   // Index order is (model, primary key) for faces etc.; sort by key so export order matches the stores'.
@@ -91,9 +94,9 @@ export async function exportParts(db: FaceDb, options: { modelId?: string; signa
       identityGroups,
       // Oldest first: the order they apply and are undone in.
       corrections: data.corrections.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
-      embeddingFaceIds: data.chunks.flatMap((c) => c.faceIds),
+      embeddingFaceIds: data.chunks.flatMap(chunkFaceIds),
     },
-    data.chunks.map((c) => c.vectors),
+    data.vectors,
   );
 }
 

@@ -92,17 +92,26 @@ export interface EmbeddingBatch {
   vectors: Float32Array;
 }
 
-/** A stored chunk of embeddings (up to the store's chunk size, 1,000 by default). */
+/**
+ * A stored chunk of embeddings (up to the store's chunk size, 10,000 by default), as schema v5 stores it:
+ * the face ids packed into one string and the vectors' bytes in one Blob, because cloning one string is
+ * ~5× cheaper than cloning an array of thousands, and a Blob's bytes are neither cloned nor Snappy-checked
+ * on the way in and are read without deserialising (see src/store/embeddings.ts). Use
+ * `chunkFaceIds` and `readChunkVectors` (src/store/embeddings.ts) to unpack one.
+ */
 export interface EmbeddingChunk {
   modelId: string;
   /** Position of this chunk among the model's chunks (0, 1, 2, …; gaps are allowed after deletions). */
   seq: number;
   dimension: number;
-  /** Rows in this chunk (= faceIds.length). */
+  /** Rows in this chunk. */
   count: number;
-  faceIds: string[];
-  /** `count × dimension`, row-major, one Float32Array for the whole chunk. */
-  vectors: Float32Array;
+  /** The rows' face ids concatenated: row i's id is `faceIdText.slice(faceIdEnds[i - 1] ?? 0, faceIdEnds[i])`. */
+  faceIdText: string;
+  /** Where each row's face id ends in {@link faceIdText} (`count` offsets, ascending). */
+  faceIdEnds: Uint32Array;
+  /** `count × dimension` float32 (platform byte order, little-endian everywhere in practice), row-major. */
+  vectors: Blob;
 }
 
 /** What the store knows about one embedding model's vectors. */

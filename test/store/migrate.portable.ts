@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { encodeExport } from '../../src/store/export-format.ts';
 import { DB_VERSION, FaceStore, faceId, type ClusterRun, type FaceRecord, type PhotoRecord } from '../../src/store/index.ts';
-import { Header, deleteDatabase, done, makeBatch, makeCorrection, makeGroup, makeProbe, makeRun, reseal, uniqueName } from './fixtures.ts';
+import { Header, concat, deleteDatabase, done, makeBatch, makeCorrection, makeGroup, makeProbe, makeRun, reseal, uniqueName } from './fixtures.ts';
 
 const opened: FaceStore[] = [];
 const names: string[] = [];
@@ -133,7 +133,7 @@ describe('FaceStore: schema v3 and old export files', () => {
     raw.close();
   });
 
-  it('upgrades a v3 database to v4: every record kept as it was, and an empty corrections store that works', async () => {
+  it('upgrades a v3 database (through v4 and v5): every record kept, and an empty corrections store that works', async () => {
     const name = uniqueName('face-store-v3');
     names.push(name);
     const { batch } = legacyData();
@@ -162,8 +162,99 @@ describe('FaceStore: schema v3 and old export files', () => {
     assert.deepEqual(await store.listCorrections({ modelId: 'test-model' }), [correction]);
     const raw = await done(indexedDB.open(name));
     assert.equal(raw.version, DB_VERSION);
-    assert.equal(DB_VERSION, 4);
     raw.close();
+  });
+
+  it('upgrades a v4 database to v5: every chunk kept with the same key, rows and bytes, then topped up and exported', async () => {
+    const name = uniqueName('face-store-v4');
+    names.push(name);
+    // Two models; test-model in chunks of 4, 4 and a partial 2 (seq 0, 1, 3: a gap after a deletion).
+    const a = makeBatch({ seed: 95, photos: 10, facesPerPhoto: 1, dimension: 3 });
+    const b = makeBatch({ seed: 96, photos: 2, facesPerPhoto: 2, dimension: 5, modelId: 'other-model' });
+    const aIds = a.faces.map((f) => f.id);
+    const av = a.embeddings[0]!.vectors;
+    const v4Chunks = [
+      { modelId: 'test-model', seq: 0, dimension: 3, count: 4, faceIds: aIds.slice(0, 4), vectors: av.slice(0, 12) },
+      { modelId: 'test-model', seq: 1, dimension: 3, count: 4, faceIds: aIds.slice(4, 8), vectors: av.slice(12, 24) },
+      { modelId: 'test-model', seq: 3, dimension: 3, count: 2, faceIds: aIds.slice(8), vectors: av.slice(24) },
+      { modelId: 'other-model', seq: 0, dimension: 5, count: 4, faceIds: b.faces.map((f) => f.id), vectors: b.embeddings[0]!.vectors },
+    ];
+    const correction = makeCorrection('c1', aIds.slice(0, 2));
+    // The v4 layout and records, written here with raw IndexedDB, independently of the code under test.
+    const open = indexedDB.open(name, 4);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
+      const faces = db.createObjectStore('faces', { keyPath: 'id' });
+      faces.createIndex('byPhoto', 'photoHash');
+      faces.createIndex('byModel', 'modelId');
+      db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
+      db.createObjectStore('models', { keyPath: 'modelId' });
+      db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+      db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
+      db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+      db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+      db.createObjectStore('corrections', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+    };
+    const db = await done(open);
+    const tx = db.transaction(['photos', 'faces', 'embeddings', 'models', 'corrections'], 'readwrite');
+    for (const p of [...a.photos, ...b.photos]) tx.objectStore('photos').put(p);
+    for (const f of [...a.faces, ...b.faces]) tx.objectStore('faces').put(f);
+    for (const c of v4Chunks) tx.objectStore('embeddings').put(c);
+    tx.objectStore('models').put({ modelId: 'test-model', dimension: 3, count: 10, nextSeq: 4 });
+    tx.objectStore('models').put({ modelId: 'other-model', dimension: 5, count: 4, nextSeq: 1 });
+    tx.objectStore('corrections').put(correction);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+
+    const store = await FaceStore.open(name, { chunkSize: 4 });
+    opened.push(store);
+    const raw = await done(indexedDB.open(name));
+    assert.equal(raw.version, DB_VERSION);
+    assert.equal(DB_VERSION, 5);
+    const stored = await done(raw.transaction('embeddings').objectStore('embeddings').getAll());
+    raw.close();
+    // Every chunk is still there under its key, in v5's shape: ids packed into one string, vectors in a Blob.
+    assert.deepEqual(stored.map((c: { modelId: string; seq: number; count: number }) => [c.modelId, c.seq, c.count]), [['other-model', 0, 4], ['test-model', 0, 4], ['test-model', 1, 4], ['test-model', 3, 2]]);
+    for (const c of stored) {
+      assert.equal(typeof c.faceIdText, 'string');
+      assert.ok(c.vectors instanceof Blob);
+      assert.equal(c.vectors.size, c.count * c.dimension * 4);
+      assert.equal('faceIds' in c, false);
+    }
+    const streamed = async (modelId: string) => {
+      const rows = [];
+      for await (const r of store.streamEmbeddings(modelId)) rows.push({ ...r });
+      return rows;
+    };
+    assert.deepEqual(await streamed('test-model'), v4Chunks.slice(0, 3).map((c) => ({ modelId: c.modelId, dimension: c.dimension, count: c.count, faceIds: c.faceIds, vectors: c.vectors })));
+    assert.deepEqual(await streamed('other-model'), [{ modelId: 'other-model', dimension: 5, count: 4, faceIds: v4Chunks[3]!.faceIds, vectors: v4Chunks[3]!.vectors }]);
+    assert.deepEqual(await store.listCorrections(), [correction]);
+    assert.deepEqual(await store.listPhotos(), [...a.photos, ...b.photos].sort((x, y) => x.addedAt - y.addedAt || (x.hash < y.hash ? -1 : 1)));
+    // The migrated partial chunk is topped up by the next batch, and deleting rewrites migrated chunks.
+    const more = makeBatch({ seed: 97, photos: 3, facesPerPhoto: 1, dimension: 3 });
+    await store.addBatch(more);
+    const after = await streamed('test-model');
+    assert.deepEqual(after.map((r) => r.count), [4, 4, 4, 1]);
+    assert.deepEqual(after.flatMap((r) => r.faceIds), [...aIds, ...more.faces.map((f) => f.id)]);
+    assert.deepEqual(concat(after.map((r) => r.vectors)), concat([av, more.embeddings[0]!.vectors]));
+    await store.deletePhotos([a.photos[1]!.hash, a.photos[5]!.hash]);
+    const kept = await streamed('test-model');
+    const keptRows = [0, 2, 3, 4, 6, 7, 8, 9];
+    assert.deepEqual(kept.flatMap((r) => r.faceIds), [...keptRows.map((i) => aIds[i]!), ...more.faces.map((f) => f.id)]);
+    assert.deepEqual(concat(kept.map((r) => r.vectors)), concat([...keptRows.map((i) => av.subarray(i * 3, i * 3 + 3)), more.embeddings[0]!.vectors]));
+    // And the export of a migrated store imports into a fresh one with the same rows.
+    const copy = await FaceStore.open(uniqueName());
+    opened.push(copy);
+    names.push(copy.name);
+    await copy.importFromBytes(await store.exportToBytes({ modelId: 'test-model' }));
+    const copied = [];
+    for await (const r of copy.streamEmbeddings('test-model')) copied.push(r);
+    assert.deepEqual(copied.flatMap((r) => r.faceIds), kept.flatMap((r) => r.faceIds));
+    assert.deepEqual(concat(copied.map((r) => r.vectors)), concat(kept.map((r) => r.vectors)));
   });
 
   it('adds a second model\'s faces to photos it already holds, after the upgrade too', async () => {

@@ -96,7 +96,7 @@ describe('FaceStore: batches', () => {
     for (const b of all) await small.addBatch(b);
     const expectedIds = all.flatMap((b) => b.faces!.map((f) => f.id));
     const expected = concat(all.map((b) => b.embeddings![0]!.vectors));
-    // The default chunk size is 1,000, so 21 vectors are one chunk.
+    // The default chunk size is 10,000, so 21 vectors are one chunk.
     const stored = [];
     for await (const rows of small.streamEmbeddings('test-model')) stored.push(rows);
     assert.deepEqual(stored.map((r) => r.count), [21]);
@@ -155,6 +155,50 @@ describe('FaceStore: batches', () => {
     );
     assert.ok(calls >= 30, `the batch was under way when aborted (${calls} progress calls)`);
     assert.deepEqual(await snapshot(store), before);
+  });
+
+  it('aborting after the vectors are queued (a new chunk and a topped-up one, Blobs both) writes none of them', async () => {
+    const chunked = await FaceStore.open(uniqueName(), { chunkSize: 4 });
+    extra.push(chunked);
+    // 3 vectors: one partial chunk, which the next batch tops up before adding a chunk of its own.
+    await chunked.addBatch(makeBatch({ seed: 33, photos: 3, facesPerPhoto: 1, dimension: 4 }));
+    const before = await snapshot(chunked);
+    const controller = new AbortController();
+    const big = makeBatch({ seed: 34, photos: 5, facesPerPhoto: 1, dimension: 4 });
+    let last = 0;
+    await assert.rejects(
+      chunked.addBatch(big, {
+        signal: controller.signal,
+        onProgress: ({ done: n, total }) => {
+          last = n;
+          // Every record, the vectors' chunks last, is queued in the transaction when the abort comes.
+          if (n === total) controller.abort();
+        },
+      }),
+      (error: unknown) => (error as Error).name === 'AbortError',
+    );
+    assert.equal(last, 5 + 5 + 5);
+    assert.deepEqual(await snapshot(chunked), before);
+  });
+
+  it('reports a stored chunk whose vectors do not fill count × dimension as a damaged record', async () => {
+    await store.addBatch(makeBatch({ seed: 36, photos: 3, facesPerPhoto: 1, dimension: 4 }));
+    const raw = await done(indexedDB.open(store.name));
+    const chunk = await done(raw.transaction('embeddings').objectStore('embeddings').get(['test-model', 0]));
+    // One float short, as a truncated blob file would read.
+    const short = { ...chunk, vectors: chunk.vectors.slice(0, chunk.vectors.size - 4) };
+    await done(raw.transaction('embeddings', 'readwrite').objectStore('embeddings').put(short));
+    raw.close();
+    await assert.rejects(
+      (async () => {
+        for await (const _ of store.streamEmbeddings('test-model')) void _;
+      })(),
+      (error: unknown) => {
+        isError(StorageError, StorageFailure.Failed)(error);
+        assert.match((error as Error).message, /chunk 0 of model 'test-model' holds 44 bytes of vectors; 3 vectors of dimension 4 take 48 \(the record is damaged\)/);
+        return true;
+      },
+    );
   });
 
   it('an error thrown mid-batch writes nothing', async () => {
