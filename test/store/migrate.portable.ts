@@ -39,22 +39,28 @@ function legacyData() {
   return { batch, photos, faces, runs: [auto, set, merged], probe, group, chunk };
 }
 
+/**
+ * Creates the stores and indexes of the v2 layout (also v3's: v3 changed records, not stores), plus v4's
+ * `corrections` store when `corrections` is set, with raw IndexedDB, independently of the code under test.
+ */
+function createLayout(db: IDBDatabase, corrections: boolean): void {
+  db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
+  const faces = db.createObjectStore('faces', { keyPath: 'id' });
+  faces.createIndex('byPhoto', 'photoHash');
+  faces.createIndex('byModel', 'modelId');
+  db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
+  db.createObjectStore('models', { keyPath: 'modelId' });
+  db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+  db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
+  db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+  db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+  if (corrections) db.createObjectStore('corrections', { keyPath: 'id' }).createIndex('byModel', 'modelId');
+}
+
 /** Writes a database in the v2 layout (also v3's: v3 changed records, not stores) holding `data`. */
 async function writeV2(name: string, data: ReturnType<typeof legacyData>, version = 2): Promise<void> {
   const open = indexedDB.open(name, version);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
-    const faces = db.createObjectStore('faces', { keyPath: 'id' });
-    faces.createIndex('byPhoto', 'photoHash');
-    faces.createIndex('byModel', 'modelId');
-    db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
-    db.createObjectStore('models', { keyPath: 'modelId' });
-    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-    db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
-    db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-    db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-  };
+  open.onupgradeneeded = () => createLayout(open.result, false);
   const db = await done(open);
   const stores = ['photos', 'faces', 'embeddings', 'models', 'runs', 'clusterNames', 'probes', 'identityGroups'];
   const tx = db.transaction(stores, 'readwrite');
@@ -182,20 +188,7 @@ describe('FaceStore: schema v3 and old export files', () => {
     const correction = makeCorrection('c1', aIds.slice(0, 2));
     // The v4 layout and records, written here with raw IndexedDB, independently of the code under test.
     const open = indexedDB.open(name, 4);
-    open.onupgradeneeded = () => {
-      const db = open.result;
-      db.createObjectStore('photos', { keyPath: 'hash' }).createIndex('byAddedAt', 'addedAt');
-      const faces = db.createObjectStore('faces', { keyPath: 'id' });
-      faces.createIndex('byPhoto', 'photoHash');
-      faces.createIndex('byModel', 'modelId');
-      db.createObjectStore('embeddings', { keyPath: ['modelId', 'seq'] });
-      db.createObjectStore('models', { keyPath: 'modelId' });
-      db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-      db.createObjectStore('clusterNames', { keyPath: ['runId', 'cluster'] }).createIndex('byRun', 'runId');
-      db.createObjectStore('probes', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-      db.createObjectStore('identityGroups', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-      db.createObjectStore('corrections', { keyPath: 'id' }).createIndex('byModel', 'modelId');
-    };
+    open.onupgradeneeded = () => createLayout(open.result, true);
     const db = await done(open);
     const tx = db.transaction(['photos', 'faces', 'embeddings', 'models', 'corrections'], 'readwrite');
     for (const p of [...a.photos, ...b.photos]) tx.objectStore('photos').put(p);
