@@ -14,9 +14,10 @@ import { readImageFile } from './read-image-file.ts';
  * Bumped whenever a change to the pipeline (detection fallbacks, alignment, normalisation) changes results,
  * so cached embeddings from an older pipeline are not reused. 3: large photos are searched in tiles; 4: faces
  * carry their measurements (head pose, brightness, contrast, sharpness); 5: the padded retry detects on a copy
- * at the detector's input size for the photo.
+ * at the detector's input size for the photo; 6: small photos are searched at the tiny detector's coarse input
+ * first (vision/coarse-first.ts).
  */
-export const PIPELINE_VERSION = 5;
+export const PIPELINE_VERSION = 6;
 
 /** Options for {@link embedFiles}. */
 export interface EmbedFilesOptions {

@@ -42,7 +42,7 @@ export function withEngineOptions(command: Command, options: { modelsList?: bool
     .addOption(new Option('--model <id>', 'embedding model (each brings its own face alignment)')
       .choices(Object.keys(BUILTIN_EMBEDDING_MODELS)).default(DEFAULT_EMBEDDING_MODEL))
     .addOption(new Option('--backend <name>', 'inference backend').choices(['auto', 'node', 'wasm']).default('auto'))
-    .addOption(new Option('--detector <name>', 'face detector: auto = tiny for images up to 416 px, SSD above').choices(['auto', 'ssd', 'tiny']).default('auto'))
+    .addOption(new Option('--detector <name>', 'face detector: auto = tiny for images up to 416 px (at 160 px first for those up to 320 px), SSD above').choices(['auto', 'ssd', 'tiny']).default('auto'))
     .addOption(new Option('--align <method>', "alignment onto dlib's template: 68 or 5 landmarks").choices(['dlib-68', 'dlib-5']).default('dlib-68'))
     .option('--threads <n>', 'CPU threads for inference', (v) => {
       const n = Number(v);

@@ -11,6 +11,7 @@ import { predictAgeGenderBatch, predictExpressionsBatch } from '../vision/attrib
 import { decodeSsdOutput, runSsdDetector, type SsdOutput } from '../vision/detect-ssd.ts';
 import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect-tiny.ts';
 import { reusingDetector } from '../vision/reusing-detector.ts';
+import { COARSE_MAX_SIDE, COARSE_SIDE, coarseFirstDetector } from '../vision/coarse-first.ts';
 import type { Detector } from '../vision/find-faces.ts';
 import type { Box, RgbImage } from '../vision/image.ts';
 import { type FaceCrop, detectLandmarks68Crops } from '../vision/landmarks.ts';
@@ -110,7 +111,7 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
 
   const useTiny = (width: number, height: number): boolean => detectorName === 'tiny' || (detectorName === 'auto' && Math.max(width, height) <= TINY_MAX_SIDE);
   // One network run per image: findFaces's lower thresholds decode the same output again.
-  const detect: Detector = reusingDetector<{ tiny: TinyGrid } | { ssd: SsdOutput }>(
+  const fine: Detector = reusingDetector<{ tiny: TinyGrid } | { ssd: SsdOutput }>(
     async (image, signal) => {
       return useTiny(image.width, image.height)
         ? { tiny: await runTinyDetector(tinyDetector!, image, tinyInputSize(image.width, image.height), signal) }
@@ -118,7 +119,15 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
     },
     (output, minConfidence) => ('tiny' in output ? decodeTinyGrid(output.tiny, minConfidence) : decodeSsdOutput(output.ssd, { minConfidence })),
   );
-  detect.inputSide = (width, height) => (useTiny(width, height) ? tinyInputSize(width, height) : inputSide(ssd!.manifest)!);
+  fine.inputSide = (width, height) => (useTiny(width, height) ? tinyInputSize(width, height) : inputSide(ssd!.manifest)!);
+  // Small photos are searched at the tiny detector's coarse input first (see coarse-first.ts); SSD, when asked for, alone.
+  const coarse = reusingDetector<TinyGrid>(
+    (image, signal) => runTinyDetector(tinyDetector!, image, COARSE_SIDE, signal),
+    (grid, minConfidence) => decodeTinyGrid(grid, minConfidence),
+  );
+  const detect = detectorName === 'ssd'
+    ? fine
+    : coarseFirstDetector(coarse, fine, (width, height) => Math.max(width, height) <= COARSE_MAX_SIDE);
 
   const attributes = ageGender && expression
     ? async (faces: readonly FaceCrop[], signal?: AbortSignal): Promise<FaceAttributes[]> => {

@@ -144,7 +144,9 @@ describe('the workspace, headless, on real photos', () => {
     if (!smoke) return;
     const photos = smokePhotos(smoke);
     const ws = await Workspace.open(freshName(), kernel);
-    await ws.ingest(engine, photos.slice(0, 16), { attributes: true });
+    // 17 photos: Toledo (10 photos) and 7 crops, each its own person: 8 people, enough for the across-people view. (With
+    // 16, the eighth was a small background face in one of Toledo's photos, which the coarse-first detector does not find.)
+    await ws.ingest(engine, photos.slice(0, 17), { attributes: true });
     const discovery = await ws.discover();
     assert.ok(discovery, 'discovered');
     assert.equal(discovery, ws.discovery);
@@ -154,7 +156,7 @@ describe('the workspace, headless, on real photos', () => {
       assert.ok(split.description, 'every split is described or says why not');
       for (const strip of split.strips) for (const i of strip) assert.ok(ws.discoveryFaces[i], 'strips point at stored faces');
     }
-    await ws.ingest(engine, photos.slice(16), { attributes: true });
+    await ws.ingest(engine, photos.slice(17), { attributes: true });
     assert.equal(ws.discovery, undefined, 'new faces: what was discovered is out of date');
     ws.close();
   });
