@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_CSP, startDemoServer } from '../../scripts/demo-server.mjs';
 import { startStaticServer } from '../../scripts/static-server.mjs';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { chromiumOrSkip, launchChromium } from '../helpers/chromium.ts';
 import { projectRoot } from '../helpers/datasets.ts';
 import { get, headerOf, rawRequest, startServe, statusOf } from '../helpers/serve.ts';
 
@@ -56,11 +56,7 @@ fetch(other).then((r) => r.text()).then((text) => { outcome.fetch = text; }, (er
 `;
 
 test('in Chromium, a worker served by the demo server can neither eval nor fetch another origin', { timeout: 120_000 }, async (t) => {
-  if (!hasChromium()) {
-    if (process.env.CI === 'true') throw new Error('CI=true and Chromium is missing at /usr/bin/chromium');
-    t.skip('Chromium not found: browser test skipped');
-    return;
-  }
+  if (!chromiumOrSkip(t, 'browser test skipped')) return;
   const root = await mkdtemp(join(tmpdir(), 'fap-csp-'));
   // The demo's own page (its <meta> policy included) beside a worker that tries eval and a cross-origin fetch.
   await writeFile(join(root, 'index.html'), await readFile(join(projectRoot, 'scripts', 'demo', 'index.html'), 'utf8'));

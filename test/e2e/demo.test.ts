@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { chromiumOrSkip, launchChromium } from '../helpers/chromium.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
 
 
@@ -69,11 +69,7 @@ async function reportViolations(context: import('playwright-core').BrowserContex
 
 /** Skips (or, under CI, fails) without Chromium; fails without a build. */
 function preconditions(t: import('node:test').TestContext): boolean {
-  if (!hasChromium()) {
-    if (process.env.CI === 'true') throw new Error('CI=true and Chromium is missing at /usr/bin/chromium');
-    t.skip('Chromium not found: end-to-end test skipped');
-    return false;
-  }
+  if (!chromiumOrSkip(t, 'end-to-end test skipped')) return false;
   assert.ok(existsSync(join(web, 'index.html')), 'build/web/index.html is missing: run `npm run build` first');
   return true;
 }

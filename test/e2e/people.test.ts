@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { chromiumOrSkip, launchChromium } from '../helpers/chromium.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
 
 const web = join(projectRoot, 'build', 'web');
@@ -63,11 +63,7 @@ async function openFace(page: Page, name: string): Promise<void> {
 test('people end to end: a name and "not this person" survive more photos, a reload and an export/import; "not a face" leaves the counts', { timeout: 400_000 }, async (t) => {
   const smoke = datasetOrSkip(t, 'smoke');
   if (!smoke) return;
-  if (!hasChromium()) {
-    if (process.env.CI === 'true') throw new Error('CI=true and Chromium is missing at /usr/bin/chromium');
-    t.skip('Chromium not found: end-to-end test skipped');
-    return;
-  }
+  if (!chromiumOrSkip(t, 'end-to-end test skipped')) return;
   assert.ok(existsSync(join(web, 'index.html')), 'build/web/index.html is missing: run `npm run build` first');
   const all = readdirSync(join(smoke, 'images')).filter((f) => f.endsWith('.jpg')).sort();
   const toledo = all.filter((f) => f.startsWith('lfw_Alejandro_Toledo'));

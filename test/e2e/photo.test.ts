@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { chromiumOrSkip, launchChromium } from '../helpers/chromium.ts';
 import { datasetOrSkip, projectRoot } from '../helpers/datasets.ts';
 
 const web = join(projectRoot, 'build', 'web');
@@ -61,11 +61,7 @@ window.__recordCounts = function () {
 test('the demo: a first visit shows its download, counts agree while photos are added, a face opens its photo', { timeout: 420_000 }, async (t) => {
   const lfw = datasetOrSkip(t, 'lfw-attributes');
   if (!lfw) return;
-  if (!hasChromium()) {
-    if (process.env.CI === 'true') throw new Error('CI=true and Chromium is missing at /usr/bin/chromium');
-    t.skip('Chromium not found: end-to-end test skipped');
-    return;
-  }
+  if (!chromiumOrSkip(t, 'end-to-end test skipped')) return;
   assert.ok(existsSync(join(web, 'index.html')), 'build/web/index.html is missing: run `npm run build` first');
   const people = ['Jiang_Zemin', 'Michael_Bloomberg'];
   const photos = people.flatMap((p) => readdirSync(join(lfw, 'images', p)).sort().map((f) => join(lfw, 'images', p, f)));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { build } from 'esbuild';
 import { startStaticServer } from '../../scripts/static-server.mjs';
-import { launchChromium, hasChromium } from './chromium.ts';
+import { chromiumOrSkip, launchChromium } from './chromium.ts';
 import { datasetsRoot, projectRoot } from './datasets.ts';
 
 interface BrowserResult {
@@ -34,12 +34,7 @@ export interface BrowserSuiteOptions {
 
 /** Bundles `files`, runs them in Chromium, and adds one subtest per browser test to `t`. */
 export async function runInChromium(t: TestContext, options: BrowserSuiteOptions): Promise<void> {
-  if (!hasChromium()) {
-    const message = 'Chromium not found at /usr/bin/chromium (apt-get install -y chromium): browser tests skipped';
-    if (process.env.CI === 'true') throw new Error(`CI=true and ${message}`);
-    t.skip(message);
-    return;
-  }
+  if (!chromiumOrSkip(t, 'browser tests skipped')) return;
   const dir = await mkdtemp(join(tmpdir(), 'fap-browser-suite-'));
   try {
     const entry = options.files.map((f) => `import ${JSON.stringify(join(projectRoot, f))};`).join('\n');

@@ -28,6 +28,18 @@ export function hasChromium(): boolean {
   return existsSync(chromiumPath);
 }
 
+/**
+ * True when Chromium is present; otherwise marks the test skipped, saying `what` is skipped, and returns false.
+ * Under CI=true a missing Chromium throws instead, so CI can never pass by skipping.
+ */
+export function chromiumOrSkip(t: { skip: (message?: string) => void }, what: string): boolean {
+  if (hasChromium()) return true;
+  const message = `Chromium not found at ${chromiumPath} (apt-get install -y chromium): ${what}`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${message}`);
+  t.skip(message);
+  return false;
+}
+
 /** A persistent browser context in a fresh profile directory, removed on close. */
 export async function launchChromium(options: { webgpu?: boolean; offline?: boolean } = {}): Promise<{
   context: BrowserContext;

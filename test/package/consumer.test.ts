@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { chromiumOrSkip, launchChromium } from '../helpers/chromium.ts';
 import { datasetsRoot, projectRoot } from '../helpers/datasets.ts';
 import { type Consumer, ok, packAndInstall, repoVersion, run } from './packed.ts';
 import { servePlain } from './plain-static-server.ts';
@@ -60,13 +60,6 @@ function smokePhotos(t: { skip(message?: string): void }): string[] | undefined 
   const files = readdirSync(smoke).filter((f) => f.endsWith('.jpg')).sort();
   return [...files.filter((f) => f.startsWith('lfw_')).slice(0, 5), ...files.filter((f) => f.startsWith('utk_')).slice(0, 5)]
     .map((f) => join(smoke, f));
-}
-
-function chromiumOrSkip(t: { skip(message?: string): void }): boolean {
-  if (hasChromium()) return true;
-  if (process.env.CI === 'true') throw new Error('CI=true and Chromium is missing at /usr/bin/chromium');
-  t.skip('Chromium not found: the browser consumers are skipped');
-  return false;
 }
 
 test('a strict TypeScript project (tsc --init defaults, no decorators) imports every public entry with zero errors', { timeout: 120_000 }, async () => {
@@ -212,7 +205,7 @@ function assertFlow(result: Awaited<ReturnType<typeof runFlow>>, photos: string[
 test('a plain HTML page runs the standalone script from node_modules on a static server without COOP/COEP', { timeout: 400_000 }, async (t) => {
   const c = installed();
   const photos = smokePhotos(t);
-  if (!photos || !chromiumOrSkip(t)) return;
+  if (!photos || !chromiumOrSkip(t, 'the browser consumers are skipped')) return;
   await writeFile(join(c.dir, 'index.html'), `<!doctype html>
 <meta charset="utf-8"><link rel="icon" href="data:,"><title>standalone</title>
 <script type="module" src="node_modules/face-attribute-probe/dist/standalone/face-attribute-probe.js"></script>
@@ -252,7 +245,7 @@ test('a plain HTML page runs the standalone script from node_modules on a static
 
 test('the same page served with COOP/COEP is cross-origin isolated and the element says it runs threads', { timeout: 180_000 }, async (t) => {
   const c = installed();
-  if (!chromiumOrSkip(t)) return;
+  if (!chromiumOrSkip(t, 'the browser consumers are skipped')) return;
   await writeFile(join(c.dir, 'isolated.html'), `<!doctype html>
 <meta charset="utf-8"><link rel="icon" href="data:,"><title>isolated</title>
 <script type="module" src="node_modules/face-attribute-probe/dist/standalone/face-attribute-probe.js"></script>
@@ -280,7 +273,7 @@ test('the same page served with COOP/COEP is cross-origin isolated and the eleme
 test('an esbuild app that imports the package bundles and runs the same flow, beside a second copy of the element', { timeout: 400_000 }, async (t) => {
   const c = installed();
   const photos = smokePhotos(t);
-  if (!photos || !chromiumOrSkip(t)) return;
+  if (!photos || !chromiumOrSkip(t, 'the browser consumers are skipped')) return;
   const site = join(c.dir, 'site');
   await mkdir(join(c.dir, 'app'), { recursive: true });
   await writeFile(join(c.dir, 'app', 'main.js'), `
