@@ -4,10 +4,11 @@
  * relays progress, and cancels on an AbortSignal (the worker's transaction rolls back).
  */
 import { proxy, transfer, wrap } from 'comlink';
-import { UnsupportedEnvironmentError, abortError, throwIfAborted } from '../errors.ts';
+import { abortError, throwIfAborted } from '../errors.ts';
 import { installErrorTransfer } from '../embedding/comlink-errors.ts';
 import type { ImportWorkerApi } from './import-worker-api.ts';
 import type { ImportProgress, ImportResult } from './transfer.ts';
+import { whenWorkerFails } from '../runtime/worker-failure.ts';
 
 /** Options for {@link importInWorker}. */
 export interface ImportInWorkerOptions {
@@ -43,16 +44,7 @@ export async function importInWorker(file: Blob | Uint8Array, options: ImportInW
   const worker = new Worker(options.workerUrl, { type: 'module', name: 'face-attribute-probe-import' });
   const remote = wrap<ImportWorkerApi>(worker);
   const job = nextJob++;
-  // comlink never settles a call to a worker that failed to load or died; its error event does fire.
-  const died = new Promise<never>((_, reject) => {
-    worker.addEventListener(
-      'error',
-      (event) => reject(new UnsupportedEnvironmentError(`the import worker (${String(options.workerUrl)}) failed: ${event.message || 'it could not be loaded'}`)),
-      { once: true },
-    );
-  });
-  // Marked handled: it only matters while the call races it.
-  died.catch(() => undefined);
+  const died = whenWorkerFails(worker, 'the import worker', options.workerUrl);
   const onAbort = (): void => {
     void remote.cancel(job).catch(() => undefined);
   };

@@ -8,6 +8,7 @@ import type { AttributeDiscovery, DiscoveryProgress, MeasurableFace } from '../a
 import { installErrorTransfer } from '../embedding/comlink-errors.ts';
 import { UnsupportedEnvironmentError, abortError, throwIfAborted } from '../errors.ts';
 import type { DiscoveryWorkerApi } from './discovery-worker-api.ts';
+import { whenWorkerFails } from '../runtime/worker-failure.ts';
 
 /** Faces to discover in, as the worker needs them. */
 export interface WorkerDiscoveryInput {
@@ -52,15 +53,7 @@ export async function discoverInWorker(input: WorkerDiscoveryInput, options: Dis
   const worker = new Worker(options.workerUrl, { type: 'module', name: 'face-attribute-probe-discovery' });
   const remote = wrap<DiscoveryWorkerApi>(worker);
   const job = nextJob++;
-  // comlink never settles a call to a worker that failed to load or died; its error event does fire.
-  const died = new Promise<never>((_, reject) => {
-    worker.addEventListener(
-      'error',
-      (event) => reject(new UnsupportedEnvironmentError(`the discovery worker (${String(options.workerUrl)}) failed: ${event.message || 'it could not be loaded'}`)),
-      { once: true },
-    );
-  });
-  died.catch(() => undefined);
+  const died = whenWorkerFails(worker, 'the discovery worker', options.workerUrl);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {

@@ -4,7 +4,8 @@
  * page and Cancel stops it at once.
  */
 import { proxy, transfer, wrap } from 'comlink';
-import { UnsupportedEnvironmentError, abortError, throwIfAborted } from '../../errors.ts';
+import { abortError, throwIfAborted } from '../../errors.ts';
+import { whenWorkerFails } from '../../runtime/worker-failure.ts';
 import type { ProjectionProgress } from './projection-method.ts';
 import type { ProjectionWorkerApi } from './projection-worker-api.ts';
 
@@ -21,16 +22,15 @@ async function inWorker<T>(workerUrl: string | URL, signal: AbortSignal | undefi
   throwIfAborted(signal);
   const worker = new Worker(workerUrl, { type: 'module', name: 'face-attribute-probe-map' });
   const remote = wrap<ProjectionWorkerApi>(worker);
+  const failed = whenWorkerFails(worker, 'the map worker', workerUrl);
   let onAbort: (() => void) | undefined;
-  // comlink never settles a call to a worker that failed to load or died; its error event does fire.
-  const stopped = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => reject(new UnsupportedEnvironmentError(
-      `the map worker (${String(workerUrl)}) failed: ${event.message || 'it could not be loaded'}`)), { once: true });
+  const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(abortError(signal));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+  aborted.catch(() => undefined);
   try {
-    return await Promise.race([call(remote), stopped]);
+    return await Promise.race([call(remote), failed, aborted]);
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     worker.terminate();
