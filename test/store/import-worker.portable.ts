@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { InvalidInputError } from '../../src/errors.ts';
+import { InvalidInputError, UnsupportedEnvironmentError } from '../../src/errors.ts';
 import { FaceStore, ImportFailure, importInWorker, type ImportProgress } from '../../src/store/index.ts';
 import { deleteDatabase, hostileExport, makeBatch, makeRun, snapshot, uniqueName } from './fixtures.ts';
 
@@ -81,6 +81,16 @@ describe('importInWorker', () => {
         },
       }),
       (e: unknown) => (e as Error).name === 'AbortError',
+    );
+    assert.deepEqual(await snapshot(target), before);
+  });
+
+  it('names the worker and its address when the worker script cannot be loaded, writing nothing', async () => {
+    const bytes = await exported(2);
+    const before = await snapshot(target);
+    await assert.rejects(
+      importInWorker(bytes, { dbName: target.name, workerUrl: '/no-such-import-worker.js' }),
+      (e: unknown) => e instanceof UnsupportedEnvironmentError && /^the import worker \(\/no-such-import-worker\.js\) failed: /.test(e.message),
     );
     assert.deepEqual(await snapshot(target), before);
   });
