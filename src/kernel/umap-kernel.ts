@@ -17,6 +17,7 @@ import { nearestNeighboursWith, type NeighbourOps } from './neighbours-driver.ts
 import type { Kernel, KernelBackend } from './types.ts';
 import { referenceLayoutOps, referenceNeighbourOps } from './umap-reference.ts';
 import type { LayoutGraph, LayoutOptions, NearestNeighbourOptions, NearestNeighbours } from './umap-types.ts';
+import { WasmBlocks } from './wasm-blocks.ts';
 import { detectSimd } from './wasm-module.ts';
 
 export type * from './umap-types.ts';
@@ -60,46 +61,8 @@ interface UmapExports {
   ): void;
 }
 
-/** The allocator's largest block (AssemblyScript TLSF: just under 1 GiB). */
-const MAX_BLOCK_BYTES = 2 ** 30 - 64;
-
 /** Blocks of one call (or one layout), freed together. */
-class Blocks {
-  private readonly ptrs: number[] = [];
-
-  constructor(readonly x: UmapExports) {}
-
-  alloc(bytes: number, what: string): number {
-    if (bytes > MAX_BLOCK_BYTES) {
-      throw new InvalidInputError(`${what} needs ${bytes} bytes, more than the ${MAX_BLOCK_BYTES} bytes one WebAssembly block can hold`, {
-        details: { bytes, limit: MAX_BLOCK_BYTES },
-      });
-    }
-    const ptr = this.x.alloc(Math.max(16, bytes)) >>> 0;
-    this.ptrs.push(ptr);
-    return ptr;
-  }
-
-  /** Allocates and copies `src` in. */
-  put(what: string, src: Float32Array | Int32Array | Uint32Array): number {
-    const ptr = this.alloc(src.byteLength, what);
-    new (src.constructor as Float32ArrayConstructor)(this.x.memory.buffer, ptr, src.length).set(src as Float32Array);
-    return ptr;
-  }
-
-  f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.x.memory.buffer, ptr, length);
-  }
-
-  i32(ptr: number, length: number): Int32Array {
-    return new Int32Array(this.x.memory.buffer, ptr, length);
-  }
-
-  release(): void {
-    for (const ptr of this.ptrs) this.x.free(ptr);
-    this.ptrs.length = 0;
-  }
-}
+type Blocks = WasmBlocks<UmapExports>;
 
 /** The map's kernels on build/umap.wasm. */
 class WasmUmapKernel implements UmapKernel {
@@ -119,7 +82,7 @@ class WasmUmapKernel implements UmapKernel {
   use<T>(blocks: Blocks | undefined, fn: (b: Blocks) => T): T {
     const x = blocks?.x ?? this.exports();
     if (blocks && this.instance !== blocks.x) throw new UnsupportedEnvironmentError('the map kernel was reset after a failure during this layout');
-    const own = blocks ?? new Blocks(x);
+    const own = blocks ?? new WasmBlocks(x);
     try {
       return fn(own);
     } catch (error: unknown) {
@@ -137,7 +100,7 @@ class WasmUmapKernel implements UmapKernel {
 
   /** A set of blocks that outlives one call (a layout's state); release it with {@link Blocks.release}. */
   open(): Blocks {
-    return new Blocks(this.exports());
+    return new WasmBlocks(this.exports());
   }
 
   private readonly ops: NeighbourOps = {

@@ -19,70 +19,21 @@ import type {
 } from './types.ts';
 import { pcaFromCovariance } from './eigen.ts';
 import { runMiniBatch, type MiniBatchOps, type MiniBatchSession } from './minibatch-driver.ts';
+import { WasmBlocks } from './wasm-blocks.ts';
 import { instantiateKernel, type KernelExports } from './wasm-module.ts';
 import {
   checkDim, checkInteger, checkMatrix, checkPcaBasis, checkStats, checkVector, nonFiniteError,
   resolveKMeansOptions,
 } from './validate.ts';
 
-/** The allocator's largest block (AssemblyScript TLSF: just under 1 GiB). */
-const MAX_BLOCK_BYTES = 2 ** 30 - 64;
-
-/** The allocations of one call, freed together. */
-class Scope {
-  private readonly ptrs: number[] = [];
-
-  constructor(readonly x: KernelExports) {}
-
-  /** A block of `bytes` bytes (16-byte aligned). @throws InvalidInputError above the allocator's limit. */
-  alloc(bytes: number, what: string): number {
-    if (bytes > MAX_BLOCK_BYTES) {
-      throw new InvalidInputError(
-        `${what} needs ${bytes} bytes, more than the ${MAX_BLOCK_BYTES} bytes one WebAssembly block can hold: split it into chunks`,
-        { details: { bytes, limit: MAX_BLOCK_BYTES } },
-      );
-    }
-    // alloc returns an unsigned pointer through a signed i32: >>> 0 keeps pointers ≥ 2 GiB positive.
-    const ptr = this.x.alloc(Math.max(16, bytes)) >>> 0;
-    this.ptrs.push(ptr);
-    return ptr;
-  }
-
-  /** Allocates and copies `src` in; returns its pointer. */
-  put(what: string, src: Float32Array): number {
-    const ptr = this.alloc(src.byteLength, what);
-    this.f32(ptr, src.length).set(src);
-    return ptr;
-  }
-
-  f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.x.memory.buffer, ptr, length);
-  }
-
-  i32(ptr: number, length: number): Int32Array {
-    return new Int32Array(this.x.memory.buffer, ptr, length);
-  }
-
-  f64(ptr: number, length: number): Float64Array {
-    return new Float64Array(this.x.memory.buffer, ptr, length);
-  }
+/** The allocations of one call, freed together; checks the floats it is handed on the kernel. */
+class Scope extends WasmBlocks<KernelExports> {
+  protected override readonly advice = ': split it into chunks';
 
   /** Throws nonFiniteError for the first NaN/±Infinity of the `length` floats at ptr (width d). */
   checkFinite(what: string, ptr: number, length: number, d: number): void {
     const i = this.x.first_nonfinite_f32(ptr, length);
     if (i >= 0) throw nonFiniteError(what, i, this.f32(ptr + 4 * i, 1)[0]!, d);
-  }
-
-  /** Takes `ptr` out of the scope: the caller now owns the block and must free it. */
-  keep(ptr: number): number {
-    const i = this.ptrs.indexOf(ptr);
-    if (i >= 0) this.ptrs.splice(i, 1);
-    return ptr;
-  }
-
-  release(): void {
-    for (const ptr of this.ptrs) this.x.free(ptr);
-    this.ptrs.length = 0;
   }
 }
 
