@@ -32,6 +32,8 @@ export class FapMapSection extends LitElement {
     :host { display: block; }
     .bar { display: flex; flex-wrap: wrap; gap: 0.6em; align-items: center; margin-bottom: 0.5em; font-size: max(12px, 0.9em); }
     progress { width: 12em; }
+    /* A menu is as wide as its longest option (a split's description, a probe's names): keep it to the bar. */
+    select { max-width: 22em; }
   `];
 
   /** The open workspace. */

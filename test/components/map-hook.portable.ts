@@ -101,5 +101,22 @@ describe('the map in <face-attribute-probe>', () => {
     await map.updateComplete;
     const sides = legend();
     assert.ok(sides.some((l) => /^one side of split \d+ \(\d+\)$/.test(l)) && sides.some((l) => /^the other side of split \d+ \(\d+\)$/.test(l)), `its two sides: ${sides.join(', ')}`);
+
+    // A long name in the menu does not stretch the menu across a wide page (a menu grows to its longest option).
+    const long = 'faces with round glasses and a short beard, photographed outdoors in bright light';
+    map.dispatchEvent(new CustomEvent<MapNameDetail>('fap-map-name', { detail: { group: { name: long, faceIds: groupA } }, bubbles: true, composed: true }));
+    await frameUntil(() => map.naming?.state === 'done' && map.naming.text.includes('round glasses'), `the long-named probe was made (${map.naming?.text})`);
+    // Hidden and shown again, the map's menu is made afresh with every option in it.
+    const toggle = deepQuery<HTMLButtonElement>(m.el, 'fap-map-launcher >> button[name="map"]') as HTMLButtonElement;
+    toggle.click();
+    await frameUntil(() => deepQuery(m.el, 'fap-map-section') === null, 'the map hidden');
+    toggle.click();
+    await frameUntil(() => (deepQuery<FapFaceMap>(m.el, 'fap-face-map')?.ids.length ?? 0) === 15, 'the map shown again');
+    const shown = deepQuery<FapMapSection>(m.el, 'fap-map-section') as FapMapSection;
+    shown.style.width = '1100px';
+    const menu = shown.shadowRoot?.querySelector('select[name="colour"]') as HTMLSelectElement;
+    const named = [...menu.options].find((o) => o.textContent?.includes('round glasses'));
+    assert.ok(named && named.textContent!.length > 60, `the long name is offered: ${named?.textContent}`);
+    assert.ok(menu.offsetWidth <= 400, `the colour menu is ${menu.offsetWidth} px wide in a 1,100 px section`);
   });
 });
