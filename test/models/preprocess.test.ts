@@ -53,30 +53,35 @@ describe('toSquareTensor', () => {
   const mean: [number, number, number] = [122.782, 117.001, 104.298];
   const cases: Array<[number, number, number]> = [
     [1, 1, 150], [3, 5, 112], [5, 3, 112], [7, 4, 416], [150, 150, 150], [20, 30, 112], [300, 200, 150], [513, 100, 512], [250, 250, 224],
+    // Upscaled and padded on both axes' far sides, and a square needing no resampling but padding.
+    [100, 80, 150], [80, 100, 150], [112, 90, 112], [90, 112, 112],
   ];
 
   it("equals face-api's padToSquare + resizeBilinear + normalise bit for bit", async () => {
     for (const [i, [w, h, size]] of cases.entries()) {
       for (const center of [true, false]) {
         const image = randomImage(w, h, i + 1);
-        const ours = toSquareTensor(image, { size, center, normalization: { mean, divisor: 255 }, layout: 'NCHW' });
-        const ref = await faceApiTensor(image, size, center, mean, 255);
-        assert.ok(bits(ours).equals(bits(ref)), `${w}×${h} → ${size} (center ${center}) differs`);
+        for (const divisor of [255, 256]) {
+          const ours = toSquareTensor(image, { size, center, normalization: { mean, divisor }, layout: 'NCHW' });
+          const ref = await faceApiTensor(image, size, center, mean, divisor);
+          assert.ok(bits(ours).equals(bits(ref)), `${w}×${h} → ${size} (center ${center}, divisor ${divisor}) differs`);
+        }
       }
     }
   });
 
-  it('writes NHWC and BGR as permutations of NCHW RGB', () => {
-    const image = randomImage(9, 6, 7);
-    const normalization = { mean: [10, 20, 30] as [number, number, number], divisor: 2 };
-    const nchw = toSquareTensor(image, { size: 8, center: true, normalization, layout: 'NCHW' });
-    const nhwc = toSquareTensor(image, { size: 8, center: true, normalization, layout: 'NHWC' });
-    const bgrNormalization = { mean: [30, 20, 10] as [number, number, number], divisor: 2 };
-    const bgr = toSquareTensor(image, { size: 8, center: true, normalization: bgrNormalization, layout: 'NCHW', channelOrder: 'BGR' });
-    for (let c = 0; c < 3; c++) {
-      for (let p = 0; p < 64; p++) {
-        assert.equal(nhwc[p * 3 + c], nchw[c * 64 + p]);
-        assert.equal(bgr[(2 - c) * 64 + p], nchw[c * 64 + p]);
+  it('writes NHWC and BGR as permutations of NCHW RGB, resampled or not', () => {
+    for (const image of [randomImage(9, 6, 7), randomImage(8, 5, 8)]) {
+      const normalization = { mean: [10, 20, 30] as [number, number, number], divisor: 2 };
+      const nchw = toSquareTensor(image, { size: 8, center: true, normalization, layout: 'NCHW' });
+      const nhwc = toSquareTensor(image, { size: 8, center: true, normalization, layout: 'NHWC' });
+      const bgrNormalization = { mean: [30, 20, 10] as [number, number, number], divisor: 2 };
+      const bgr = toSquareTensor(image, { size: 8, center: true, normalization: bgrNormalization, layout: 'NCHW', channelOrder: 'BGR' });
+      for (let c = 0; c < 3; c++) {
+        for (let p = 0; p < 64; p++) {
+          assert.equal(nhwc[p * 3 + c], nchw[c * 64 + p]);
+          assert.equal(bgr[(2 - c) * 64 + p], nchw[c * 64 + p]);
+        }
       }
     }
   });
