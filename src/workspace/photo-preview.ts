@@ -5,6 +5,7 @@
  */
 import { UnsupportedEnvironmentError } from '../errors.ts';
 import { THUMBNAIL_TYPES, type ImageSource, type Thumbnail } from '../embedding/types.ts';
+import { PREVIEW_AS_IS_MAX_BYTES, previewAsIs } from './preview-as-is.ts';
 
 /** The longest side of a preview, in px: enough for a dialog on a large screen, a few hundred KB at most. */
 export const PREVIEW_MAX_SIDE = 1024;
@@ -26,12 +27,20 @@ export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX
 }
 
 /**
- * Makes the preview of a photo (EXIF orientation applied, as the engine reads it).
+ * Makes the preview of a photo (EXIF orientation applied, as the engine reads it). A small JPEG or PNG with no
+ * metadata and no transparency is its own preview: its bytes are kept as they are (see preview-as-is.ts).
  * @throws UnsupportedEnvironmentError without createImageBitmap and OffscreenCanvas (see {@link canMakePreviews});
  *   the browser's error when it cannot decode the file.
  */
 export async function makePhotoPreview(source: ImageSource, maxSide = PREVIEW_MAX_SIDE): Promise<Thumbnail> {
   if (!canMakePreviews()) throw new UnsupportedEnvironmentError('making a photo preview needs createImageBitmap and OffscreenCanvas');
+  const small = source instanceof Blob ? source.size <= PREVIEW_AS_IS_MAX_BYTES : source.bytes.length <= PREVIEW_AS_IS_MAX_BYTES;
+  if (small) {
+    // A copy: the caller's bytes may be handed on (transferred to a worker) after this.
+    const bytes = source instanceof Blob ? new Uint8Array(await source.arrayBuffer()) : source.bytes.slice();
+    const kept = previewAsIs(bytes, maxSide);
+    if (kept) return kept;
+  }
   const blob = source instanceof Blob ? source : new Blob([source.bytes as Uint8Array<ArrayBuffer>]);
   const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   try {
