@@ -15,6 +15,7 @@ import {
   MIN_FACES_TO_DISCOVER,
   isAbortError,
   type EngineInfo,
+  type FaceEngineClient,
   type ModelComparison,
   type RunScope,
   type Workspace,
@@ -329,9 +330,11 @@ export class FaceAttributeProbe extends LitElement {
       const session = await this.workspaces.require();
       const engine = await this.engines.require();
       this.busy.setPhase(work, 'Finding faces');
+      // Age, gender and expression after the clustering is drawn (below): the faces are stored, grouped and
+      // clustered without waiting for those heads, which took a fifth of the time from drop to clusters.
       const { detail: stored, failure } = await session.ingest(engine, list, {
         signal,
-        attributes: true,
+        attributes: 'later',
         onProgress: (p) => this.progress(work, p),
         onPhase: (phase) => this.busy.enterPhase(work, phase),
       });
@@ -361,6 +364,7 @@ export class FaceAttributeProbe extends LitElement {
       } else if (session.view && detail.faces > 0 && !detail.cancelled) {
         this.notice = `${detail.faces} new ${detail.faces === 1 ? 'face is' : 'faces are'} not in the clustering shown: choose Cluster to include them.`;
       }
+      if (!this.cancelled && session.pendingAttributes > 0) await this.addAttributes(session, engine, work);
       if (!this.cancelled && detail.faces > 0 && session.faces >= MIN_FACES_TO_DISCOVER) {
         await this.busy.enterPhase(work, 'Finding what the embedding separates');
         try {
@@ -377,6 +381,28 @@ export class FaceAttributeProbe extends LitElement {
       return undefined;
     } finally {
       this.busy.end(work);
+    }
+  }
+
+  /**
+   * Runs the age, gender and expression heads on the faces just added (their photos read again), with progress.
+   * Cancel keeps what was found; the rest of the faces stay without attributes until the next photos are added.
+   */
+  private async addAttributes(session: Workspace, engine: FaceEngineClient, work: Work): Promise<void> {
+    const total = session.pendingAttributes;
+    this.busy.setPhase(work, 'Reading age, gender and expression');
+    try {
+      const result = await session.addPendingAttributes(engine, {
+        signal: work.controller.signal,
+        onProgress: (p) => void this.busy.progress(work, { done: p.done, total: p.total, faces: total, failed: 0, name: '' }),
+      });
+      if (result.cancelled) {
+        this.cancelled = true;
+        this.notice = 'Cancelled while reading age, gender and expression; the photos and the clustering were kept.';
+      }
+    } catch (error: unknown) {
+      if (!isAbortError(error)) throw error;
+      this.cancelled = true;
     }
   }
 

@@ -16,6 +16,10 @@ import { subjectFace } from '../vision/subject.ts';
 import { chipAlignment } from './chip-alignment.ts';
 import { isReadFailure, readSource } from './source.ts';
 import type {
+  AttributeOptions,
+  AttributeOutcome,
+  AttributeRequest,
+  AttributeResult,
   BatchResult,
   EngineInfo,
   FaceAttributes,
@@ -212,6 +216,87 @@ export class FaceEngine implements FaceEngineClient {
   /** {@link processBatch} under the name every {@link FaceEngineClient} shares. */
   process(sources: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
     return this.processBatch(sources, options);
+  }
+
+  /**
+   * The attribute heads on faces found earlier ({@link FaceEngineClient.attributesOf}): each photo is read and decoded
+   * again, its boxes taken back to the decoded pixels, and the crops of several photos run together
+   * ({@link FACES_PER_RUN}). A photo that cannot be read or decoded again is a failure beside its name; when a
+   * run fails, its photos are run again one by one so a failure stays the photo's own. On abort, returns what
+   * finished with `cancelled: true`.
+   * @throws InvalidInputError when this engine was created without the attribute heads.
+   */
+  async attributesOf(requests: readonly AttributeRequest[], options: AttributeOptions = {}): Promise<AttributeResult> {
+    const heads = this.models.attributes;
+    if (!heads) throw new InvalidInputError('attributes were asked for, but this engine was created without the attribute models (attributes: true)');
+    const { signal, onProgress } = options;
+    const outcomes: AttributeOutcome[] = [];
+    type Pending = { name: string; size: number; crops: FaceCrop[] } | ImageFailure;
+    let group: Pending[] = [];
+    let faces = 0;
+    let pixels = 0;
+    const run = async (photos: readonly { crops: FaceCrop[] }[]): Promise<FaceAttributes[][]> => {
+      const crops = photos.flatMap((p) => p.crops);
+      const found = crops.length ? await heads(crops, signal) : [];
+      if (found.length !== crops.length) throw new InferenceError(`the attribute models returned ${found.length} results for ${crops.length} faces`);
+      let at = 0;
+      return photos.map((p) => found.slice(at, (at += p.crops.length)));
+    };
+    const flush = async (): Promise<void> => {
+      const photos = group.filter((p): p is Exclude<Pending, ImageFailure> => !('ok' in p));
+      let together: FaceAttributes[][] | undefined;
+      try {
+        together = photos.length > 1 ? await run(photos) : undefined;
+      } catch (error: unknown) {
+        if (isAbortError(error)) throw error;
+      }
+      for (const item of group) {
+        if ('ok' in item) {
+          outcomes.push(item);
+        } else {
+          try {
+            const attributes = together?.[photos.indexOf(item)] ?? (await run([item]))[0]!;
+            outcomes.push({ ok: true, name: item.name, attributes });
+          } catch (error: unknown) {
+            if (isAbortError(error)) throw error;
+            outcomes.push({ ok: false, name: item.name, size: item.size, error: serializeError(error) });
+          }
+        }
+        onProgress?.({ done: outcomes.length, total: requests.length });
+      }
+      group = [];
+      faces = 0;
+      pixels = 0;
+    };
+    try {
+      for (const request of requests) {
+        throwIfAborted(signal);
+        const input = await readSource(request.source, false);
+        if (isReadFailure(input)) {
+          group.push(input);
+        } else {
+          try {
+            const decoded = await this.platform.decode(input.bytes, input.name);
+            // Boxes come in source pixels: back to the decoded image's, as the engine found them.
+            const sx = decoded.sourceWidth / decoded.image.width;
+            const sy = decoded.sourceHeight / decoded.image.height;
+            const crops = request.boxes.map((b) => ({ image: decoded.image, box: { x: b.x / sx, y: b.y / sy, width: b.width / sx, height: b.height / sy } }));
+            group.push({ name: input.name, size: input.bytes.length, crops });
+            faces += crops.length;
+            pixels += decoded.image.width * decoded.image.height;
+          } catch (error: unknown) {
+            if (isAbortError(error)) throw error;
+            group.push(failureOf(input, undefined, error));
+          }
+        }
+        if (faces >= FACES_PER_RUN || pixels >= PIXELS_PER_RUN) await flush();
+      }
+      await flush();
+    } catch (error: unknown) {
+      if (isAbortError(error)) return { outcomes, cancelled: true };
+      throw error;
+    }
+    return { outcomes, cancelled: false };
   }
 
   /** @throws InvalidInputError when attributes are asked of an engine loaded without them. */

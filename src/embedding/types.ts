@@ -146,6 +146,30 @@ export interface BatchResult {
   cancelled: boolean;
 }
 
+/** A photo whose faces were found earlier, for {@link FaceEngineClient.attributesOf}: its faces' boxes in source pixels. */
+export interface AttributeRequest {
+  source: ImageSource;
+  /** The boxes `process` reported for its faces (source pixels). */
+  boxes: Box[];
+}
+
+/** The attribute heads' results for one {@link AttributeRequest}, in box order, or why its photo could not be read again. */
+export type AttributeOutcome = { ok: true; name: string; attributes: FaceAttributes[] } | ImageFailure;
+
+/** Options for {@link FaceEngineClient.attributesOf}. */
+export interface AttributeOptions {
+  signal?: AbortSignal;
+  /** After each photo: photos finished and asked for. */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+/** The outcome of {@link FaceEngineClient.attributesOf}: one entry per request that finished, in order. */
+export interface AttributeResult {
+  outcomes: AttributeOutcome[];
+  /** True when the signal stopped it early; `outcomes` then holds what finished. */
+  cancelled: boolean;
+}
+
 /** What the engine is running on. */
 export interface EngineInfo {
   /** The inference backend actually in use, e.g. 'onnxruntime-node', 'wasm', 'webgpu'. */
@@ -179,5 +203,11 @@ export interface FaceEngineClient {
    * abort it returns what finished with `cancelled: true`.
    */
   process(sources: readonly ImageSource[], options?: ProcessOptions): Promise<BatchResult>;
+  /**
+   * Runs the age, gender and expression heads on faces `process` found earlier without them, reading their photos
+   * again, so faces can be shown (clustered, drawn) before their attributes are known. Present where the engine
+   * was loaded with the attribute heads; each photo that cannot be read again is a failure beside its name.
+   */
+  attributesOf?(requests: readonly AttributeRequest[], options?: AttributeOptions): Promise<AttributeResult>;
   dispose(): Promise<void>;
 }

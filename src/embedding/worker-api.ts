@@ -6,7 +6,8 @@ import type { AlignmentMethod } from '../vision/align.ts';
 import type { OrtBackendRequest } from '../runtime/ort.ts';
 import type { DownloadProgress } from '../runtime/downloads.ts';
 import type { DetectorName } from './models.ts';
-import type { BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
+import type { Box } from '../vision/image.ts';
+import type { AttributeResult, BatchProgress, BatchResult, EngineInfo, ImageInput } from './types.ts';
 
 /** How the worker loads its engine. */
 export interface WorkerInitOptions {
@@ -43,6 +44,15 @@ export interface WorkerApi {
   init(options: WorkerInitOptions, onDownload?: (progress: DownloadProgress) => void): Promise<EngineInfo>;
   /** Processes images (their buffers are transferred); progress after each image. */
   processBatch(inputs: ImageInput[], options: WorkerBatchOptions, onProgress?: (p: BatchProgress) => void): Promise<BatchResult>;
+  /**
+   * Runs the attribute heads on faces found earlier (the photos' buffers are transferred); progress after each
+   * photo. Stopped by {@link WorkerApi.cancel} with the same `jobId`.
+   */
+  attributesOf(
+    requests: { input: ImageInput; boxes: Box[] }[],
+    options: { jobId: number },
+    onProgress?: (p: { done: number; total: number }) => void,
+  ): Promise<AttributeResult>;
   /** Stops a running batch: it returns what finished with `cancelled: true`. */
   cancel(jobId: number): void;
   /** Releases the models. */

@@ -87,6 +87,24 @@ const api: WorkerApi = {
     }
   },
 
+  async attributesOf(requests, options, onProgress) {
+    if (!engine) throw new InvalidInputError('call init() before attributesOf()');
+    const ready = await engine;
+    const controller = new AbortController();
+    jobs.set(options.jobId, controller);
+    const reports: Promise<unknown>[] = [];
+    try {
+      const result = await ready.attributesOf(requests.map((r) => ({ source: r.input, boxes: r.boxes })), {
+        signal: controller.signal,
+        ...(onProgress ? { onProgress: (p) => void reports.push(Promise.resolve(onProgress(p))) } : {}),
+      });
+      await Promise.allSettled(reports);
+      return result;
+    } finally {
+      jobs.delete(options.jobId);
+    }
+  },
+
   cancel(jobId) {
     jobs.get(jobId)?.abort();
   },

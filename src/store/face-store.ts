@@ -17,6 +17,7 @@ import { runRead, runWrite } from './transaction.ts';
 import { exportParts, importBytes, type ImportOptions, type ImportResult } from './transfer.ts';
 import type {
   ClusterRun,
+  FaceAttributes,
   FaceBatch,
   FaceRecord,
   IdentityGroup,
@@ -24,7 +25,7 @@ import type {
   PhotoRecord,
   ProbeRecord,
 } from './types.ts';
-import { validateBatch, validateCorrection, validateIdentityGroup, validateModelId, validateProbe, validateRun } from './validate.ts';
+import { validateBatch, validateCorrection, validateFace, validateIdentityGroup, validateModelId, validateProbe, validateRun } from './validate.ts';
 
 /** The database name used when none is given. */
 export const DEFAULT_DB_NAME = 'face-attribute-probe';
@@ -222,6 +223,29 @@ export class FaceStore {
       options.modelId === undefined ? this.conn().getAll('faces') : this.conn().getAllFromIndex('faces', 'byModel', options.modelId),
     );
     return faces.sort(byString((f) => f.id));
+  }
+
+  /**
+   * Gives stored faces their age, gender and expression, found after the faces were stored (see
+   * FaceEngineClient.attributesOf), in one transaction: all of them or none. A face that is no longer stored (its
+   * photo deleted meanwhile) is passed over.
+   * @returns how many faces were updated.
+   * @throws InvalidInputError when an entry's attributes are malformed (nothing is written).
+   */
+  async setFaceAttributes(attributes: ReadonlyMap<string, FaceAttributes>, options: { signal?: AbortSignal } = {}): Promise<number> {
+    if (attributes.size === 0) return 0;
+    return runWrite(this.conn(), ['faces'], 'store the faces\' attributes', options.signal, async (tx) => {
+      const faces = tx.objectStore('faces');
+      const found = await Promise.all([...attributes.keys()].map((id) => faces.get(id)));
+      let updated = 0;
+      for (const face of found) {
+        if (!face) continue;
+        const next = validateFace({ ...face, attributes: attributes.get(face.id) }, `face ${face.id}`);
+        unwrap(faces).put(next);
+        updated++;
+      }
+      return updated;
+    });
   }
 
   /** Number of faces, or of one model's faces. */

@@ -3,7 +3,7 @@
  * embeddings as one growable row-major matrix, so clustering and projections never re-read IndexedDB.
  */
 import type { FaceStore } from '../store/face-store.ts';
-import type { FaceRecord } from '../store/types.ts';
+import type { FaceAttributes, FaceRecord } from '../store/types.ts';
 
 /** Faces of one model and their vectors: row i of {@link FaceCollection.vectors} belongs to faces[i]. */
 export class FaceCollection {
@@ -62,6 +62,14 @@ export class FaceCollection {
     this.data.set(vector, n * this.dimension);
     this.rowOf.set(face.id, n);
     this.faces.push(face);
+  }
+
+  /** Gives the face `id` its attributes (found after it was added); false when no such face is here. */
+  setAttributes(id: string, attributes: FaceAttributes): boolean {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return false;
+    this.faces[row] = { ...(this.faces[row] as FaceRecord), attributes };
+    return true;
   }
 
   /** A new collection of these faces except `excluded` (in the same order, vectors copied). */

@@ -9,7 +9,8 @@ import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } f
 import { measurementTable } from '../analysis/discovery/measurements.ts';
 import { type SplitDetail, splitDetail } from '../analysis/discovery/split-detail.ts';
 import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
-import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
+import type { EngineInfo, FaceAttributes, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
+import type { Box } from '../vision/image.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
@@ -63,9 +64,11 @@ export interface WorkOptions {
   onPhase?: (phase: string) => Promise<void> | void;
   /**
    * Run the age, gender and expression heads on every added face (the engine must have them), so what the
-   * embedding separates can be described by them. Default false.
+   * embedding separates can be described by them: true while the faces are found; 'later' after them, by
+   * {@link Workspace.addPendingAttributes}, where the engine can (FaceEngineClient.attributesOf; else as true),
+   * so the faces are stored, grouped and clustered without waiting for the heads. Default false.
    */
-  attributes?: boolean;
+  attributes?: boolean | 'later';
 }
 
 /** Options of {@link Workspace.discover}. */
@@ -168,6 +171,8 @@ export class Workspace {
   /** Hashes of the stored photos that have a preview (adding them again makes none). */
   private previewed = new Set<string>();
   private unstored: PhotoFailure[] = [];
+  /** Stored faces still without attributes because they were asked for 'later', by photo hash, with their file. */
+  private attributesPending = new Map<string, { source: ImageSource; faces: { id: string; box: Box }[] }>();
   /** Hashes of the photos stored as failures. */
   private storedFailures = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -375,6 +380,7 @@ export class Workspace {
     const info = engine.info;
     const collection = await this.useModel(info);
     this.samePersonDistance = info.samePersonDistance;
+    const later = options.attributes === 'later' && typeof engine.attributesOf === 'function';
     const seen = new Set<string>();
     const failures: PhotoFailure[] = [];
     let photos = 0, faces = 0, duplicates = 0, done = 0, failed = 0;
@@ -397,7 +403,7 @@ export class Workspace {
         }
         const result = await engine.process(fresh, {
           thumbnails: true,
-          ...(options.attributes ? { attributes: true } : {}),
+          ...(options.attributes && !later ? { attributes: true } : {}),
           ...(signal ? { signal } : {}),
           // Faces are counted as kept, not as found: the progress line then says what storage and people say.
           onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces, failed: failed + p.failed, name: p.name }),
@@ -416,6 +422,7 @@ export class Workspace {
         for (const face of chunk.batch.faces) {
           if (added.has(face.photoHash)) collection.add(face, chunk.vectors.get(face.id) as Float32Array);
         }
+        if (later) this.noteAttributesPending(chunk.batch.faces.filter((f) => added.has(f.photoHash)), result.outcomes, fresh);
         for (const hash of chunk.failed) if (added.has(hash)) this.storedFailures.add(hash);
         photos += added.size;
         faces += written?.faces ?? 0;
@@ -450,6 +457,68 @@ export class Workspace {
       failure ??= { error };
     }
     return { detail: { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size }, failure };
+  }
+
+  /** Remembers the faces just stored without attributes, with the file each came from (outcomes and sources align). */
+  private noteAttributesPending(faces: readonly FaceRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): void {
+    const sourceOf = new Map<string, ImageSource>();
+    outcomes.forEach((o, i) => {
+      if (o.ok && sources[i]) sourceOf.set(o.hash, sources[i]!);
+    });
+    for (const face of faces) {
+      const source = sourceOf.get(face.photoHash);
+      if (!source) continue;
+      const entry = this.attributesPending.get(face.photoHash) ?? { source, faces: [] };
+      entry.faces.push({ id: face.id, box: face.box });
+      this.attributesPending.set(face.photoHash, entry);
+    }
+  }
+
+  /** Faces added with attributes 'later' that do not have them yet. */
+  get pendingAttributes(): number {
+    let n = 0;
+    for (const entry of this.attributesPending.values()) n += entry.faces.length;
+    return n;
+  }
+
+  /**
+   * Runs the attribute heads on the faces added with attributes 'later' (their photos read again from the files
+   * they were added from) and stores what they find, a chunk of photos at a time, so what finished is kept when
+   * the signal cancels; the rest stay pending for a later call. A photo that cannot be read again keeps its faces
+   * without attributes (it is no longer pending).
+   * @returns faces given attributes, photos that could not be read again, and whether it was cancelled.
+   */
+  addPendingAttributes(
+    engine: FaceEngineClient,
+    options: { signal?: AbortSignal; onProgress?: (progress: { done: number; total: number }) => void } = {},
+  ): Promise<{ faces: number; failed: number; cancelled: boolean }> {
+    return this.serial(async () => {
+      const { signal, onProgress } = options;
+      const pending = [...this.attributesPending];
+      let faces = 0;
+      let failed = 0;
+      if (pending.length === 0 || !engine.attributesOf) return { faces, failed, cancelled: false };
+      for (let start = 0; start < pending.length; start += INGEST_CHUNK) {
+        if (signal?.aborted) return { faces, failed, cancelled: true };
+        const slice = pending.slice(start, start + INGEST_CHUNK);
+        const result = await engine.attributesOf(slice.map(([, p]) => ({ source: p.source, boxes: p.faces.map((f) => f.box) })), {
+          ...(signal ? { signal } : {}),
+          onProgress: (p) => onProgress?.({ done: start + p.done, total: pending.length }),
+        });
+        const found = new Map<string, FaceAttributes>();
+        result.outcomes.forEach((outcome, i) => {
+          const [hash, entry] = slice[i]!;
+          if (outcome.ok) entry.faces.forEach((f, k) => outcome.attributes[k] && found.set(f.id, outcome.attributes[k]!));
+          else failed++;
+          this.attributesPending.delete(hash);
+        });
+        // Not given the signal: attributes that were found are kept even when Cancel comes during the write.
+        await this.store.setFaceAttributes(found);
+        for (const [id, attributes] of found) if (this.collection?.setAttributes(id, attributes)) faces++;
+        if (result.cancelled) return { faces, failed, cancelled: true };
+      }
+      return { faces, failed, cancelled: false };
+    });
   }
 
   /** The model's faces from the store, without the detections a correction said are not faces. */

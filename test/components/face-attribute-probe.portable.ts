@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ModelLoadError } from '../../src/index.ts';
+import { FaceStore, ModelLoadError } from '../../src/index.ts';
 import type { FaceAttributeProbe } from '../../components/index.ts';
-import { FakeEngine, photo } from './fake-engine.ts';
+import { FakeEngine, LaterAttributesEngine, photo } from './fake-engine.ts';
 import { deepQuery, deepQueryAll, deepText, mount, nextEvent, settled, unmount, until, untilState, type Mounted } from './helpers.ts';
 
 const T = { timeout: 30_000 };
@@ -311,6 +311,28 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'at least one split is listed');
     assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split button.face').length >= 2, 'its strips are faces a person can open');
     assert.equal(m.engine.calls[0]?.options.attributes, true, 'the heads run while adding photos, to describe splits');
+  });
+
+  it('draws the clusters before age, gender and expression are read, then stores them and describes splits with them', T, async () => {
+    const engine = new LaterAttributesEngine();
+    m = await mount({ engine });
+    for (const type of ['probe-clusters', 'probe-faces'] as const) m.el.addEventListener(type, () => engine.events.push(type));
+    const files = groups(4);
+    await m.el.addFiles(files);
+    await settled(m.el);
+    assert.ok(engine.calls.every((c) => !c.options.attributes), 'the heads do not run while faces are found');
+    assert.equal(engine.attributeCalls.length, 1);
+    assert.deepEqual(engine.attributeCalls[0]!.names.sort(), files.map((f) => f.name).sort(), 'every added photo, once');
+    assert.deepEqual(engine.attributeCalls[0]!.eventsBefore, ['probe-faces', 'probe-clusters'], 'after the clusters were shown');
+    const store = await FaceStore.open(m.database);
+    try {
+      const faces = await store.listFaces();
+      assert.equal(faces.length, files.length);
+      assert.ok(faces.every((f) => f.attributes?.gender === 'male' && f.attributes.age === 20 + (engine.names.get(f.photoHash)?.length ?? 0)), 'stored with each face');
+    } finally {
+      store.close();
+    }
+    assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'what the embedding separates is shown after them');
   });
 
   it('shows a chosen split in full: its sides, its view\'s scatter coloured by side, person or head, and the numbers that carry it in words', T, async () => {

@@ -5,7 +5,7 @@
  * bytes, thumbnails a real small PNG. It can hold images back (`pause`/`allow`/`resume`) so a test can see
  * the working state and press Cancel mid-batch.
  */
-import { InferenceError, hashBytes, type BatchResult, type EngineInfo, type FaceEngineClient, type FaceResult, type ImageOutcome, type ImageSource, type ProcessOptions, type Thumbnail } from '../../src/index.ts';
+import { InferenceError, hashBytes, type AttributeOptions, type AttributeRequest, type AttributeResult, type BatchResult, type EngineInfo, type FaceEngineClient, type FaceResult, type ImageOutcome, type ImageSource, type ProcessOptions, type Thumbnail } from '../../src/index.ts';
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
 function rng(seed: number): () => number {
@@ -171,5 +171,27 @@ export class FakeEngine implements FaceEngineClient {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+  }
+}
+
+/**
+ * The fake engine with {@link FaceEngineClient.attributesOf}, as the real worker engine has: the element then finds
+ * age, gender and expression after the clustering. Each call's photo names are recorded, with `events` (the
+ * element's events, when a test pushes them) as they stood when it was called.
+ */
+export class LaterAttributesEngine extends FakeEngine {
+  readonly attributeCalls: { names: string[]; eventsBefore: string[] }[] = [];
+  readonly events: string[] = [];
+
+  async attributesOf(requests: readonly AttributeRequest[], options: AttributeOptions = {}): Promise<AttributeResult> {
+    this.attributeCalls.push({ names: requests.map((r) => r.source.name), eventsBefore: [...this.events] });
+    const outcomes: AttributeResult['outcomes'] = [];
+    for (const request of requests) {
+      if (options.signal?.aborted) return { outcomes, cancelled: true };
+      const age = 20 + request.source.name.length;
+      outcomes.push({ ok: true, name: request.source.name, attributes: request.boxes.map(() => ({ age, gender: 'male', genderProbability: 0.7, expressions: { neutral: 0.4, happy: 0.6 } })) });
+      options.onProgress?.({ done: outcomes.length, total: requests.length });
+    }
+    return { outcomes, cancelled: false };
   }
 }

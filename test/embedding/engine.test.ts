@@ -153,6 +153,60 @@ describe('FaceEngine', () => {
     assert.deepEqual(runs, [3]);
   });
 
+  it('finds the attributes of faces found earlier, from their photos read again, as processing with them does', async () => {
+    const runs: Box[][] = [];
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      // The fake attributes say which crop they were computed on: its box, in the decoded image's pixels.
+      attributes: async (faces) => {
+        runs.push(faces.map((f) => f.box));
+        return faces.map((f) => ({ age: f.box.x + f.image.data[0]!, gender: 'female' as const, genderProbability: f.box.width / 100, expressions: { neutral: 1, happy: 0, sad: 0, angry: 0, fearful: 0, disgusted: 0, surprised: 0 } }));
+      },
+    };
+    // The decoder halves the photos, so boxes (reported in source pixels) must be taken back to decoded ones.
+    const engine = new FaceEngine(models, fakePlatform(0.5));
+    const inputs = [image('a', 40, 20, 11), image('b', 20, 40, 22), image('c', 30, 30, 33)];
+    const inline = await engine.processBatch(inputs, { attributes: true });
+    const inlineBoxes = runs.splice(0);
+    const plain = await engine.processBatch(inputs);
+    assert.deepEqual(runs, [], 'no heads unless asked for');
+    const progress: number[] = [];
+    const later = await engine.attributesOf(
+      plain.outcomes.map((o, i) => ({ source: inputs[i]!, boxes: o.ok ? o.faces.map((f) => f.box) : [] })),
+      { onProgress: (p) => progress.push(p.done) },
+    );
+    assert.deepEqual(runs, inlineBoxes, 'the same crops, in one run for the three photos');
+    assert.equal(runs.length, 1);
+    assert.equal(later.cancelled, false);
+    assert.deepEqual(later.outcomes.map((o) => (o.ok ? o.attributes : o.error)), inline.outcomes.map((o) => (o.ok ? o.faces.map((f) => f.attributes) : undefined)));
+    assert.deepEqual(progress, [1, 2, 3]);
+  });
+
+  it('keeps each photo that cannot be read again a failure beside its name, stops on abort, and needs the heads', async () => {
+    const models: FaceModelSet = {
+      ...fakeModels(),
+      attributes: async (faces) => faces.map(() => ({ age: 30, gender: 'male' as const, genderProbability: 0.9, expressions: { neutral: 1, happy: 0, sad: 0, angry: 0, fearful: 0, disgusted: 0, surprised: 0 } })),
+    };
+    const engine = new FaceEngine(models, fakePlatform());
+    const box = { x: 5, y: 5, width: 10, height: 10 };
+    const broken = { name: 'broken', bytes: new Uint8Array([0, 2, 3]) };
+    const { outcomes } = await engine.attributesOf([
+      { source: image('a', 20, 20), boxes: [box] },
+      { source: broken, boxes: [box] },
+      { source: image('c', 20, 20), boxes: [box, { ...box, x: 0 }] },
+      { source: image('d', 20, 20), boxes: [] },
+    ]);
+    assert.deepEqual(outcomes.map((o) => [o.name, o.ok, o.ok ? o.attributes.length : o.error.name]), [
+      ['a', true, 1], ['broken', false, 'DecodeError'], ['c', true, 2], ['d', true, 0],
+    ]);
+    const controller = new AbortController();
+    const many = Array.from({ length: FACES_PER_RUN * 3 }, (_, i) => ({ source: image(`p${i}`, 20, 20), boxes: [box] }));
+    const stopped = await engine.attributesOf(many, { signal: controller.signal, onProgress: (p) => p.done === FACES_PER_RUN && controller.abort() });
+    assert.equal(stopped.cancelled, true);
+    assert.deepEqual(stopped.outcomes.map((o) => o.name), many.slice(0, FACES_PER_RUN).map((r) => r.source.name));
+    await assert.rejects(new FaceEngine(fakeModels(), fakePlatform()).attributesOf([{ source: image('a', 20, 20), boxes: [box] }]), InvalidInputError);
+  });
+
   it('keeps a network failure the photo\'s own when faces of several photos run together', async () => {
     const base = fakeModels();
     const models: FaceModelSet = {

@@ -136,6 +136,22 @@ describe('FaceStore: batches', () => {
     assert.deepEqual(concat(rows.map((r) => r.vectors)), concat(batches.map((b) => b.embeddings[0]!.vectors)));
   });
 
+  it('gives stored faces attributes found later, all or nothing, passing over faces no longer stored', async () => {
+    const batch = makeBatch({ seed: 29, photos: 2, facesPerPhoto: 1, dimension: 4 });
+    for (const face of batch.faces) delete face.attributes;
+    await store.addBatch(batch);
+    const [a, b] = batch.faces.map((f) => f.id) as [string, string];
+    const attributes = { age: 31.5, gender: 'female' as const, genderProbability: 0.8, expressions: { neutral: 0.9, happy: 0.1 } };
+    assert.equal(await store.setFaceAttributes(new Map([[a, attributes], ['gone:0', attributes]])), 1);
+    assert.deepEqual((await store.getFace(a))?.attributes, attributes);
+    assert.equal((await store.getFace(b))?.attributes, undefined);
+    assert.equal((await store.getFace(a))?.thumbnail.bytes.length, batch.faces[0]!.thumbnail.bytes.length, 'the rest of the face is kept');
+    const bad = { ...attributes, genderProbability: 2 };
+    await assert.rejects(store.setFaceAttributes(new Map([[b, attributes], [a, bad]])), isError(InvalidInputError));
+    assert.equal((await store.getFace(b))?.attributes, undefined, 'nothing of a refused call is written');
+    assert.equal(await store.setFaceAttributes(new Map()), 0);
+  });
+
   it('aborting mid-batch writes nothing and keeps what was stored before', async () => {
     await store.addBatch(makeBatch({ seed: 30, photos: 2, facesPerPhoto: 1, dimension: 4 }));
     const before = await snapshot(store);

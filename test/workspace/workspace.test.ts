@@ -161,6 +161,52 @@ describe('the workspace, headless, on real photos', () => {
     ws.close();
   });
 
+  it('finds age, gender and expression after the faces are stored when asked for later: the same as at once, kept across a reload', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke).slice(8, 16);
+    const atOnce = await Workspace.open(freshName(), kernel);
+    await atOnce.ingest(engine, photos, { attributes: true });
+    const expected = new Map(atOnce.collection!.faces.map((f) => [f.id, f.attributes]));
+    assert.ok([...expected.values()].every(Boolean), 'every face has attributes when they are found at once');
+    atOnce.close();
+
+    const name = freshName();
+    const ws = await Workspace.open(name, kernel);
+    const { detail } = await ws.ingest(engine, photos, { attributes: 'later' });
+    assert.ok(detail.faces >= photos.length, `${detail.faces} faces`);
+    assert.ok(ws.collection!.faces.every((f) => f.attributes === undefined), 'none yet');
+    assert.equal(ws.pendingAttributes, detail.faces);
+    const progress: number[] = [];
+    const result = await ws.addPendingAttributes(engine, { onProgress: (p) => progress.push(p.done) });
+    assert.deepEqual(result, { faces: detail.faces, failed: 0, cancelled: false });
+    assert.equal(progress.at(-1), photos.length);
+    assert.equal(ws.pendingAttributes, 0);
+    assert.deepEqual(new Map(ws.collection!.faces.map((f) => [f.id, f.attributes])), expected, 'the same attributes as found at once');
+    ws.close();
+    const reopened = await Workspace.open(name, kernel);
+    assert.deepEqual(new Map(reopened.collection!.faces.map((f) => [f.id, f.attributes])), expected, 'stored');
+    assert.deepEqual(await reopened.addPendingAttributes(engine), { faces: 0, failed: 0, cancelled: false }, 'nothing left to do');
+    reopened.close();
+  });
+
+  it('keeps the faces it did not reach pending when cancelled, and finishes them on the next call', async (t) => {
+    const smoke = datasetOrSkip(t, 'smoke');
+    if (!smoke) return;
+    const photos = smokePhotos(smoke);
+    const ws = await Workspace.open(freshName(), kernel);
+    const { detail } = await ws.ingest(engine, photos, { attributes: 'later' });
+    const controller = new AbortController();
+    const first = await ws.addPendingAttributes(engine, { signal: controller.signal, onProgress: (p) => p.done === 3 && controller.abort() });
+    assert.equal(first.cancelled, true);
+    assert.ok(first.faces >= 3 && ws.pendingAttributes > 0 && first.faces + ws.pendingAttributes === detail.faces, `${first.faces} found, ${ws.pendingAttributes} left`);
+    const rest = await ws.addPendingAttributes(engine);
+    assert.equal(rest.cancelled, false);
+    assert.equal(first.faces + rest.faces, detail.faces);
+    assert.ok(ws.collection!.faces.every((f) => f.attributes), 'every face has its attributes in the end');
+    ws.close();
+  });
+
   it('names the sides of a split: a calibrated probe, identity removed within people, its probed faces kept across a reload', async (t) => {
     const smoke = datasetOrSkip(t, 'smoke');
     if (!smoke) return;
