@@ -8,7 +8,7 @@ import { UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import { installErrorTransfer } from './comlink-errors.ts';
 import { isReadFailure, readSource } from './source.ts';
 import type {
-  AttributeOptions, AttributeOutcome, AttributeRequest, AttributeResult, BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageInput, ImageOutcome,
+  AttributeOptions, AttributeOutcome, AttributeRequest, AttributeResult, BatchProgress, BatchResult, EngineInfo, FaceEngineClient, ImageFailure, ImageInput, ImageOutcome,
   ImageSource, ProcessOptions,
 } from './types.ts';
 import type { WorkerApi, WorkerInitOptions } from './worker-api.ts';
@@ -74,49 +74,69 @@ export class WorkerEngineClient implements FaceEngineClient {
    * @throws UnsupportedEnvironmentError when the worker dies; an AbortError when the client is disposed meanwhile.
    */
   async process(sources: readonly ImageSource[], options: ProcessOptions = {}): Promise<BatchResult> {
-    const { signal, onProgress } = options;
-    const outcomes: ImageOutcome[] = [];
+    const { onProgress } = options;
     let faces = 0;
     let failed = 0;
-    const record = (o: ImageOutcome) => {
-      outcomes.push(o);
+    const batch = { thumbnails: options.thumbnails ?? false, attributes: options.attributes ?? false, largestOnly: options.largestOnly ?? false };
+    return this.inBatches<ImageSource, ImageOutcome>(sources, (s) => s, BATCH, options.signal, (o) => {
       if (o.ok) faces += o.faces.length;
       else failed++;
-    };
-    for (let start = 0; start < sources.length; start += BATCH) {
+    }, (inputs, jobId, done) => {
+      // The worker counts from 0 in each call: its counts are added to those of the calls before.
+      const base = { done, faces, failed };
+      const relay = onProgress
+        ? proxy((p: BatchProgress) => onProgress({ done: base.done + p.done, total: sources.length, faces: base.faces + p.faces, failed: base.failed + p.failed, name: p.name }))
+        : undefined;
+      return this.remote.processBatch(transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { jobId, ...batch }, relay);
+    });
+  }
+
+  /**
+   * Runs the attribute heads in the worker on faces found earlier, sending their photos in batches as
+   * {@link process} does. A photo that can no longer be read is a failure beside its name; on abort, returns what
+   * finished with `cancelled: true`.
+   * @throws as {@link process}; InvalidInputError when the worker was started without the attribute heads.
+   */
+  async attributesOf(requests: readonly AttributeRequest[], options: AttributeOptions = {}): Promise<AttributeResult> {
+    const { onProgress } = options;
+    return this.inBatches<AttributeRequest, AttributeOutcome>(requests, (r) => r.source, ATTRIBUTE_BATCH, options.signal, () => {}, (inputs, jobId, done, items) => {
+      const relay = onProgress ? proxy((p: { done: number }) => onProgress({ done: done + p.done, total: requests.length })) : undefined;
+      const sent = inputs.map((input, i) => ({ input, boxes: items[i]!.boxes }));
+      return this.remote.attributesOf(transfer(sent, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { jobId }, relay);
+    });
+  }
+
+  /**
+   * Sends `items` to the worker `size` at a time, each read (one at a time as a batch is sent, so a large drop never
+   * holds every photo's bytes) and its buffer transferred; a file that cannot be read is a failure in its place. `call`
+   * makes one worker call for the readable items of a batch (`done`: outcomes before it); aborting `signal` cancels
+   * that call, and what finished comes back with `cancelled: true`.
+   */
+  private async inBatches<T, O extends { ok: boolean }>(
+    items: readonly T[],
+    sourceOf: (item: T) => ImageSource,
+    size: number,
+    signal: AbortSignal | undefined,
+    record: (outcome: O | ImageFailure) => void,
+    call: (inputs: ImageInput[], jobId: number, done: number, items: T[]) => Promise<{ outcomes: O[]; cancelled: boolean }>,
+  ): Promise<{ outcomes: (O | ImageFailure)[]; cancelled: boolean }> {
+    const outcomes: (O | ImageFailure)[] = [];
+    for (let start = 0; start < items.length; start += size) {
       if (signal?.aborted) return { outcomes, cancelled: true };
-      const read = await Promise.all(sources.slice(start, start + BATCH).map((s) => readSource(s, true)));
+      const slice = items.slice(start, start + size);
+      const read = await Promise.all(slice.map((item) => readSource(sourceOf(item), true)));
       if (signal?.aborted) return { outcomes, cancelled: true };
+      // Unreadable files are counted first (the worker's progress adds to them) and placed in input order below.
+      read.filter(isReadFailure).forEach(record);
       const inputs = read.filter((x): x is ImageInput => !isReadFailure(x));
-      let result: BatchResult = { outcomes: [], cancelled: false };
+      let result: { outcomes: O[]; cancelled: boolean } = { outcomes: [], cancelled: false };
       if (inputs.length) {
         const jobId = this.nextJob++;
         const onAbort = () => void this.remote.cancel(jobId);
         signal?.addEventListener('abort', onAbort, { once: true });
-        const base = { done: outcomes.length + read.length - inputs.length, faces, failed: failed + read.length - inputs.length };
-        const relay = onProgress
-          ? proxy((p: BatchProgress) => onProgress({
-            done: base.done + p.done,
-            total: sources.length,
-            faces: base.faces + p.faces,
-            failed: base.failed + p.failed,
-            name: p.name,
-          }))
-          : undefined;
         try {
-          result = await Promise.race([
-            this.remote.processBatch(
-              transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)),
-              {
-                jobId,
-                thumbnails: options.thumbnails ?? false,
-                attributes: options.attributes ?? false,
-                largestOnly: options.largestOnly ?? false,
-              },
-              relay,
-            ),
-            this.gone,
-          ]);
+          const done = outcomes.length + read.length - inputs.length;
+          result = await Promise.race([call(inputs, jobId, done, slice.filter((_, i) => !isReadFailure(read[i]!))), this.gone]);
         } catch (error: unknown) {
           if (isAbortError(error) && signal?.aborted) return { outcomes, cancelled: true };
           throw error;
@@ -127,57 +147,13 @@ export class WorkerEngineClient implements FaceEngineClient {
       // Merge the worker's outcomes with the unreadable files, keeping input order.
       let next = 0;
       for (const x of read) {
-        if (isReadFailure(x)) record(x);
-        else {
-          const o = result.outcomes[next++];
-          if (o) record(o);
-        }
-      }
-      if (result.cancelled) return { outcomes, cancelled: true };
-    }
-    return { outcomes, cancelled: false };
-  }
-
-  /**
-   * Runs the attribute heads in the worker on faces found earlier, sending their photos in small batches as
-   * {@link process} does. A photo that can no longer be read is a failure beside its name; on abort, returns what
-   * finished with `cancelled: true`.
-   * @throws as {@link process}; InvalidInputError when the worker was started without the attribute heads.
-   */
-  async attributesOf(requests: readonly AttributeRequest[], options: AttributeOptions = {}): Promise<AttributeResult> {
-    const { signal, onProgress } = options;
-    const outcomes: AttributeOutcome[] = [];
-    for (let start = 0; start < requests.length; start += ATTRIBUTE_BATCH) {
-      if (signal?.aborted) return { outcomes, cancelled: true };
-      const slice = requests.slice(start, start + ATTRIBUTE_BATCH);
-      const read = await Promise.all(slice.map((r) => readSource(r.source, true)));
-      if (signal?.aborted) return { outcomes, cancelled: true };
-      const sent = read.flatMap((x, i) => (isReadFailure(x) ? [] : [{ input: x, boxes: slice[i]!.boxes }]));
-      let result: AttributeResult = { outcomes: [], cancelled: false };
-      if (sent.length) {
-        const jobId = this.nextJob++;
-        const onAbort = () => void this.remote.cancel(jobId);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const base = outcomes.length + read.length - sent.length;
-        const relay = onProgress ? proxy((p: { done: number }) => onProgress({ done: base + p.done, total: requests.length })) : undefined;
-        try {
-          result = await Promise.race([
-            this.remote.attributesOf(transfer(sent, sent.map((r) => r.input.bytes.buffer as ArrayBuffer)), { jobId }, relay),
-            this.gone,
-          ]);
-        } catch (error: unknown) {
-          if (isAbortError(error) && signal?.aborted) return { outcomes, cancelled: true };
-          throw error;
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
-      }
-      let next = 0;
-      for (const x of read) {
         if (isReadFailure(x)) outcomes.push(x);
         else {
           const o = result.outcomes[next++];
-          if (o) outcomes.push(o);
+          if (o) {
+            outcomes.push(o);
+            record(o);
+          }
         }
       }
       if (result.cancelled) return { outcomes, cancelled: true };

@@ -243,25 +243,14 @@ export class FaceEngine implements FaceEngineClient {
       return photos.map((p) => found.slice(at, (at += p.crops.length)));
     };
     const flush = async (): Promise<void> => {
-      const photos = group.filter((p): p is Exclude<Pending, ImageFailure> => !('ok' in p));
-      let together: FaceAttributes[][] | undefined;
-      try {
-        together = photos.length > 1 ? await run(photos) : undefined;
-      } catch (error: unknown) {
-        if (isAbortError(error)) throw error;
-      }
-      for (const item of group) {
-        if ('ok' in item) {
-          outcomes.push(item);
-        } else {
-          try {
-            const attributes = together?.[photos.indexOf(item)] ?? (await run([item]))[0]!;
-            outcomes.push({ ok: true, name: item.name, attributes });
-          } catch (error: unknown) {
-            if (isAbortError(error)) throw error;
-            outcomes.push({ ok: false, name: item.name, size: item.size, error: serializeError(error) });
-          }
-        }
+      const done = await togetherOrAlone(
+        group,
+        run,
+        (photo, attributes): AttributeOutcome => ({ ok: true, name: photo.name, attributes }),
+        (photo, error): AttributeOutcome => ({ ok: false, name: photo.name, size: photo.size, error: serializeError(error) }),
+      );
+      for (const outcome of done) {
+        outcomes.push(outcome);
         onProgress?.({ done: outcomes.length, total: requests.length });
       }
       group = [];
@@ -356,30 +345,13 @@ export class FaceEngine implements FaceEngineClient {
    * builds each photo's result, in order. When a run fails, each photo is run again alone, so a failure stays
    * that photo's.
    */
-  private async finish(group: readonly (Located | ImageFailure)[], options: ProcessOptions): Promise<ImageOutcome[]> {
-    const located = group.filter((x): x is Located => !isFailure(x));
-    let together: Networked[] | undefined;
-    try {
-      together = located.length > 1 ? await this.runNetworks(located, options) : undefined;
-    } catch (error: unknown) {
-      if (isAbortError(error)) throw error;
-      // Not reported here: the photos are run again one by one below, where a failure is the photo's own.
-    }
-    const out: ImageOutcome[] = [];
-    for (const item of group) {
-      if (isFailure(item)) {
-        out.push(item);
-        continue;
-      }
-      try {
-        const networked = together?.[located.indexOf(item)] ?? (await this.runNetworks([item], options))[0]!;
-        out.push(await this.result(item, networked, options));
-      } catch (error: unknown) {
-        if (isAbortError(error)) throw error;
-        out.push(failureOf(item.input, item.hash, error));
-      }
-    }
-    return out;
+  private finish(group: readonly (Located | ImageFailure)[], options: ProcessOptions): Promise<ImageOutcome[]> {
+    return togetherOrAlone<Located, Networked, ImageOutcome>(
+      group,
+      (photos) => this.runNetworks(photos, options),
+      (photo, networked) => this.result(photo, networked, options),
+      (photo, error) => failureOf(photo.input, photo.hash, error),
+    );
   }
 
   /**
@@ -494,4 +466,39 @@ function failureOf(input: ImageInput, hash: string | undefined, error: unknown):
   // Typed failures (decode, no face) and unexpected ones alike belong to this image, not the batch.
   const size = input.bytes?.length;
   return { ok: false, name: input.name, ...(hash ? { hash } : {}), ...(size === undefined ? {} : { size }), error: serializeError(error) };
+}
+
+/**
+ * Runs `run` once over the items of `group` that are not already failures (when there are several), then makes each
+ * one's outcome with `done`; when that run fails, each item is run again alone, so a failure stays that item's own
+ * (`fail` makes its outcome). Failures already in `group` keep their place. An abort passes through.
+ */
+async function togetherOrAlone<T extends object, R, O>(
+  group: readonly (T | ImageFailure)[],
+  run: (items: readonly T[]) => Promise<R[]>,
+  done: (item: T, result: R) => Promise<O> | O,
+  fail: (item: T, error: unknown) => O,
+): Promise<(O | ImageFailure)[]> {
+  const items = group.filter((x): x is T => !isFailure(x));
+  let together: R[] | undefined;
+  try {
+    together = items.length > 1 ? await run(items) : undefined;
+  } catch (error: unknown) {
+    if (isAbortError(error)) throw error;
+    // Not reported here: the items are run again one by one below, where a failure is the item's own.
+  }
+  const out: (O | ImageFailure)[] = [];
+  for (const item of group) {
+    if (isFailure(item)) {
+      out.push(item);
+      continue;
+    }
+    try {
+      out.push(await done(item, together?.[items.indexOf(item)] ?? (await run([item]))[0]!));
+    } catch (error: unknown) {
+      if (isAbortError(error)) throw error;
+      out.push(fail(item, error));
+    }
+  }
+  return out;
 }
