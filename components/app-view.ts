@@ -11,7 +11,7 @@ import type { FilesDetail } from './drop-zone.ts';
 import type { EngineStatus } from './engine-controller.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './engine-factory.ts';
 import type { ProbeErrorDetail, ProbeStorageDetail } from './events.ts';
-import type { FaceViewModel } from './face-view.ts';
+import type { FaceViewModel } from './face-view-model.ts';
 import type { ImportDetail } from './storage-panel.ts';
 import type { Work } from './work-controller.ts';
 

@@ -45,7 +45,7 @@ import { nextPaint } from './paint.ts';
 import { rememberShownRun, shownRun } from './shown-run.ts';
 import { ThumbnailUrls } from './thumbnails.ts';
 import type { FaceLookup, OpenFaceDetail } from './face-thumb.ts';
-import { faceViewModel } from './face-view.ts';
+import { faceViewModel } from './face-view-model.ts';
 import { applyCorrection, correctionLabel, type CorrectionIntent } from './correction-intent.ts';
 import { renderApp, renderProgress } from './app-view.ts';
 import { WorkController, type Work } from './work-controller.ts';
@@ -55,7 +55,6 @@ import { renderModelPicker } from './model-picker.ts';
 import { renderModelComparison } from './model-comparison.ts';
 import './drop-zone.ts';
 import './map/map-launcher.ts';
-import './face-view.ts';
 import './progress-view.ts';
 import './storage-panel.ts';
 
@@ -249,6 +248,7 @@ export class FaceAttributeProbe extends LitElement {
     // A face thumbnail anywhere inside (galleries, people, the scatter plot) asks for its face to open.
     this.addEventListener('fap-open-face', (event) => {
       event.stopPropagation();
+      this.loadFaceView();
       this.openedFace = (event as CustomEvent<OpenFaceDetail>).detail.faceId;
     });
     // A probe made elsewhere (a group named on the map) is the one new faces are probed against now.
@@ -305,12 +305,26 @@ export class FaceAttributeProbe extends LitElement {
   }
 
   override updated(): void {
+    if ((this.session?.faces ?? 0) > 0) this.loadFaceView();
     this.setAttribute('state', this.state);
     if (this.renderFailure) {
       const failure = this.renderFailure;
       this.renderFailure = undefined;
       emit(this, 'probe-error', failure);
     }
+  }
+
+  private faceView: Promise<unknown> | undefined;
+
+  /**
+   * Loads the face dialog (`<fap-face-view>`: the photo, the face, its corrections) once there are faces to open, not
+   * with the page; until it is defined its tag renders nothing.
+   */
+  private loadFaceView(): void {
+    this.faceView ??= import('./face-view.ts').catch((error: unknown) => {
+      this.faceView = undefined;
+      console.warn('face-attribute-probe: the face dialog could not be loaded', error);
+    });
   }
 
   // ── Public methods ───────────────────────────────────────────────────────────────────────────────

@@ -6,28 +6,9 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from './define.ts';
-import type { Workspace } from '../src/index.ts';
+import type { FaceCorrectionsModel } from './face-view-model.ts';
 import { askCorrection } from './correction-intent.ts';
 import { baseStyles } from './styles.ts';
-
-/** What the corrections of one face offer. */
-export interface FaceCorrectionsModel {
-  faceId: string;
-  /** The person the face belongs to, when it belongs to one. */
-  person: { id: string; name: string } | undefined;
-  /** The people it can be moved to (everyone else). */
-  others: { id: string; name: string }[];
-}
-
-/** The corrections offered for face `faceId` of `ws`. */
-export function faceCorrectionsModel(ws: Workspace, faceId: string): FaceCorrectionsModel {
-  const person = ws.personOf(faceId)?.group;
-  return {
-    faceId,
-    person: person ? { id: person.id, name: person.name } : undefined,
-    others: ws.people.filter((p) => p.group !== person).map((p) => ({ id: p.group.id, name: p.group.name })),
-  };
-}
 
 /** The correction buttons of a face. */
 @customElement('fap-face-corrections')

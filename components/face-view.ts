@@ -6,59 +6,12 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { customElement } from './define.ts';
-import type { Workspace } from '../src/index.ts';
-import type { FaceLookup } from './face-thumb.ts';
-import type { FacePhotoLoader } from './photo-view.ts';
 import { baseStyles } from './styles.ts';
-import { faceCorrectionsModel, type FaceCorrectionsModel } from './face-corrections.ts';
+import { foundByWords, type FaceViewModel } from './face-view-model.ts';
+import './face-corrections.ts';
 import './photo-view.ts';
 
-/** What the dialog shows about a face. */
-export interface FaceViewModel {
-  faceId: string;
-  /** The photo's file name (with the face's number when the photo holds several). */
-  label: string;
-  /** The face's thumbnail URL. */
-  thumb: string | undefined;
-  /** The person it belongs to, or undefined when seen once. */
-  person: string | undefined;
-  /** Words for how the face was found, e.g. 'found by the detector'. */
-  foundBy: string;
-  /** The face's box in its photo, in pixels. */
-  box: { x: number; y: number; width: number; height: number };
-  /** The corrections offered for it. */
-  corrections?: FaceCorrectionsModel;
-  /** Reads the face's photo (with its preview) to show the face in it. */
-  photo: FacePhotoLoader;
-}
-
-const FOUND_BY_WORDS: Record<string, string> = {
-  'detected': 'found by the face detector',
-  'padded': 'found after padding the photo',
-  'lower-threshold': 'found with a lower detection threshold (less certain)',
-  'whole-image': 'the whole photo was taken as the face',
-};
-
-/** How a face was found, in words. */
-export function foundByWords(foundBy: string): string {
-  return FOUND_BY_WORDS[foundBy] ?? foundBy;
-}
-
-/** What the dialog shows for face `faceId` of `ws`, or undefined when the workspace no longer has it. */
-export function faceViewModel(ws: Workspace, faces: FaceLookup, faceId: string): FaceViewModel | undefined {
-  const face = ws.collection?.face(faceId);
-  if (!face) return undefined;
-  return {
-    faceId,
-    label: faces.label(faceId),
-    thumb: faces.thumb(faceId),
-    person: ws.people.find((p) => p.group.faceIds.includes(faceId))?.group.name,
-    foundBy: face.foundBy,
-    box: face.box,
-    corrections: faceCorrectionsModel(ws, faceId),
-    photo: (id) => ws.facePhoto(id),
-  };
-}
+export type { FaceViewModel } from './face-view-model.ts';
 
 /** A face in a dialog. */
 @customElement('fap-face-view')

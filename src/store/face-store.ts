@@ -14,7 +14,7 @@ import { StorageFailure, storageError } from './store-errors.ts';
 import type { CorrectionRecord } from './correction-record.ts';
 import { AnalysisTable, replaceIdentityGroups, replaceRun, type ReplaceRunOptions } from './records.ts';
 import { runRead, runWrite } from './transaction.ts';
-import { exportParts, importBytes, type ImportOptions, type ImportResult } from './transfer.ts';
+import type { ImportOptions, ImportResult } from './transfer.ts';
 import type {
   ClusterRun,
   FaceAttributes,
@@ -447,11 +447,14 @@ export class FaceStore {
    * @throws InvalidInputError when no model is given and the store has none or several.
    */
   async exportToBytes(options: { modelId?: string; signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    const { exportParts } = await import('./transfer.ts');
     return concatBytes(await exportParts(this.conn(), this.modelOption(options)));
   }
 
   /** {@link exportToBytes} as a Blob built from parts (no single contiguous copy in this process). */
   async exportToBlob(options: { modelId?: string; signal?: AbortSignal } = {}): Promise<Blob> {
+    // The export and import code loads when first used, not with the page (see transfer.ts).
+    const { exportParts } = await import('./transfer.ts');
     const parts = await exportParts(this.conn(), this.modelOption(options));
     return new Blob(parts as BlobPart[], { type: 'application/octet-stream' });
   }
@@ -468,6 +471,7 @@ export class FaceStore {
     if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
       throw new InvalidInputError('importFromBytes: expected a Uint8Array or an ArrayBuffer');
     }
+    const { importBytes } = await import('./transfer.ts');
     return importBytes(this.conn(), bytes, { ...this.modelOption(options), chunkSize: this.chunkSize });
   }
 

@@ -8,7 +8,6 @@ export { discoverInWorker, type DiscoverInWorkerOptions, type WorkerDiscoveryInp
 export { FaceCollection } from './collection.ts';
 export { MIN_FACES_TO_COMPARE, compareModels, type ComparedSplit, type ModelComparison, type ModelSplits } from './model-comparison.ts';
 export { type NamedFaces, type NamedProbe, type ProbedFaceResult, applyNamedProbe, probeStoredFaces, trainNamedProbe } from './probes.ts';
-export { PREVIEW_MAX_SIDE, canMakePreviews, makePhotoPreview, previewSize } from './photo-preview.ts';
 export { faceMap, type FaceMap, type FaceMapOptions, type FaceMapSource } from './face-map.ts';
 export { MapCache, mapDatabaseName } from '../store/map-cache.ts';
 export {

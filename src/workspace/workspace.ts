@@ -9,8 +9,8 @@ import { discoverAttributes, type AttributeDiscovery, type DiscoveryProgress } f
 import { measurementTable } from '../analysis/discovery/measurements.ts';
 import { type SplitDetail, splitDetail } from '../analysis/discovery/split-detail.ts';
 import { discoverInWorker, type WorkerDiscoveryInput } from './discovery-client.ts';
-import type { EngineInfo, FaceAttributes, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
-import type { Box } from '../vision/image.ts';
+import type { EngineInfo, FaceEngineClient, ImageOutcome, ImageResult, ImageSource } from '../embedding/types.ts';
+import type { PendingAttributes } from './later-attributes.ts';
 import { InvalidInputError, UnsupportedEnvironmentError, isAbortError } from '../errors.ts';
 import type { ResidentKernel } from '../kernel/types.ts';
 import { FaceStore } from '../store/face-store.ts';
@@ -40,7 +40,6 @@ import type { IdentityGroup } from '../store/types.ts';
 import { DEFAULT_STRICTNESS, STRICTNESS_RANGE, correctionConstraints, correctionWords, groupsAfter, groupsBefore, snapshotOf } from './corrections.ts';
 import { compareModels, type ModelComparison } from './model-comparison.ts';
 import type { FacePhoto, IngestSummary, PhotoFailure, StorageSummary, WorkProgress } from './types.ts';
-import { canMakePreviews, makePhotoPreview } from './photo-preview.ts';
 import { failureOf, toBatch } from './ingest-batch.ts';
 import {
   type NamedFaces, type NamedProbe, type NamedProbeFields, type ProbedFaceResult, applyNamedProbe, namedProbeOf, resultsOf,
@@ -172,7 +171,7 @@ export class Workspace {
   private previewed = new Set<string>();
   private unstored: PhotoFailure[] = [];
   /** Stored faces still without attributes because they were asked for 'later', by photo hash, with their file. */
-  private attributesPending = new Map<string, { source: ImageSource; faces: { id: string; box: Box }[] }>();
+  private attributesPending: PendingAttributes = new Map();
   /** Hashes of the photos stored as failures. */
   private storedFailures = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -493,31 +492,9 @@ export class Workspace {
     options: { signal?: AbortSignal; onProgress?: (progress: { done: number; total: number }) => void } = {},
   ): Promise<{ faces: number; failed: number; cancelled: boolean }> {
     return this.serial(async () => {
-      const { signal, onProgress } = options;
-      const pending = [...this.attributesPending];
-      let faces = 0;
-      let failed = 0;
-      if (pending.length === 0 || !engine.attributesOf) return { faces, failed, cancelled: false };
-      for (let start = 0; start < pending.length; start += INGEST_CHUNK) {
-        if (signal?.aborted) return { faces, failed, cancelled: true };
-        const slice = pending.slice(start, start + INGEST_CHUNK);
-        const result = await engine.attributesOf(slice.map(([, p]) => ({ source: p.source, boxes: p.faces.map((f) => f.box) })), {
-          ...(signal ? { signal } : {}),
-          onProgress: (p) => onProgress?.({ done: start + p.done, total: pending.length }),
-        });
-        const found = new Map<string, FaceAttributes>();
-        result.outcomes.forEach((outcome, i) => {
-          const [hash, entry] = slice[i]!;
-          if (outcome.ok) entry.faces.forEach((f, k) => outcome.attributes[k] && found.set(f.id, outcome.attributes[k]!));
-          else failed++;
-          this.attributesPending.delete(hash);
-        });
-        // Not given the signal: attributes that were found are kept even when Cancel comes during the write.
-        await this.store.setFaceAttributes(found);
-        for (const [id, attributes] of found) if (this.collection?.setAttributes(id, attributes)) faces++;
-        if (result.cancelled) return { faces, failed, cancelled: true };
-      }
-      return { faces, failed, cancelled: false };
+      // Loaded with the first photos' clustering, not with the page.
+      const { findPendingAttributes } = await import('./later-attributes.ts');
+      return findPendingAttributes(engine, this.attributesPending, this.store, this.collection, options);
     });
   }
 
@@ -534,6 +511,8 @@ export class Workspace {
    * Where previews cannot be made (Node) photos are kept without one.
    */
   private async addPreviews(photos: PhotoRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): Promise<void> {
+    // The preview code loads with the first photos, not with the page.
+    const { canMakePreviews, makePhotoPreview } = await import('./photo-preview.ts');
     if (!canMakePreviews()) return;
     const sourceOf = new Map<string, ImageSource>();
     outcomes.forEach((o, i) => {

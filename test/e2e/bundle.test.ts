@@ -26,6 +26,16 @@ const isMapFile = (f: string): boolean => f === 'face-probe-map-worker.js' || /^
 /** The map's own budget, gzip level 9, in bytes. */
 const MAP_BUDGET = 60 * 1024;
 
+/**
+ * The page's code that runs only after something a person does, each a chunk the page imports when it first runs:
+ * export and import (transfer), the photo previews (with the first photos), the attributes read after the first
+ * clustering (later-attributes), and the face dialog (face-view, once there are faces to open).
+ */
+const LATER_CHUNKS = ['transfer', 'photo-preview', 'later-attributes', 'face-view'];
+const isLaterChunk = (f: string): boolean => LATER_CHUNKS.some((name) => new RegExp(`^chunks/${name}-[^/]*\\.js$`).test(f));
+/** Their budget together, gzip level 9, in bytes. */
+const LATER_BUDGET = 10 * 1024;
+
 /** onnxruntime-web's two builds, chunks of the inference worker that it imports when it picks a backend. */
 const isOrtFlavour = (f: string): boolean => /^chunks\/ort\.(wasm|webgpu)\.min-[^/]*\.js$/.test(f);
 
@@ -50,10 +60,11 @@ test('the app\'s JavaScript stays within 150 KB gzip (onnxruntime\'s wasm runtim
   // The discovery worker loads after the first photos, never on the first load: a budget of its own too.
   const afterPhotos = js.filter((f) => f === DISCOVERY_WORKER);
   const map = js.filter(isMapFile);
+  const later = js.filter(isLaterChunk);
   // The inference worker imports one onnxruntime flavour, the WebGPU one or the wasm one, never both: the larger
   // of the two is counted.
   const flavours = js.filter(isOrtFlavour);
-  const app = js.filter((f) => !runtime.includes(f) && !onDemand.includes(f) && !afterPhotos.includes(f) && !map.includes(f) && !flavours.includes(f));
+  const app = js.filter((f) => !runtime.includes(f) && !onDemand.includes(f) && !afterPhotos.includes(f) && !map.includes(f) && !later.includes(f) && !flavours.includes(f));
   const sizes = new Map(js.map((f) => [f, gzipped(f)]));
   const sum = (list: string[]): number => list.reduce((n, f) => n + (sizes.get(f) as number), 0);
   for (const f of js) t.diagnostic(`${f}: ${((sizes.get(f) as number) / 1024).toFixed(1)} KB gzip`);
@@ -69,6 +80,17 @@ test('the app\'s JavaScript stays within 150 KB gzip (onnxruntime\'s wasm runtim
   assert.equal(map.length, 2, 'the map is a lazy chunk and a worker of its own');
   t.diagnostic(`the map (loaded when opened): ${(sum(map) / 1024).toFixed(1)} KB gzip of ${MAP_BUDGET / 1024} KB`);
   assert.ok(sum(map) <= MAP_BUDGET, `the map's chunk and worker are ${sum(map)} bytes gzip; their budget is ${MAP_BUDGET}`);
+  assert.deepEqual(later.map((f) => f.replace(/^chunks\/|-[^-]*\.js$/g, '')).sort(), [...LATER_CHUNKS].sort(), 'each later chunk is built');
+  t.diagnostic(`loaded later (${later.join(', ')}): ${(sum(later) / 1024).toFixed(1)} KB gzip of ${LATER_BUDGET / 1024} KB`);
+  assert.ok(sum(later) <= LATER_BUDGET, `the chunks loaded later are ${sum(later)} bytes gzip; their budget is ${LATER_BUDGET}`);
+  // Later means imported only by import(): a static import of one would load it with the page after all.
+  for (const f of app) {
+    const code = readFileSync(join(web, f), 'utf8');
+    for (const chunk of later) {
+      const name = chunk.slice('chunks/'.length);
+      assert.ok(!new RegExp(`from\\s*"[^"]*${name.replace('.', '\\.')}"`).test(code), `${f} imports ${chunk} statically`);
+    }
+  }
   assert.ok(!files().some((f) => f.endsWith('.wasm') && !f.startsWith('ort/')), 'the only .wasm files are onnxruntime\'s (the kernel\'s WebAssembly is embedded in the JavaScript)');
 });
 
