@@ -7,6 +7,8 @@
  * - naive: the same vectors, one record per vector ({modelId, seq, faceId, vector}), written in
  *   transactions of `perTx` records and read back with getAll pages of as many records as the chunked
  *   reader's pages hold vectors (the same bytes per read transaction).
+ * - floor: what this browser's IndexedDB allows without the store's code: one Blob record of `perTx` vectors per
+ *   transaction (the fewest requests a transaction of that size can make), and all n vectors in one transaction.
  * - stream: 1,000,000 vectors written chunk by chunk, then streamed out of the store into the kernel's
  *   mini-batch k-means (never one array).
  */
@@ -128,6 +130,34 @@ async function naive(n: number, d: number, perTx: number, chunkSize: number): Pr
   }
 }
 
+/**
+ * The platform's floor for writing n × d vectors: plain IndexedDB, one record ({vectors: Blob}) of `perRecord` vectors
+ * each, `perTx` vectors per transaction, transactions one after another. Returns seconds.
+ */
+async function floor(n: number, d: number, perTx: number, perRecord: number): Promise<{ write_s: number }> {
+  const name = 'bench-floor';
+  await deleteDb(name);
+  const data = fill(new Float32Array(n * d), 1);
+  const db = await openDB(name, 1, { upgrade: (upgrading) => upgrading.createObjectStore('chunks') });
+  try {
+    const t = performance.now();
+    let key = 0;
+    for (let start = 0; start < n; start += perTx) {
+      const tx = db.transaction('chunks', 'readwrite');
+      const store = unwrap(tx.store);
+      for (let r = start; r < Math.min(n, start + perTx); r += perRecord) {
+        const end = Math.min(n, r + perRecord, start + perTx);
+        store.put({ vectors: new Blob([data.subarray(r * d, end * d) as Float32Array<ArrayBuffer>]) }, key++);
+      }
+      await tx.done;
+    }
+    return { write_s: (performance.now() - t) / 1000 };
+  } finally {
+    db.close();
+    await deleteDb(name);
+  }
+}
+
 /** Writes n mixture vectors chunk by chunk (bounded memory); returns seconds. */
 async function writeMillion(n: number, d: number, perTx: number, chunkSize: number): Promise<{ write_s: number }> {
   const name = 'bench-stream';
@@ -184,4 +214,4 @@ async function streamOnly(): Promise<{ seconds: number; rows: number }> {
   }
 }
 
-Object.assign(globalThis, { storeBench: { chunked, naive, writeMillion, streamKMeans, streamOnly } });
+Object.assign(globalThis, { storeBench: { chunked, naive, floor, writeMillion, streamKMeans, streamOnly } });
