@@ -321,10 +321,14 @@ export class FaceAttributeProbe extends LitElement {
    * with the page; until it is defined its tag renders nothing.
    */
   private loadFaceView(): void {
-    this.faceView ??= import('./face-view.ts').catch((error: unknown) => {
-      this.faceView = undefined;
-      console.warn('face-attribute-probe: the face dialog could not be loaded', error);
-    });
+    this.faceView ??= (async () => {
+      try {
+        await import('./face-view.ts');
+      } catch (error: unknown) {
+        this.faceView = undefined;
+        console.warn('face-attribute-probe: the face dialog could not be loaded', error);
+      }
+    })();
   }
 
   // ── Public methods ───────────────────────────────────────────────────────────────────────────────

@@ -20,11 +20,13 @@ if (tsc.status !== 0) {
 }
 
 // tsc rewrites `.ts` specifiers in the .js it emits but keeps them in declarations (`import type` and
-// `import('…')` types); a consumer without allowImportingTsExtensions cannot read those, so they become `.js`.
+// `import('…')` types); a consumer without allowImportingTsExtensions cannot read those, so they become `.js`. It
+// also leaves some `import('./x.ts')` calls in the .js as they are (seen in components/, whose decorators it
+// compiles), which a browser would then fetch as .ts: those become `.js` too.
 const relativeTs = /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]+?)\.ts(['"])/g;
 let rewritten = 0;
 for (const dir of ['src', 'components']) {
-  for (const file of readdirSync(join(dist, dir), { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts'))) {
+  for (const file of readdirSync(join(dist, dir), { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts') || f.endsWith('.js'))) {
     const path = join(dist, dir, file);
     const text = readFileSync(path, 'utf8');
     const next = text.replace(relativeTs, (_, head, spec, tail) => `${head}${spec}.js${tail}`);
@@ -45,4 +47,4 @@ const manifest = readFileSync(manifestPath, 'utf8')
   .replace(/"(?:path|module)": "(components|src)\/([^"]+)\.ts"/g, (m, dir, rest) => m.replace(`${dir}/${rest}.ts`, `dist/${dir}/${rest}.js`));
 mkdirSync(dist, { recursive: true });
 writeFileSync(join(dist, 'custom-elements.json'), manifest);
-console.log(`build-dist: wrote dist/src, dist/components (${rewritten} declaration files had .ts specifiers) and dist/custom-elements.json`);
+console.log(`build-dist: wrote dist/src, dist/components (${rewritten} files had .ts specifiers) and dist/custom-elements.json`);
