@@ -5,7 +5,7 @@
  * person can name it by looking.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { fewestPointsToDescribe, type DiscoveredSplit, type DiscoveryProgress, type ViewDiscovery, type Workspace } from '../src/index.ts';
+import { MIN_FACES_TO_DISCOVER, fewestPointsToDescribe, type DiscoveredSplit, type DiscoveryProgress, type ViewDiscovery, type Workspace } from '../src/index.ts';
 import { faceThumb, type FaceLookup } from './face-thumb.ts';
 import type { ChosenSplit } from './discovery-controller.ts';
 import { renderSplitDetail } from './split-detail-view.ts';
@@ -58,7 +58,7 @@ function renderNaming(ws: Workspace, view: ViewDiscovery, split: DiscoveredSplit
 }
 
 /** What discovery is doing, with its Cancel; or that it was cancelled, with a way to start again. */
-function renderStatus(c: DiscoveryContext): TemplateResult {
+function renderStatus(ws: Workspace, c: DiscoveryContext): TemplateResult {
   const p = c.progress;
   if (p) {
     const step = p.view === null ? '' : `: ${p.view} (view ${Math.min(p.done + 1, p.total)} of ${p.total})`;
@@ -69,7 +69,14 @@ function renderStatus(c: DiscoveryContext): TemplateResult {
     return html`<p class="muted" role="status">Cancelled.
       <button type="button" name="find-splits" @click=${c.onFind}>Look again</button></p>`;
   }
-  return html`<p class="muted" role="status">Add at least 8 faces to see what the embedding separates.</p>`;
+  if (ws.faces < MIN_FACES_TO_DISCOVER) {
+    return html`<p class="muted" role="status">Add at least ${MIN_FACES_TO_DISCOVER} faces to see what the embedding separates.</p>`;
+  }
+  if (ws.pendingAttributes > 0) {
+    return html`<p class="muted" role="status">Looked for once age, gender and expression are read: they describe what is found.</p>`;
+  }
+  return html`<p class="muted" role="status">Not looked for yet.
+    <button type="button" name="find-splits" @click=${c.onFind}>Look now</button></p>`;
 }
 
 function stabilityWords(stability: number): string {
@@ -141,7 +148,7 @@ export function renderDiscovery(ws: Workspace, c: DiscoveryContext): TemplateRes
       itself, without being told: across people, and between photos of the same person. Each split shows the faces
       furthest to each side; what describes it comes from estimates of age, gender, expression, head pose and light.</p>
     ${d === undefined
-      ? renderStatus(c)
+      ? renderStatus(ws, c)
       : fewPeople
         ? html`${within()}${renderTooFew(ws, d.across as ViewDiscovery, fewest, c)}`
         : html`${across()}${within()}`}

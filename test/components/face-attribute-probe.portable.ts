@@ -318,7 +318,19 @@ describe('<face-attribute-probe> with a fake engine', () => {
     m = await mount({ engine });
     for (const type of ['probe-clusters', 'probe-faces'] as const) m.el.addEventListener(type, () => engine.events.push(type));
     const files = groups(4);
-    await m.el.addFiles(files);
+    engine.hold();
+    const clustered = nextEvent(m.el, 'probe-clusters');
+    const adding = m.el.addFiles(files);
+    await clustered;
+    // The engine's call changes no DOM: wait for it by polling.
+    for (let i = 0; i < 500 && engine.attributeCalls.length === 0; i++) await new Promise((ok) => setTimeout(ok, 10));
+    assert.equal(engine.attributeCalls.length, 1, 'the heads were asked for once the clusters were shown');
+    await settled(m.el);
+    assert.ok(deepQueryAll(m.el, 'fap-cluster-gallery').length >= 2, 'the clusters are drawn');
+    assert.match(deepText(deepQuery(m.el, '[part="progress"]')!), /Reading age, gender and expression/);
+    assert.match(deepText(deepQuery(m.el, '[part="discovery"]')!), /Looked for once age, gender and expression are read/);
+    engine.letGo();
+    await adding;
     await settled(m.el);
     assert.ok(engine.calls.every((c) => !c.options.attributes), 'the heads do not run while faces are found');
     assert.equal(engine.attributeCalls.length, 1);

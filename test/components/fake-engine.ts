@@ -182,9 +182,22 @@ export class FakeEngine implements FaceEngineClient {
 export class LaterAttributesEngine extends FakeEngine {
   readonly attributeCalls: { names: string[]; eventsBefore: string[] }[] = [];
   readonly events: string[] = [];
+  private held: Promise<void> | undefined;
+  private release: (() => void) | undefined;
+
+  /** Holds the next attributesOf calls until {@link letGo}, so a test can see the page while they are pending. */
+  hold(): void {
+    this.held = new Promise<void>((ok) => { this.release = ok; });
+  }
+
+  letGo(): void {
+    this.release?.();
+    this.held = undefined;
+  }
 
   async attributesOf(requests: readonly AttributeRequest[], options: AttributeOptions = {}): Promise<AttributeResult> {
     this.attributeCalls.push({ names: requests.map((r) => r.source.name), eventsBefore: [...this.events] });
+    await this.held;
     const outcomes: AttributeResult['outcomes'] = [];
     for (const request of requests) {
       if (options.signal?.aborted) return { outcomes, cancelled: true };
