@@ -1136,6 +1136,8 @@ export class Workspace {
       await MapCache.erase(name);
       this.store = await FaceStore.open(name);
       this.unstored = [];
+      // Their faces are gone: nothing is left to read attributes for.
+      this.attributesPending.clear();
       await this.load();
     });
   }

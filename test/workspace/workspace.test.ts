@@ -204,6 +204,10 @@ describe('the workspace, headless, on real photos', () => {
     assert.equal(rest.cancelled, false);
     assert.equal(first.faces + rest.faces, detail.faces);
     assert.ok(ws.collection!.faces.every((f) => f.attributes), 'every face has its attributes in the end');
+    await ws.ingest(engine, photos.slice(0, 2).map((p) => ({ ...p, name: `again-${p.name}`, bytes: Uint8Array.from([...p.bytes, 0]) })), { attributes: 'later' });
+    assert.ok(ws.pendingAttributes > 0, 'new faces wait for theirs');
+    await ws.erase();
+    assert.equal(ws.pendingAttributes, 0, 'erased faces leave nothing to read');
     ws.close();
   });
 
