@@ -7,7 +7,7 @@ import { inputSide } from '../models/manifest.ts';
 import { BUILTIN_EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL } from '../models/embedding-models.ts';
 import { type LoadedModel, loadBuiltinModels, loadModel } from '../models/load.ts';
 import type { FaceAttributes } from './types.ts';
-import { predictAgeGenderBatch, predictExpressionsBatch } from '../vision/attributes.ts';
+import { predictAttributesBatch } from '../vision/attributes.ts';
 import { decodeSsdOutput, runSsdDetector, type SsdOutput } from '../vision/detect-ssd.ts';
 import { decodeTinyGrid, runTinyDetector, type TinyGrid } from '../vision/detect-tiny.ts';
 import { reusingDetector } from '../vision/reusing-detector.ts';
@@ -134,8 +134,7 @@ function modelSet(loaded: Map<string, LoadedModel>, embedder: LoadedModel, detec
       if (faces.length === 0) return [];
       const crops = faces.map((f) => cropImage(f.image, f.box).image);
       const o = signal ? { signal } : {};
-      const ag = await predictAgeGenderBatch(ageGender, crops, o);
-      const expressions = await predictExpressionsBatch(expression, crops, o);
+      const { ageGender: ag, expressions } = await predictAttributesBatch(ageGender, expression, crops, o);
       return ag.map((a, i) => ({ age: a.age, gender: a.gender, genderProbability: a.genderProbability, expressions: expressions[i]! }));
     }
     : undefined;

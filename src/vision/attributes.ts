@@ -24,12 +24,38 @@ export interface AgeGender {
 /** Probability of each of face-api's seven expressions (they sum to 1). */
 export type Expressions = Record<ExpressionLabel, number>;
 
-async function runCrops(model: LoadedModel, crops: readonly RgbImage[], signal: AbortSignal | undefined) {
-  throwIfAborted(signal);
-  const { manifest, session } = model;
+/** The batch tensor of `crops` for `model`'s input. */
+function cropsTensor(model: LoadedModel, crops: readonly RgbImage[]) {
+  const { manifest } = model;
   const size = inputSide(manifest);
   if (size === undefined) throw new InvalidInputError(`model ${manifest.id} has no fixed square input size`);
-  return session.run({ [manifest.input.name]: batchTensor(manifest.input, crops, size) }, signal);
+  return batchTensor(manifest.input, crops, size);
+}
+
+async function runCrops(model: LoadedModel, crops: readonly RgbImage[], signal: AbortSignal | undefined, tensor = cropsTensor(model, crops)) {
+  throwIfAborted(signal);
+  return model.session.run({ [model.manifest.input.name]: tensor }, signal);
+}
+
+/** face-api's age and gender from the age-gender head's outputs for `count` crops. */
+function ageGenderOf(model: LoadedModel, out: Awaited<ReturnType<typeof runCrops>>, count: number): AgeGender[] {
+  const age = out.age?.data;
+  const gender = out.gender?.data;
+  if (!age || !gender) throw new InvalidInputError(`model ${model.manifest.id} lacks the outputs "age" and "gender"`);
+  return Array.from({ length: count }, (_, i) => {
+    const male = gender[i * 2]!;
+    const isMale = male > 0.5;
+    return { age: age[i]!, gender: isMale ? 'male' : 'female', genderProbability: isMale ? male : 1 - male, male };
+  });
+}
+
+/** The expression head's probabilities for `count` crops. */
+function expressionsOf(model: LoadedModel, out: Awaited<ReturnType<typeof runCrops>>, count: number): Expressions[] {
+  const p = out.expressions?.data;
+  if (!p || p.length !== count * EXPRESSION_LABELS.length) {
+    throw new InvalidInputError(`model ${model.manifest.id} lacks the output "expressions" [batch, ${EXPRESSION_LABELS.length}]`);
+  }
+  return Array.from({ length: count }, (_, i) => Object.fromEntries(EXPRESSION_LABELS.map((label, k) => [label, p[i * EXPRESSION_LABELS.length + k]!])) as Expressions);
 }
 
 /**
@@ -39,15 +65,7 @@ async function runCrops(model: LoadedModel, crops: readonly RgbImage[], signal: 
  */
 export async function predictAgeGenderBatch(model: LoadedModel, crops: readonly RgbImage[], options: { signal?: AbortSignal } = {}): Promise<AgeGender[]> {
   assertTask(model, 'age-gender', 'predictAgeGender');
-  const out = await runCrops(model, crops, options.signal);
-  const age = out.age?.data;
-  const gender = out.gender?.data;
-  if (!age || !gender) throw new InvalidInputError(`model ${model.manifest.id} lacks the outputs "age" and "gender"`);
-  return crops.map((_, i) => {
-    const male = gender[i * 2]!;
-    const isMale = male > 0.5;
-    return { age: age[i]!, gender: isMale ? 'male' : 'female', genderProbability: isMale ? male : 1 - male, male };
-  });
+  return ageGenderOf(model, await runCrops(model, crops, options.signal), crops.length);
 }
 
 /** Predicts age and gender for one face crop. @throws as {@link predictAgeGenderBatch}. */
@@ -62,15 +80,31 @@ export async function predictAgeGender(model: LoadedModel, crop: RgbImage, optio
  */
 export async function predictExpressionsBatch(model: LoadedModel, crops: readonly RgbImage[], options: { signal?: AbortSignal } = {}): Promise<Expressions[]> {
   assertTask(model, 'expression', 'predictExpressions');
-  const out = await runCrops(model, crops, options.signal);
-  const p = out.expressions?.data;
-  if (!p || p.length !== crops.length * EXPRESSION_LABELS.length) {
-    throw new InvalidInputError(`model ${model.manifest.id} lacks the output "expressions" [batch, ${EXPRESSION_LABELS.length}]`);
-  }
-  return crops.map((_, i) => Object.fromEntries(EXPRESSION_LABELS.map((label, k) => [label, p[i * EXPRESSION_LABELS.length + k]!])) as Expressions);
+  return expressionsOf(model, await runCrops(model, crops, options.signal), crops.length);
 }
 
 /** Predicts expression probabilities for one face crop. @throws as {@link predictExpressionsBatch}. */
 export async function predictExpressions(model: LoadedModel, crop: RgbImage, options: { signal?: AbortSignal } = {}): Promise<Expressions> {
   return (await predictExpressionsBatch(model, [crop], options))[0]!;
+}
+
+/**
+ * Age, gender and expressions of each face crop: {@link predictAgeGenderBatch} and {@link predictExpressionsBatch}
+ * in one call, their input tensor built once when the two heads take the same input (face-api's do: 112 px, the
+ * same means and divisor, centred padding), which saves building it a second time for every face.
+ * @throws as those two.
+ */
+export async function predictAttributesBatch(
+  ageGender: LoadedModel,
+  expression: LoadedModel,
+  crops: readonly RgbImage[],
+  options: { signal?: AbortSignal } = {},
+): Promise<{ ageGender: AgeGender[]; expressions: Expressions[] }> {
+  assertTask(ageGender, 'age-gender', 'predictAgeGender');
+  assertTask(expression, 'expression', 'predictExpressions');
+  const tensor = cropsTensor(ageGender, crops);
+  const same = JSON.stringify(ageGender.manifest.input) === JSON.stringify(expression.manifest.input);
+  const first = await runCrops(ageGender, crops, options.signal, tensor);
+  const second = await runCrops(expression, crops, options.signal, same ? tensor : cropsTensor(expression, crops));
+  return { ageGender: ageGenderOf(ageGender, first, crops.length), expressions: expressionsOf(expression, second, crops.length) };
 }
