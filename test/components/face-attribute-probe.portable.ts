@@ -347,6 +347,36 @@ describe('<face-attribute-probe> with a fake engine', () => {
     assert.ok(deepQueryAll(m.el, '[part="discovery"] li.split').length >= 1, 'what the embedding separates is shown after them');
   });
 
+  it('keeps the photos and the clusters when Cancel comes while age, gender and expression are read, and reads the rest with the next photos', T, async () => {
+    const engine = new LaterAttributesEngine();
+    m = await mount({ engine });
+    engine.hold();
+    const clustered = nextEvent(m.el, 'probe-clusters');
+    const adding = m.el.addFiles(groups(4));
+    await clustered;
+    for (let i = 0; i < 500 && engine.attributeCalls.length === 0; i++) await new Promise((ok) => setTimeout(ok, 10));
+    await settled(m.el);
+    const cancel = [...deepQueryAll<HTMLButtonElement>(m.el, 'fap-progress >> button')].find((b) => b.textContent === 'Cancel');
+    assert.ok(cancel, 'a Cancel button while the heads run');
+    cancel.click();
+    engine.letGo();
+    await adding;
+    await settled(m.el);
+    assert.match(deepText(m.el), /Cancelled while reading age, gender and expression; the photos and the clustering were kept/);
+    assert.ok(deepQueryAll(m.el, 'fap-cluster-gallery').length >= 2, 'the clusters stay');
+    const store = await FaceStore.open(m.database);
+    const stored = async (): Promise<number> => (await store.listFaces()).filter((f) => f.attributes).length;
+    try {
+      const before = await stored();
+      assert.ok(before < 12, `the cancelled pass stopped early (${before} of 12 faces have attributes)`);
+      await m.el.addFiles([photo('d-1.jpg')]);
+      await settled(m.el);
+      assert.equal(await stored(), 13, 'the next photos bring the rest with them');
+    } finally {
+      store.close();
+    }
+  });
+
   it('shows a chosen split in full: its sides, its view\'s scatter coloured by side, person or head, and the numbers that carry it in words', T, async () => {
     m = await mount();
     await m.el.addFiles(groups(4));
