@@ -31,6 +31,33 @@ function transferables(result: BatchResult): Transferable[] {
   return list;
 }
 
+/** The loaded engine. @throws InvalidInputError before init(). */
+function loaded(method: string): Promise<FaceEngine> {
+  if (!engine) throw new InvalidInputError(`call init() before ${method}()`);
+  return engine;
+}
+
+/**
+ * Runs one job that {@link WorkerApi.cancel} can stop by `jobId`. Progress calls travel on their own port; waiting
+ * for them keeps them ahead of the result and catches a callback that throws on the other side.
+ */
+async function runJob<P, T>(
+  jobId: number,
+  onProgress: ((p: P) => unknown) | undefined,
+  work: (signal: AbortSignal, report: ((p: P) => void) | undefined) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  const reports: Promise<unknown>[] = [];
+  try {
+    const result = await work(controller.signal, onProgress ? (p) => void reports.push(Promise.resolve(onProgress(p))) : undefined);
+    await Promise.allSettled(reports);
+    return result;
+  } finally {
+    jobs.delete(jobId);
+  }
+}
+
 const api: WorkerApi = {
   async init(options: WorkerInitOptions, onDownload) {
     const key = JSON.stringify(options);
@@ -65,44 +92,23 @@ const api: WorkerApi = {
   },
 
   async processBatch(inputs, options, onProgress) {
-    if (!engine) throw new InvalidInputError('call init() before processBatch()');
-    const ready = await engine;
-    const controller = new AbortController();
-    jobs.set(options.jobId, controller);
-    // Progress calls travel on their own port; waiting for them keeps them ahead of the result and
-    // catches a callback that throws on the other side.
-    const reports: Promise<unknown>[] = [];
-    try {
+    const ready = await loaded('processBatch');
+    return runJob(options.jobId, onProgress, async (signal, report) => {
       const result = await ready.processBatch(inputs, {
-        signal: controller.signal,
-        ...(onProgress ? { onProgress: (p) => void reports.push(Promise.resolve(onProgress(p))) } : {}),
+        signal,
+        ...(report ? { onProgress: report } : {}),
         thumbnails: options.thumbnails ?? false,
         attributes: options.attributes ?? false,
         largestOnly: options.largestOnly ?? false,
       });
-      await Promise.allSettled(reports);
       return transfer(result, transferables(result));
-    } finally {
-      jobs.delete(options.jobId);
-    }
+    });
   },
 
   async attributesOf(requests, options, onProgress) {
-    if (!engine) throw new InvalidInputError('call init() before attributesOf()');
-    const ready = await engine;
-    const controller = new AbortController();
-    jobs.set(options.jobId, controller);
-    const reports: Promise<unknown>[] = [];
-    try {
-      const result = await ready.attributesOf(requests.map((r) => ({ source: r.input, boxes: r.boxes })), {
-        signal: controller.signal,
-        ...(onProgress ? { onProgress: (p) => void reports.push(Promise.resolve(onProgress(p))) } : {}),
-      });
-      await Promise.allSettled(reports);
-      return result;
-    } finally {
-      jobs.delete(options.jobId);
-    }
+    const ready = await loaded('attributesOf');
+    return runJob(options.jobId, onProgress, (signal, report) =>
+      ready.attributesOf(requests.map((r) => ({ source: r.input, boxes: r.boxes })), { signal, ...(report ? { onProgress: report } : {}) }));
   },
 
   cancel(jobId) {

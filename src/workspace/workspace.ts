@@ -408,7 +408,12 @@ export class Workspace {
           onProgress: (p) => onProgress?.({ done: done + p.done, total: files.length, faces, failed: failed + p.failed, name: p.name }),
         });
         const chunk = toBatch(result.outcomes, info, Date.now(), seen, this.storedFailures);
-        await this.addPreviews(chunk.batch.photos, result.outcomes, fresh);
+        // The file each photo of the chunk came from (outcomes come in the order of their sources).
+        const sourceOf = new Map<string, ImageSource>();
+        result.outcomes.forEach((o, i) => {
+          if (o.ok && fresh[i]) sourceOf.set(o.hash, fresh[i]!);
+        });
+        await this.addPreviews(chunk.batch.photos, sourceOf);
         // Not given the signal: a chunk that finished is kept even when Cancel comes during the write.
         // A failure record that works this time is replaced in the batch's own transaction (all or nothing).
         const written = chunk.batch.photos.length ? await this.store.addBatch(chunk.batch, { replacing: chunk.replaced }) : undefined;
@@ -421,7 +426,7 @@ export class Workspace {
         for (const face of chunk.batch.faces) {
           if (added.has(face.photoHash)) collection.add(face, chunk.vectors.get(face.id) as Float32Array);
         }
-        if (later) this.noteAttributesPending(chunk.batch.faces.filter((f) => added.has(f.photoHash)), result.outcomes, fresh);
+        if (later) this.noteAttributesPending(chunk.batch.faces.filter((f) => added.has(f.photoHash)), sourceOf);
         for (const hash of chunk.failed) if (added.has(hash)) this.storedFailures.add(hash);
         photos += added.size;
         faces += written?.faces ?? 0;
@@ -458,12 +463,8 @@ export class Workspace {
     return { detail: { processed: done, photos, faces, duplicates, failures, cancelled, totalFaces: collection.size }, failure };
   }
 
-  /** Remembers the faces just stored without attributes, with the file each came from (outcomes and sources align). */
-  private noteAttributesPending(faces: readonly FaceRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): void {
-    const sourceOf = new Map<string, ImageSource>();
-    outcomes.forEach((o, i) => {
-      if (o.ok && sources[i]) sourceOf.set(o.hash, sources[i]!);
-    });
+  /** Remembers the faces just stored without attributes, with the file each came from (`sourceOf`, by photo hash). */
+  private noteAttributesPending(faces: readonly FaceRecord[], sourceOf: ReadonlyMap<string, ImageSource>): void {
     for (const face of faces) {
       const source = sourceOf.get(face.photoHash);
       if (!source) continue;
@@ -506,22 +507,17 @@ export class Workspace {
   }
 
   /**
-   * Gives each new photo of a chunk its preview (see photo-preview.ts), made from the file the outcome came from
-   * (outcomes are in input order), one at a time so a drop of large photos never holds many decoded at once.
+   * Gives each new photo of a chunk its preview (see photo-preview.ts), made from the file it came from (`sourceOf`, by
+   * photo hash), one at a time so a drop of large photos never holds many decoded at once.
    * Where previews cannot be made (Node) photos are kept without one.
    */
-  private async addPreviews(photos: PhotoRecord[], outcomes: readonly ImageOutcome[], sources: readonly ImageSource[]): Promise<void> {
+  private async addPreviews(photos: PhotoRecord[], sourceOf: ReadonlyMap<string, ImageSource>): Promise<void> {
     // The preview code loads with the first photos, not with the page.
     const { canMakePreviews, makePhotoPreview } = await import('./photo-preview.ts');
     if (!canMakePreviews()) return;
-    const sourceOf = new Map<string, ImageSource>();
-    outcomes.forEach((o, i) => {
-      const source = sources[i];
-      if (o.ok && source && !this.previewed.has(o.hash)) sourceOf.set(o.hash, source);
-    });
     for (const photo of photos) {
       const source = sourceOf.get(photo.hash);
-      if (!source || photo.error) continue;
+      if (!source || photo.error || this.previewed.has(photo.hash)) continue;
       try {
         photo.preview = await makePhotoPreview(source);
       } catch (error: unknown) {
